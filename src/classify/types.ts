@@ -1,0 +1,49 @@
+import type { ThreatType, Urgency } from '../domain/taxonomy.js';
+
+/** What the classifier makes of a warning's text. */
+export interface Classification {
+  threatType: ThreatType;
+  urgency: Urgency;
+  /** 0..1: how sure the classifier is of `threatType`. */
+  confidence: number;
+  /** The words of the message that decided the type and urgency, shown on the officer's card. */
+  evidence: string[];
+  /** ISO 639-1 code of the message's language, or null when it cannot tell. */
+  language: string | null;
+}
+
+/** A gazetteer entry as the place finder sees it (rows of the `places` table). */
+export interface Place {
+  id: number;
+  name: string;
+  altNames: string[];
+  admin1: string | null;
+  admin2: string | null;
+  admin3: string | null;
+  lat: number | null;
+  lon: number | null;
+}
+
+/** A place found in a message. */
+export interface PlaceMatch {
+  place: Place;
+  /** 0..1 */
+  confidence: number;
+  /** The words of the message that named it, or `registered place` when it came from the reporter. */
+  matched: string;
+}
+
+/** Context that helps resolve ambiguous names. */
+export interface PlaceHint {
+  /** The reporter's registered place, if any. */
+  registeredPlaceId?: number | null;
+}
+
+/**
+ * Understands a warning. Implementations are pure and synchronous so they can run in any worker;
+ * the gazetteer is loaded into memory once per process.
+ */
+export interface WarningAnalyser {
+  classify(text: string): Classification;
+  findPlace(text: string, hint?: PlaceHint): PlaceMatch | null;
+}

@@ -1,0 +1,29 @@
+/** Threat types, aligned with the SAGE and ACLED categories (see DESIGN.md). */
+export const threatTypes = [
+  'attack_on_civilians',
+  'armed_group_presence',
+  'abduction',
+  'sexual_violence',
+  'looting_destruction',
+  'armed_clash',
+  'explosive_device',
+  'intercommunal_tension',
+  'displacement',
+  'other',
+] as const;
+export type ThreatType = (typeof threatTypes)[number];
+
+/** How close in time the threat is. */
+export const urgencies = ['imminent', 'ongoing', 'past', 'unknown'] as const;
+export type Urgency = (typeof urgencies)[number];
+
+/** Severity drives the acknowledge deadline; it follows from type and urgency (see severity.ts). */
+export const severities = ['critical', 'high', 'medium', 'low'] as const;
+export type Severity = (typeof severities)[number];
+
+/** Alert lifecycle: new → notified → acknowledged → responding → resolved, or dismissed. */
+export const alertStatuses = ['new', 'notified', 'acknowledged', 'responding', 'resolved', 'dismissed'] as const;
+export type AlertStatus = (typeof alertStatuses)[number];
+
+export const officerRoles = ['officer', 'supervisor', 'joc', 'admin'] as const;
+export type OfficerRole = (typeof officerRoles)[number];
