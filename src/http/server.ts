@@ -1,0 +1,29 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Intake } from '../channels/channel.js';
+import type { Channels } from '../channels/registry.js';
+import type { Db } from '../db/index.js';
+import type { Queues } from '../workflows/queues.js';
+import { registerApiRoutes } from './api.js';
+import type { AdminAuth } from './auth.js';
+import { registerHealthRoutes } from './metrics.js';
+
+/** The HTTP server: webhooks of every channel, health, metrics and the alerts API. */
+export function createHttpServer(deps: { db: Db; queues: Queues; channels: Channels; intake: Intake; log: Logger; authorize: AdminAuth }): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.log.child({ component: 'http' }) as unknown as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 256 * 1024,
+  }) as unknown as FastifyInstance;
+  // Bad input gets a 4xx with a reason; anything unexpected is logged and answered 500 without details.
+  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error.message, path: request.routeOptions.url }, 'request failed');
+    return reply.code(status).send({ error: status === 500 ? 'internal error' : error.message });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
+  registerHealthRoutes(app, deps);
+  registerApiRoutes(app, deps);
+  for (const channel of deps.channels.list()) channel.registerRoutes?.(app, deps.intake);
+  return app;
+}

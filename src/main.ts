@@ -1,0 +1,173 @@
+import { pathToFileURL } from 'node:url';
+import type { Logger } from 'pino';
+import type { Channel } from './channels/channel.js';
+import { createChannels } from './channels/registry.js';
+import { createSimulatorChannel } from './channels/simulator.js';
+import type { OutgoingMessage } from './channels/channel.js';
+import { createSimpleAnalyser } from './classify/simple.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { startEmbeddedPostgres } from './db/embedded.js';
+import { findOrCreateFocalPoint, updateFocalPoint } from './db/focal-points.js';
+import { connectDatabase, migrateDatabase, type Database } from './db/index.js';
+import { syncDeployment } from './db/offices.js';
+import { allPlaces, placeByName } from './db/places.js';
+import { DeploymentError, loadDeployment, type LoadedDeployment } from './deployment/load.js';
+import { createAdminAuth } from './http/auth.js';
+import { createHttpServer } from './http/server.js';
+import { createI18n } from './i18n.js';
+import { createLogger } from './logger.js';
+import { createPii, loadOrCreatePiiKey, type Pii } from './pii.js';
+import { createQueueBackend } from './workflows/backend.js';
+import type { WorkflowDeps } from './workflows/deps.js';
+import { createIntake } from './workflows/intake.js';
+import { createQueues } from './workflows/queues.js';
+import { startWorkers, type WorkerOptions } from './workflows/workers.js';
+
+export type Role = 'all' | 'web' | 'worker';
+
+/** Options a caller (CLI, tests, benchmarks) may add to the configuration. */
+export interface StartOptions {
+  role?: Role;
+  log?: Logger;
+  /** Queue namespace (Redis prefix / PostgreSQL schema); tests use one each. */
+  queueNamespace?: string;
+  workers?: WorkerOptions;
+  /** Observes every simulator send (benchmarks). */
+  onSimulatorSend?: (message: OutgoingMessage) => void;
+}
+
+export interface Tamtam {
+  /** Where the HTTP server listens (web role), e.g. http://127.0.0.1:8080. */
+  url: string | null;
+  deps: WorkflowDeps;
+  database: Database;
+  stop(): Promise<void>;
+}
+
+/** Registers the deployment file's focal points (encrypted), with their place when the gazetteer knows it. */
+async function syncFocalPoints(database: Database, pii: Pii, deployment: LoadedDeployment, log: Logger): Promise<void> {
+  for (const [i, fp] of deployment.focalPoints.entries()) {
+    const place = fp.place ? await placeByName(database.db, fp.place) : null;
+    if (fp.place && !place) log.warn({ focalPoint: `focalPoints[${i}]`, place: fp.place }, 'focal point place not in any gazetteer');
+    const row = await findOrCreateFocalPoint(database.db, pii, { kind: 'phone', value: fp.phone }, { registered: true });
+    await updateFocalPoint(database.db, row.id, {
+      nameEnc: fp.name ? pii.encrypt(fp.name) : null,
+      placeId: place?.id ?? null,
+      language: fp.language ?? row.language,
+      silent: fp.silent,
+      registered: true,
+    });
+  }
+}
+
+/** Wires and starts Tamtam: the only place that builds the logger, database, queues, channels, HTTP and workers. */
+export async function startTamtam(config: Config, options: StartOptions = {}): Promise<Tamtam> {
+  const role = options.role ?? 'all';
+  const log = options.log ?? createLogger(config.logLevel);
+  const cleanup: (() => Promise<unknown>)[] = [];
+  try {
+    const deployment = await loadDeployment(config.deploymentFile);
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log });
+      cleanup.push(() => embedded.stop());
+      databaseUrl = embedded.url;
+    }
+    const database = connectDatabase(databaseUrl);
+    cleanup.push(() => database.close());
+    await migrateDatabase(database.pool);
+    await syncDeployment(database.db, deployment);
+    const pii = createPii(config.piiKey ?? (await loadOrCreatePiiKey(config.dataDir)));
+    await syncFocalPoints(database, pii, deployment, log);
+
+    const backend = createQueueBackend({ redisUrl: config.redisUrl, databaseUrl, namespace: options.queueNamespace });
+    const queues = createQueues(backend);
+    cleanup.push(() => backend.close(), () => queues.close());
+
+    const authorize = createAdminAuth(config.adminApiToken, log);
+    const channelList: Channel[] = [createSimulatorChannel({ db: database.db, pii, authorize, onSend: options.onSimulatorSend })];
+    const channels = createChannels(channelList);
+    const { t } = await createI18n();
+    const analyser = createSimpleAnalyser(await allPlaces(database.db));
+    const deps: WorkflowDeps = { db: database.db, log, pii, queues, channels, analyser, deployment, t, now: () => new Date() };
+
+    let url: string | null = null;
+    if (role !== 'worker') {
+      const app = createHttpServer({ db: database.db, queues, channels, intake: createIntake({ db: database.db, pii, queues, log }), log, authorize });
+      url = await app.listen({ port: config.port, host: '0.0.0.0' });
+      url = url.replace('0.0.0.0', '127.0.0.1');
+      cleanup.push(() => app.close());
+    }
+    if (role !== 'web') {
+      const workers = await startWorkers(deps, options.workers);
+      cleanup.push(() => workers.close());
+    }
+    log.info(
+      { role, url, queueBackend: backend.kind, database: config.databaseUrl ? 'external' : 'embedded', channels: channels.list().map((c) => c.name), mission: deployment.mission },
+      `Tamtam ${role} ready${url ? ` at ${url}` : ''}`,
+    );
+    return {
+      url,
+      deps,
+      database,
+      // Close in reverse order of start: HTTP and workers first, databases last.
+      stop: async () => {
+        for (const close of cleanup.reverse()) await close().catch((err: Error) => log.warn({ err: err.message }, 'error while stopping'));
+      },
+    };
+  } catch (error) {
+    for (const close of cleanup.reverse()) await close().catch(() => {});
+    throw error;
+  }
+}
+
+function parseRole(argv: string[]): Role {
+  const i = argv.indexOf('--role');
+  const role = i >= 0 ? argv[i + 1] : 'all';
+  if (role !== 'all' && role !== 'web' && role !== 'worker') throw new ConfigError([`--role: must be web, worker or all (got "${role}")`]);
+  return role;
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  let role: Role;
+  try {
+    config = loadConfig();
+    role = parseRole(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const line of error.problems) console.error(`config: ${line}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel);
+  let tamtam: Tamtam;
+  try {
+    tamtam = await startTamtam(config, { role, log });
+  } catch (error) {
+    if (error instanceof DeploymentError) {
+      for (const line of error.problems) console.error(`${error.file}: ${line}`);
+      process.exit(2);
+    }
+    log.fatal({ err: (error as Error).message }, 'start-up failed');
+    process.exit(1);
+  }
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(130);
+    }
+    stopping = true;
+    log.info({ signal }, 'stopping: finishing active jobs (send the signal again to exit at once)');
+    tamtam.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

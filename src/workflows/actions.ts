@@ -1,0 +1,83 @@
+import { getAlert, getAlertByRef, recordEvent, transitionAlert, type AlertRow } from '../db/alerts.js';
+import { getOfficer, type OfficerRow } from '../db/offices.js';
+import type { AlertStatus } from '../domain/taxonomy.js';
+import type { WorkflowDeps } from './deps.js';
+
+/** What an officer can do to an alert (buttons, SMS commands, API). */
+export const officerActions = ['acknowledge', 'responding', 'resolve', 'dismiss', 'escalate'] as const;
+export type OfficerAction = (typeof officerActions)[number];
+
+const targetStatus: Record<Exclude<OfficerAction, 'escalate'>, AlertStatus> = {
+  acknowledge: 'acknowledged',
+  responding: 'responding',
+  resolve: 'resolved',
+  dismiss: 'dismissed',
+};
+
+export type ActionOutcome =
+  | { outcome: 'done'; alert: AlertRow; from: AlertStatus }
+  | { outcome: 'unknown_alert' }
+  | { outcome: 'not_allowed'; alert: AlertRow }
+  | { outcome: 'unknown_officer' }
+  /** The alert had already moved on (another officer was first): who did what. */
+  | { outcome: 'too_late'; alert: AlertRow; by: OfficerRow | null };
+
+/** Only officers of the alert's office, or JOC and admin staff, may act on it. */
+export function mayActOn(officer: OfficerRow, alert: AlertRow): boolean {
+  return officer.role === 'joc' || officer.role === 'admin' || (alert.officeId !== null && officer.officeId === alert.officeId);
+}
+
+/**
+ * Applies an officer's action. The status change and its event commit together; two officers
+ * acknowledging at once: the row lock makes one win, the other gets `too_late`.
+ */
+export async function actOnAlert(
+  deps: WorkflowDeps,
+  args: { alert: { ref: string } | { id: number }; officerId: string; action: OfficerAction; note?: string },
+): Promise<ActionOutcome> {
+  const officer = await getOfficer(deps.db, args.officerId);
+  if (!officer) return { outcome: 'unknown_officer' };
+  const alert = 'ref' in args.alert ? await getAlertByRef(deps.db, args.alert.ref) : await getAlert(deps.db, args.alert.id);
+  if (!alert) return { outcome: 'unknown_alert' };
+  const actor = `officer:${officer.id}`;
+  if (!mayActOn(officer, alert)) {
+    deps.log.warn({ officer: officer.id, alert: alert.ref, action: args.action }, 'refused: officer outside the alert office');
+    await recordEvent(deps.db, alert.id, { type: 'action_refused', actor, data: { action: args.action, reason: 'outside the alert office' } });
+    return { outcome: 'not_allowed', alert };
+  }
+  if (args.action === 'escalate') return escalateNow(deps, alert, actor);
+
+  const to = targetStatus[args.action];
+  const now = deps.now();
+  const firstResponse = alert.acknowledgedAt === null;
+  const done = await deps.db.transaction((tx) =>
+    transitionAlert(
+      tx,
+      alert.id,
+      to,
+      { type: args.action === 'acknowledge' ? 'acknowledged' : to, actor, data: args.note ? { note: args.note } : {} },
+      {
+        // Responding or resolving straight from `notified` also counts as the acknowledgement.
+        ...(firstResponse ? { acknowledgedAt: now, acknowledgedBy: officer.id } : {}),
+        ackDeadline: null,
+        ...(to === 'resolved' || to === 'dismissed' ? { closedAt: now } : {}),
+      },
+    ),
+  );
+  if (!done) {
+    const current = (await getAlert(deps.db, alert.id)) ?? alert;
+    const by = current.acknowledgedBy ? await getOfficer(deps.db, current.acknowledgedBy) : null;
+    return { outcome: 'too_late', alert: current, by };
+  }
+  // The escalation timer is no longer needed; if it fires anyway it finds the alert acknowledged.
+  await deps.queues.remove('escalate', { alertId: alert.id, seq: alert.timerSeq }).catch(() => false);
+  return { outcome: 'done', alert: done.alert, from: done.from };
+}
+
+/** "Escalate now": fire the pending escalation timer at once. */
+async function escalateNow(deps: WorkflowDeps, alert: AlertRow, actor: string): Promise<ActionOutcome> {
+  if (alert.status !== 'notified') return { outcome: 'too_late', alert, by: null };
+  await recordEvent(deps.db, alert.id, { type: 'escalation_requested', actor, data: { level: alert.escalationLevel } });
+  await deps.queues.promote('escalate', { alertId: alert.id, seq: alert.timerSeq });
+  return { outcome: 'done', alert, from: alert.status };
+}

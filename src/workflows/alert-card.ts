@@ -1,0 +1,47 @@
+import type { Translate } from '../i18n.js';
+import type { AlertRow } from '../db/alerts.js';
+import type { FieldOfficeRow } from '../db/offices.js';
+import type { PlaceRow } from '../db/places.js';
+
+/** What an officer's card shows. The reporter appears only as a pseudonym. */
+export interface AlertCardView {
+  alert: AlertRow;
+  office: FieldOfficeRow | null;
+  place: PlaceRow | null;
+  pseudonym: string | null;
+  /** Who moved the alert to its current status, and when (for edited cards). */
+  statusBy?: { officer: string; at: Date } | null;
+}
+
+const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+export function placeLabel(place: PlaceRow | null, unknown: string): string {
+  if (!place) return unknown;
+  const chain = [place.admin3, place.admin2, place.admin1].filter((p): p is string => Boolean(p) && p !== place.name);
+  return chain.length ? `${place.name} (${chain.join(', ')})` : place.name;
+}
+
+/** The plain-text alert card, in the officer's language. */
+export function renderAlertCard(t: Translate, language: string, view: AlertCardView, opts: { escalation?: { level: number; minutes: number }; smsHelp?: boolean } = {}): string {
+  const { alert } = view;
+  const tr = (key: string, vars?: Record<string, unknown>) => t(language, key, vars);
+  const lines = [
+    tr('officer:card.title', { ref: alert.ref, severity: alert.severity ? tr(`common:severity.${alert.severity}`) : '?' }),
+    tr('officer:card.type', {
+      threat: alert.threatType ? tr(`common:threat.${alert.threatType}`) : tr('common:unclassified'),
+      urgency: tr(`common:urgency.${alert.urgency ?? 'unknown'}`),
+    }),
+    tr('officer:card.place', { place: placeLabel(view.place, tr('common:unknownPlace')), office: view.office?.name ?? '?' }),
+    tr('officer:card.words', { text: alert.text }),
+    tr('officer:card.reporter', { pseudonym: view.pseudonym ?? '?', time: `${day(alert.createdAt)} ${hhmm(alert.createdAt)}` }),
+  ];
+  if (opts.escalation) lines.unshift(tr('officer:card.escalation', opts.escalation));
+  if (view.statusBy) {
+    lines.push(tr('officer:card.statusBy', { status: tr(`common:status.${alert.status}`), officer: view.statusBy.officer, time: hhmm(view.statusBy.at) }));
+  } else {
+    lines.push(tr('officer:card.status', { status: tr(`common:status.${alert.status}`) }));
+  }
+  if (opts.smsHelp) lines.push(tr('officer:card.smsHelp', { ref: alert.ref }));
+  return lines.join('\n');
+}

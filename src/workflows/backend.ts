@@ -1,0 +1,45 @@
+import { Queue, Worker, createPostgresBackend, withBackend, type Processor, type QueueOptions, type WorkerOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+
+/**
+ * Where BullMQ keeps its queues: Redis (production, any number of workers) or, when no Redis is
+ * configured, BullMQ's PostgreSQL backend in the application database.
+ */
+export interface QueueBackend {
+  readonly kind: 'redis' | 'postgres';
+  createQueue(name: string, options: Omit<QueueOptions, 'connection'>): Queue;
+  createWorker(name: string, processor: Processor, options: Omit<WorkerOptions, 'connection'>): Worker;
+  close(): Promise<void>;
+}
+
+export interface QueueBackendOptions {
+  redisUrl?: string;
+  databaseUrl: string;
+  /** Redis key prefix or PostgreSQL schema for the queues. Default `tamtam`. */
+  namespace?: string;
+}
+
+export function createQueueBackend({ redisUrl, databaseUrl, namespace = 'tamtam' }: QueueBackendOptions): QueueBackend {
+  if (redisUrl) {
+    // BullMQ requires maxRetriesPerRequest: null so blocking commands survive reconnects.
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+    redis.on('error', () => {}); // reconnects on its own; readiness reports it
+    return {
+      kind: 'redis',
+      createQueue: (name, options) => new Queue(name, { ...options, connection: redis, prefix: namespace }),
+      createWorker: (name, processor, options) => new Worker(name, processor, { ...options, connection: redis, prefix: namespace }),
+      close: async () => {
+        await redis.quit().catch(() => redis.disconnect());
+      },
+    };
+  }
+  const pg = withBackend(createPostgresBackend);
+  // Each queue and worker owns a small pool (plus one LISTEN connection per worker).
+  const connection = { connectionString: databaseUrl, schema: namespace.replace(/[^a-z0-9_]/gi, '_'), migrate: true, max: 3 };
+  return {
+    kind: 'postgres',
+    createQueue: (name, options) => new pg.Queue(name, { ...options, connection }) as unknown as Queue,
+    createWorker: (name, processor, options) => new pg.Worker(name, processor, { ...options, connection }) as unknown as Worker,
+    close: async () => {},
+  };
+}

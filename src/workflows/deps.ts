@@ -1,0 +1,21 @@
+import type { Logger } from 'pino';
+import type { Channels } from '../channels/registry.js';
+import type { WarningAnalyser } from '../classify/types.js';
+import type { Db } from '../db/index.js';
+import type { LoadedDeployment } from '../deployment/load.js';
+import type { Translate } from '../i18n.js';
+import type { Pii } from '../pii.js';
+import type { Queues } from './queues.js';
+
+/** What every workflow step may use; built once in main.ts. */
+export interface WorkflowDeps {
+  db: Db;
+  log: Logger;
+  pii: Pii;
+  queues: Queues;
+  channels: Channels;
+  analyser: WarningAnalyser;
+  deployment: LoadedDeployment;
+  t: Translate;
+  now: () => Date;
+}

@@ -1,0 +1,70 @@
+import type { AlertRow } from '../db/alerts.js';
+import type { Tx } from '../db/index.js';
+import { getFocalPoint } from '../db/focal-points.js';
+import { insertOutbound, type OutboundInput } from '../db/messages.js';
+import type { FieldOfficeRow } from '../db/offices.js';
+import { getPlace } from '../db/places.js';
+import { renderAlertCard } from './alert-card.js';
+import type { WorkflowDeps } from './deps.js';
+import type { Queues } from './queues.js';
+import { deliveryAddress, recipientKey, resolveTargets } from './recipients.js';
+
+/** Buttons under an alert card (Telegram); data is `<action>:<ref>`. */
+export function cardActions(t: WorkflowDeps['t'], language: string, ref: string) {
+  return [
+    { label: t(language, 'officer:button.acknowledge'), data: `ack:${ref}` },
+    { label: t(language, 'officer:button.responding'), data: `responding:${ref}` },
+    { label: t(language, 'officer:button.resolve'), data: `resolve:${ref}` },
+    { label: t(language, 'officer:button.dismiss'), data: `dismiss:${ref}` },
+    { label: t(language, 'officer:button.escalate'), data: `escalate:${ref}` },
+  ];
+}
+
+/**
+ * Writes one alert card per recipient of an escalation level into the outbox, inside the caller's
+ * transaction (so they exist iff the state change does). Returns the new outbound ids, to be
+ * enqueued after commit, and who was addressed (for the event row).
+ */
+export async function queueAlertCards(
+  tx: Tx,
+  deps: Pick<WorkflowDeps, 't' | 'pii' | 'channels' | 'deployment'>,
+  args: { alert: AlertRow; office: FieldOfficeRow; targets: readonly string[]; level: number; escalatedMinutes?: number },
+): Promise<{ outboundIds: number[]; recipients: string[]; unreachable: string[] }> {
+  const { alert, office, level } = args;
+  const recipients = await resolveTargets(tx, office, args.targets);
+  const place = alert.placeId ? await getPlace(tx, alert.placeId) : null;
+  const reporter = alert.focalPointId ? await getFocalPoint(tx, alert.focalPointId) : null;
+  const rows: OutboundInput[] = [];
+  const unreachable: string[] = [];
+  for (const recipient of recipients) {
+    const key = recipientKey(recipient);
+    const address = deliveryAddress(recipient, deps.channels);
+    if (!address) {
+      unreachable.push(key);
+      continue;
+    }
+    const language = recipient.kind === 'officer' ? recipient.officer.language : deps.deployment.defaultLanguage;
+    const body = renderAlertCard(
+      deps.t,
+      language,
+      { alert, office, place, pseudonym: reporter?.pseudonym ?? null },
+      { escalation: level > 0 ? { level, minutes: args.escalatedMinutes ?? 0 } : undefined, smsHelp: address.channel === 'sms' },
+    );
+    rows.push({
+      alertId: alert.id,
+      channel: address.channel,
+      recipient: key,
+      toEnc: deps.pii.encrypt(address.to),
+      purpose: level === 0 ? 'card' : 'escalation',
+      body,
+      actions: cardActions(deps.t, language, alert.ref),
+      dedupeKey: `card:${alert.id}:${alert.timerSeq}:${level}:${key}`,
+    });
+  }
+  const outboundIds = await insertOutbound(tx, rows);
+  return { outboundIds, recipients: recipients.map(recipientKey), unreachable };
+}
+
+export async function enqueueSends(queues: Queues, outboundIds: number[]): Promise<void> {
+  await Promise.all(outboundIds.map((outboundId) => queues.add('send', { outboundId })));
+}

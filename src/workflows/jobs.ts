@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import type { DefaultJobOptions } from 'bullmq';
+
+const id = z.number().int().positive();
+
+/** Every job's payload, keyed by job name. Payloads are ids: processors re-read the state. */
+export const jobSchemas = {
+  inbound: z.object({ inboundId: id }).strict(),
+  classify: z.object({ alertId: id }).strict(),
+  route: z.object({ alertId: id }).strict(),
+  notify: z.object({ alertId: id }).strict(),
+  escalate: z.object({ alertId: id, seq: z.number().int().min(0) }).strict(),
+  send: z.object({ outboundId: id }).strict(),
+  reconcile: z.object({}).strict(),
+} as const;
+
+export type JobName = keyof typeof jobSchemas;
+export type JobData<N extends JobName> = z.infer<(typeof jobSchemas)[N]>;
+
+/**
+ * The same work always gets the same job id, so enqueueing twice (a retry, the reconciler) adds it
+ * once. BullMQ ids may not contain `:`.
+ */
+export function jobIdFor<N extends JobName>(name: N, data: JobData<N>): string {
+  const d = data as Record<string, number>;
+  switch (name) {
+    case 'inbound':
+      return `inbound-${d.inboundId}`;
+    case 'escalate':
+      return `escalate-${d.alertId}-${d.seq}`;
+    case 'send':
+      return `send-${d.outboundId}`;
+    case 'reconcile':
+      return 'reconcile';
+    default:
+      return `${name}-${d.alertId}`;
+  }
+}
+
+const retained = { removeOnComplete: { age: 3_600, count: 5_000 }, removeOnFail: { age: 7 * 86_400 } };
+
+export interface QueueDefinition {
+  jobs: readonly JobName[];
+  /** Jobs processed at once per worker process. */
+  concurrency: number;
+  defaultJobOptions: DefaultJobOptions;
+  /** At most `max` jobs per `duration` ms across all workers (providers' rate limits). */
+  limiter?: { max: number; duration: number };
+}
+
+/** Every queue's options, in one place. */
+export const queueDefinitions = {
+  inbound: {
+    jobs: ['inbound'],
+    concurrency: 16,
+    defaultJobOptions: { attempts: 12, backoff: { type: 'exponential', delay: 500 }, ...retained },
+  },
+  alerts: {
+    jobs: ['classify', 'route', 'notify'],
+    concurrency: 16,
+    defaultJobOptions: { attempts: 12, backoff: { type: 'exponential', delay: 500 }, ...retained },
+  },
+  escalation: {
+    jobs: ['escalate'],
+    concurrency: 8,
+    defaultJobOptions: { attempts: 20, backoff: { type: 'exponential', delay: 1_000 }, ...retained },
+  },
+  outbound: {
+    jobs: ['send'],
+    concurrency: 16,
+    // Telegram allows about 30 messages/s per bot overall.
+    limiter: { max: 30, duration: 1_000 },
+    defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 2_000 }, ...retained },
+  },
+  maintenance: {
+    jobs: ['reconcile'],
+    concurrency: 1,
+    defaultJobOptions: { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } },
+  },
+} as const satisfies Record<string, QueueDefinition>;
+
+export type QueueName = keyof typeof queueDefinitions;
+
+export function queueOf(job: JobName): QueueName {
+  for (const [queue, def] of Object.entries(queueDefinitions) as [QueueName, QueueDefinition][]) {
+    if (def.jobs.includes(job)) return queue;
+  }
+  throw new Error(`no queue declares job "${job}"`);
+}

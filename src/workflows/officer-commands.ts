@@ -1,0 +1,20 @@
+import { normaliseReference } from '../domain/lifecycle.js';
+import type { OfficerAction } from './actions.js';
+
+/** Words officers text (SMS, simulator) for each action, French and English. */
+const commandWords: [RegExp, OfficerAction][] = [
+  [/^(ok|ack|pec|recu|reçu)$/i, 'acknowledge'],
+  [/^(en\s*cours|encours|responding|resp)$/i, 'responding'],
+  [/^(fin|done|resolu|résolu|resolved|resolve)$/i, 'resolve'],
+  [/^(faux|fausse|false|dismiss|classer)$/i, 'dismiss'],
+  [/^(esc|escalade|escalate)$/i, 'escalate'],
+];
+
+/** Reads `OK A7K3Q`, `en cours a7k3q`, `FIN A7K3Q`; null when it is not a command. */
+export function parseOfficerCommand(text: string): { action: OfficerAction; ref: string } | null {
+  const match = text.trim().match(/^(.+?)\s+([A-Za-z0-9]{5,6})\s*$/);
+  if (!match) return null;
+  const [, word, ref] = match as unknown as [string, string, string];
+  const found = commandWords.find(([pattern]) => pattern.test(word.trim()));
+  return found ? { action: found[1], ref: normaliseReference(ref) } : null;
+}

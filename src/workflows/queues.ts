@@ -1,0 +1,75 @@
+import type { Job, JobsOptions, Queue } from 'bullmq';
+import type { QueueBackend } from './backend.js';
+import { jobIdFor, queueDefinitions, queueOf, type JobData, type JobName, type QueueName } from './jobs.js';
+
+/** Adds and removes workflow jobs without callers knowing which queue holds them. */
+export interface Queues {
+  readonly backend: QueueBackend;
+  /** Adds the job under its deterministic id (a second add of the same work is ignored). */
+  add<N extends JobName>(name: N, data: JobData<N>, options?: Pick<JobsOptions, 'delay' | 'priority'>): Promise<void>;
+  /** Like `add`, but also revives the job if it exists and has failed for good (reconciler). */
+  ensure<N extends JobName>(name: N, data: JobData<N>, options?: Pick<JobsOptions, 'delay'>): Promise<'exists' | 'added' | 'retried'>;
+  /** Removes a waiting or delayed job; true if it was there. */
+  remove<N extends JobName>(name: N, data: JobData<N>): Promise<boolean>;
+  /** Runs a delayed job now (adding it if it is missing). */
+  promote<N extends JobName>(name: N, data: JobData<N>): Promise<void>;
+  get(queue: QueueName): Queue;
+  counts(): Promise<Record<QueueName, Record<string, number>>>;
+  close(): Promise<void>;
+}
+
+export function createQueues(backend: QueueBackend): Queues {
+  const queues = Object.fromEntries(
+    (Object.keys(queueDefinitions) as QueueName[]).map((name) => [
+      name,
+      backend.createQueue(name, { defaultJobOptions: queueDefinitions[name].defaultJobOptions }),
+    ]),
+  ) as Record<QueueName, Queue>;
+  const queueFor = (job: JobName) => queues[queueOf(job)];
+  const find = (name: JobName, data: JobData<JobName>): Promise<Job | undefined> =>
+    queueFor(name).getJob(jobIdFor(name, data));
+
+  return {
+    backend,
+    async add(name, data, options = {}) {
+      await queueFor(name).add(name, data, { ...options, jobId: jobIdFor(name, data) });
+    },
+    async ensure(name, data, options = {}) {
+      const job = await find(name, data);
+      if (!job) {
+        await queueFor(name).add(name, data, { ...options, jobId: jobIdFor(name, data) });
+        return 'added';
+      }
+      if ((await job.getState()) === 'failed') {
+        await job.retry('failed');
+        return 'retried';
+      }
+      return 'exists';
+    },
+    async remove(name, data) {
+      const job = await find(name, data);
+      if (!job) return false;
+      const state = await job.getState();
+      if (state !== 'delayed' && state !== 'waiting' && state !== 'prioritized') return false;
+      await job.remove().catch(() => {});
+      return true;
+    },
+    async promote(name, data) {
+      const job = await find(name, data);
+      if (job && (await job.getState()) === 'delayed') await job.promote();
+      else if (!job) await queueFor(name).add(name, data, { jobId: jobIdFor(name, data) });
+    },
+    get: (queue) => queues[queue],
+    async counts() {
+      const entries = await Promise.all(
+        (Object.keys(queues) as QueueName[]).map(
+          async (name) => [name, await queues[name].getJobCounts('wait', 'active', 'delayed', 'failed', 'prioritized')] as const,
+        ),
+      );
+      return Object.fromEntries(entries) as Record<QueueName, Record<string, number>>;
+    },
+    async close() {
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+    },
+  };
+}

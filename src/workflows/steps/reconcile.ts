@@ -1,0 +1,52 @@
+import type { Job } from 'bullmq';
+import { and, eq, isNotNull, lt } from 'drizzle-orm';
+import { stalledNewAlerts } from '../../db/alerts.js';
+import { queuedOutbound, unprocessedInbound } from '../../db/messages.js';
+import { alerts } from '../../db/schema/index.js';
+import type { WorkflowDeps } from '../deps.js';
+import type { JobData } from '../jobs.js';
+
+/** How the reconciler looks at PostgreSQL; the defaults suit production. */
+export interface ReconcileOptions {
+  /** How often it runs (the job scheduler's period). Default 30 s. */
+  everyMs: number;
+  /** Work untouched for this long is considered lost and re-enqueued. Default 30 s. */
+  staleAfterMs: number;
+}
+
+export const defaultReconcileOptions: ReconcileOptions = { everyMs: 30_000, staleAfterMs: 30_000 };
+
+/**
+ * Re-creates from PostgreSQL whatever the queue should hold but may have lost (Redis wiped, a
+ * crash between commit and enqueue): escalation timers due before the next run, and inbound,
+ * alert and outbound work left unprocessed. Adding is idempotent (deterministic job ids).
+ */
+export async function reconcileStep(_job: Job<JobData<'reconcile'>>, deps: WorkflowDeps, options: ReconcileOptions): Promise<Record<string, number>> {
+  const now = deps.now();
+  const stale = new Date(now.getTime() - options.staleAfterMs);
+  const counts = { timers: 0, alerts: 0, inbound: 0, outbound: 0 };
+
+  // Timers that fire before the next run: a lost one is re-created in time.
+  const dueSoon = await deps.db
+    .select({ id: alerts.id, timerSeq: alerts.timerSeq, ackDeadline: alerts.ackDeadline })
+    .from(alerts)
+    .where(and(eq(alerts.status, 'notified'), isNotNull(alerts.ackDeadline), lt(alerts.ackDeadline, new Date(now.getTime() + 2 * options.everyMs))))
+    .limit(5_000);
+  for (const a of dueSoon) {
+    const delay = Math.max(0, a.ackDeadline!.getTime() - now.getTime());
+    if ((await deps.queues.ensure('escalate', { alertId: a.id, seq: a.timerSeq }, { delay })) !== 'exists') counts.timers++;
+  }
+
+  for (const a of await stalledNewAlerts(deps.db, now, options.staleAfterMs)) {
+    const step = !a.classifiedAt ? 'classify' : !a.routedAt ? 'route' : 'notify';
+    if ((await deps.queues.ensure(step, { alertId: a.id })) !== 'exists') counts.alerts++;
+  }
+  for (const inboundId of await unprocessedInbound(deps.db, stale)) {
+    if ((await deps.queues.ensure('inbound', { inboundId })) !== 'exists') counts.inbound++;
+  }
+  for (const outboundId of await queuedOutbound(deps.db, stale)) {
+    if ((await deps.queues.ensure('send', { outboundId })) !== 'exists') counts.outbound++;
+  }
+  if (counts.timers + counts.alerts + counts.inbound + counts.outbound > 0) deps.log.warn(counts, 'reconciler re-enqueued lost work');
+  return counts;
+}

@@ -1,0 +1,90 @@
+import { UnrecoverableError, type Job, type Worker } from 'bullmq';
+import type { WorkflowDeps } from './deps.js';
+import { jobSchemas, queueDefinitions, type JobName, type QueueName } from './jobs.js';
+import { classifyStep } from './steps/classify.js';
+import { escalateStep } from './steps/escalate.js';
+import { inboundStep } from './steps/inbound.js';
+import { notifyStep } from './steps/notify.js';
+import { defaultReconcileOptions, reconcileStep, type ReconcileOptions } from './steps/reconcile.js';
+import { routeStep } from './steps/route.js';
+import { sendStep } from './steps/send.js';
+
+export interface WorkerOptions {
+  reconcile?: Partial<ReconcileOptions>;
+  /** Lock duration and stalled-job check interval (ms): how soon a crashed worker's job is retried. Default 30 s. */
+  stalledIntervalMs?: number;
+  /** Overrides each queue's declared concurrency (benchmarks). */
+  concurrency?: Partial<Record<QueueName, number>>;
+}
+
+export interface Workers {
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one BullMQ worker per queue. Each job's payload is validated against its schema (a job
+ * that can never be valid fails for good) and handed to its step.
+ */
+export async function startWorkers(deps: WorkflowDeps, options: WorkerOptions = {}): Promise<Workers> {
+  const reconcile = { ...defaultReconcileOptions, ...options.reconcile };
+  const steps: Record<JobName, (job: Job) => Promise<unknown>> = {
+    inbound: (job) => inboundStep(job, deps),
+    classify: (job) => classifyStep(job, deps),
+    route: (job) => routeStep(job, deps),
+    notify: (job) => notifyStep(job, deps),
+    escalate: (job) => escalateStep(job, deps),
+    send: (job) => sendStep(job, deps),
+    reconcile: (job) => reconcileStep(job, deps, reconcile),
+  };
+  const stalled = options.stalledIntervalMs ?? 30_000;
+  const workers: Worker[] = (Object.keys(queueDefinitions) as QueueName[]).map((queue) => {
+    const def = queueDefinitions[queue];
+    const worker = deps.queues.backend.createWorker(
+      queue,
+      async (job: Job) => {
+        const name = job.name as JobName;
+        const schema = jobSchemas[name];
+        if (!schema || !(def.jobs as readonly string[]).includes(name)) throw new UnrecoverableError(`unknown job "${job.name}" on queue ${queue}`);
+        const parsed = schema.safeParse(job.data);
+        if (!parsed.success) throw new UnrecoverableError(`invalid ${name} payload: ${parsed.error.issues[0]?.message}`);
+        job.data = parsed.data;
+        return steps[name](job);
+      },
+      {
+        concurrency: options.concurrency?.[queue] ?? def.concurrency,
+        limiter: 'limiter' in def ? def.limiter : undefined,
+        lockDuration: stalled,
+        stalledInterval: stalled,
+        maxStalledCount: 5,
+        autorun: true,
+      },
+    );
+    worker.on('failed', (job, err) => {
+      deps.log[job && job.attemptsMade >= (job.opts.attempts ?? 1) ? 'error' : 'warn'](
+        { queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message },
+        'job failed',
+      );
+    });
+    worker.on('error', (err) => deps.log.error({ queue, err: err.message }, 'worker error'));
+    return worker;
+  });
+
+  // The reconciler's schedule lives in the queue; re-assert it periodically so that a wiped Redis
+  // gets it back (upsert is idempotent).
+  const maintenance = deps.queues.get('maintenance');
+  const upsertSchedule = () =>
+    maintenance
+      .upsertJobScheduler('reconcile', { every: reconcile.everyMs }, { name: 'reconcile', data: {} })
+      .catch((err: Error) => deps.log.warn({ err: err.message }, 'could not schedule the reconciler'));
+  await upsertSchedule();
+  const upkeep = setInterval(upsertSchedule, reconcile.everyMs);
+  upkeep.unref();
+
+  return {
+    async close() {
+      clearInterval(upkeep);
+      // Stop taking jobs and let active ones finish.
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
