@@ -14,6 +14,7 @@ import { allPlaces, placeByName } from './db/places.js';
 import { DeploymentError, loadDeployment, type LoadedDeployment } from './deployment/load.js';
 import { createAdminAuth } from './http/auth.js';
 import { createHttpServer } from './http/server.js';
+import { importDeploymentGazetteers } from './gazetteer/import.js';
 import { createI18n } from './i18n.js';
 import { createLogger } from './logger.js';
 import { createPii, loadOrCreatePiiKey, type Pii } from './pii.js';
@@ -77,6 +78,7 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
     cleanup.push(() => database.close());
     await migrateDatabase(database.pool);
     await syncDeployment(database.db, deployment);
+    await importDeploymentGazetteers(database.db, deployment.gazetteers, log);
     const pii = createPii(config.piiKey ?? (await loadOrCreatePiiKey(config.dataDir)));
     await syncFocalPoints(database, pii, deployment, log);
 

@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../src/config.js';
+import { startTamtam, type StartOptions, type Tamtam } from '../../src/main.js';
+import { freshDatabase } from './database.js';
+import { testRedisUrl, type QueueBackendKind } from './env.js';
+
+export const adminToken = 'test-admin-token-0123456789';
+const gazetteerDir = fileURLToPath(new URL('../../deploy/gazetteer', import.meta.url));
+
+/** A deployment for workflow tests: short deadlines so escalation runs in seconds. */
+export function testDeployment({ ackTimeout = '2s', repeatLast = 1 }: { ackTimeout?: string; repeatLast?: number } = {}): string {
+  return `
+mission: TEST
+defaultLanguage: fr
+fieldOffices:
+  - { id: mopti, name: Mopti Field Office, area: { admin1: [Mopti] }, location: [14.49, -4.19] }
+  - { id: gao, name: Gao Field Office, area: { admin1: [Gao] }, location: [16.27, -0.04] }
+  - { id: joc, name: Mission JOC, area: {}, triage: true }
+officers:
+  - { id: o-diallo, name: A. Diallo, office: mopti, role: officer, phone: "+22370000001", language: fr }
+  - { id: o-traore, name: F. Traoré, office: mopti, role: officer, language: fr }
+  - { id: o-keita, name: B. Keita, office: mopti, role: supervisor, language: fr }
+  - { id: o-maiga, name: H. Maïga, office: gao, role: officer, phone: "+22370000004", language: fr }
+  - { id: o-joc, name: JOC duty, office: joc, role: joc, phone: "+22370000003", language: en }
+escalationPolicies:
+  default:
+    ackTimeout: { critical: ${ackTimeout}, high: ${ackTimeout}, medium: ${ackTimeout}, low: ${ackTimeout} }
+    levels:
+      - notify: [office.officers]
+      - notify: [office.supervisors]
+      - notify: [role.joc]
+    repeatLast: ${repeatLast}
+gazetteers:
+  - path: ${path.join(gazetteerDir, 'mali.csv')}
+`;
+}
+
+export interface TestTamtam extends Tamtam {
+  backend: QueueBackendKind;
+  namespace: string;
+  databaseUrl: string;
+  /** Sends a message through the simulator webhook, as a reporter or officer would. */
+  send(from: string, text: string, id?: string): Promise<Response>;
+  /** Calls the HTTP API with the admin token. */
+  api(pathAndQuery: string, init?: RequestInit): Promise<Response>;
+  /** Simulator messages sent so far (optionally to one address). */
+  outbox(to?: string): Promise<{ id: number; to: string; purpose: string; text: string; alertId: number | null }[]>;
+  /** Removes the queue's data, as if Redis (or the queue schema) were wiped. */
+  wipeQueues(): Promise<void>;
+}
+
+export interface TestTamtamOptions {
+  backend: QueueBackendKind;
+  deployment?: string;
+  start?: Omit<StartOptions, 'queueNamespace' | 'log'>;
+  /** Reuse this database and namespace (a second process on the same data). */
+  shared?: { databaseUrl: string; namespace: string };
+}
+
+/** Starts Tamtam on a fresh database and a queue namespace of its own. */
+export async function startTestTamtam(options: TestTamtamOptions): Promise<TestTamtam> {
+  const db = options.shared ? null : await freshDatabase();
+  const databaseUrl = options.shared?.databaseUrl ?? db!.url;
+  const namespace = options.shared?.namespace ?? `t_${randomBytes(5).toString('hex')}`;
+  const dir = await mkdtemp(path.join(tmpdir(), 'tamtam-'));
+  const deploymentFile = path.join(dir, 'deployment.yaml');
+  await writeFile(deploymentFile, options.deployment ?? testDeployment());
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: options.backend === 'redis' ? testRedisUrl : undefined,
+    DATA_DIR: dir,
+    PORT: '0',
+    DEPLOYMENT_FILE: deploymentFile,
+    ADMIN_API_TOKEN: adminToken,
+    PII_KEY: Buffer.alloc(32, 7).toString('base64'),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  });
+  const log = pino({ level: config.logLevel });
+  const tamtam = await startTamtam(config, { ...options.start, queueNamespace: namespace, log });
+  const auth = { authorization: `Bearer ${adminToken}` };
+  const api = (p: string, init: RequestInit = {}) => fetch(`${tamtam.url}${p}`, { ...init, headers: { ...auth, ...(init.headers ?? {}) } });
+  return {
+    ...tamtam,
+    backend: options.backend,
+    namespace,
+    databaseUrl,
+    api,
+    send: (from, text, id) =>
+      api('/simulator/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, text, id }) }),
+    async outbox(to) {
+      const response = await api(`/simulator/outbox?limit=1000${to ? `&to=${encodeURIComponent(to)}` : ''}`);
+      return (await response.json()) as Awaited<ReturnType<TestTamtam['outbox']>>;
+    },
+    async wipeQueues() {
+      if (options.backend === 'redis') {
+        const redis = new Redis(testRedisUrl);
+        const keys = await redis.keys(`${namespace}:*`);
+        if (keys.length) await redis.del(...keys);
+        await redis.quit();
+      } else {
+        const { rows } = await tamtam.database.pool.query<{ table_name: string }>(
+          `select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE' and table_name not like '%migration%'`,
+          [namespace],
+        );
+        if (rows.length) await tamtam.database.pool.query(`truncate ${rows.map((r) => `"${namespace}"."${r.table_name}"`).join(', ')} cascade`);
+      }
+    },
+    async stop() {
+      await tamtam.stop();
+      if (options.backend === 'redis' && !options.shared) {
+        const redis = new Redis(testRedisUrl);
+        const keys = await redis.keys(`${namespace}:*`);
+        if (keys.length) await redis.del(...keys);
+        await redis.quit();
+      }
+      await db?.drop();
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined/false) or the time runs out. */
+export async function eventually<T>(check: () => Promise<T | undefined | false | null>, { timeout = 15_000, interval = 50, what = 'condition' } = {}): Promise<T> {
+  const until = Date.now() + timeout;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false && value !== null) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, interval));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
