@@ -40,7 +40,7 @@ const envSchema = z
     DATABASE_URL: url(['postgres:', 'postgresql:']),
     REDIS_URL: url(['redis:', 'rediss:']),
     DATA_DIR: optional,
-    PORT: optional.pipe(z.union([z.undefined(), z.string().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().int().min(0).max(65535))])),
+    PORT: optional.refine((v) => v === undefined || (/^\d{1,5}$/.test(v) && Number(v) <= 65535), { message: 'must be a port number (0–65535)' }),
     PUBLIC_URL: url(['http:', 'https:']),
     DEPLOYMENT_FILE: optional,
     TELEGRAM_BOT_TOKEN: optional.refine((v) => v === undefined || /^\d+:[\w-]{20,}$/.test(v), {
@@ -66,6 +66,7 @@ const envSchema = z
     }),
     LOG_LEVEL: optional.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   })
+  // Cross-checks run even when a single variable is bad, so every problem is reported at once.
   .superRefine((env, ctx) => {
     const twilioAny = env.TWILIO_ACCOUNT_SID ?? env.TWILIO_AUTH_TOKEN ?? env.TWILIO_FROM ?? env.TWILIO_MESSAGING_SERVICE_SID;
     if (twilioAny !== undefined) {
@@ -78,7 +79,7 @@ const envSchema = z
       ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is required with TELEGRAM_BOT_TOKEN in webhook mode' });
     if (env.DATABASE_URL && !env.PII_KEY)
       ctx.addIssue({ code: 'custom', path: ['PII_KEY'], message: 'is required when DATABASE_URL is set (it is generated only in embedded mode)' });
-  });
+  }, { when: () => true });
 
 /** Thrown when the environment is invalid; `problems` holds one line per problem. */
 export class ConfigError extends Error {
@@ -103,7 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues));
   const e = parsed.data;
-  const port = e.PORT ?? 8080;
+  const port = e.PORT === undefined ? 8080 : Number(e.PORT);
   return {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,

@@ -91,7 +91,13 @@ export const deploymentSchema = z
     severity: severityRule.default({ base: defaultSeverityRule.base, urgencyShift: defaultSeverityRule.urgencyShift }),
   })
   .strict()
-  .superRefine((d, ctx) => {
+  // Cross-references are checked even when other parts are invalid, so every problem shows at once.
+  .superRefine((input, ctx) => {
+    const d = {
+      fieldOffices: Array.isArray(input.fieldOffices) ? input.fieldOffices : [],
+      officers: Array.isArray(input.officers) ? input.officers : [],
+      escalationPolicies: typeof input.escalationPolicies === 'object' && input.escalationPolicies !== null ? input.escalationPolicies : {},
+    };
     const officeIds = new Set<string>();
     d.fieldOffices.forEach((office, i) => {
       if (officeIds.has(office.id)) ctx.addIssue({ code: 'custom', path: ['fieldOffices', i, 'id'], message: `duplicate office "${office.id}"` });
@@ -113,15 +119,15 @@ export const deploymentSchema = z
       }
     });
     for (const [name, policy] of Object.entries(d.escalationPolicies)) {
-      policy.levels.forEach((level, li) =>
-        level.notify.forEach((target, ti) => {
+      (Array.isArray(policy?.levels) ? policy.levels : []).forEach((level, li) =>
+        (Array.isArray(level?.notify) ? level.notify : []).forEach((target, ti) => {
           const officerId = target.startsWith('officer.') ? target.slice('officer.'.length) : null;
           if (officerId !== null && !officerIds.has(officerId))
             ctx.addIssue({ code: 'custom', path: ['escalationPolicies', name, 'levels', li, 'notify', ti], message: `unknown officer "${officerId}"` });
         }),
       );
     }
-  });
+  }, { when: (payload) => typeof payload.value === 'object' && payload.value !== null });
 
 /** A validated deployment (durations in milliseconds, defaults filled in). */
 export type Deployment = z.output<typeof deploymentSchema>;
