@@ -30,6 +30,11 @@ export function newAlertReference(length = 5): string {
   return ref;
 }
 
+/** True for something that can be a reference (right length, only letters and digits we issue). */
+export function isAlertReference(text: string): boolean {
+  return new RegExp(`^[${referenceAlphabet}]{5,6}$`).test(text);
+}
+
 /** Reads a reference typed by a person: case, spaces and dashes forgiven. */
 export function normaliseReference(typed: string): string {
   return typed.toUpperCase().replace(/[\s-]/g, '');

@@ -14,13 +14,19 @@ export function splitCsvLine(line: string): string[] {
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
     const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === ',') fields.push(field), (field = '');
-    else field += ch;
+    if (quoted && ch === '"' && line[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (quoted && ch === '"') {
+      quoted = false;
+    } else if (!quoted && ch === '"' && field === '') {
+      quoted = true;
+    } else if (!quoted && ch === ',') {
+      fields.push(field);
+      field = '';
+    } else {
+      field += ch;
+    }
   }
   fields.push(field);
   return fields.map((f) => f.trim());

@@ -1,4 +1,4 @@
-import { normaliseReference } from '../domain/lifecycle.js';
+import { isAlertReference, normaliseReference } from '../domain/lifecycle.js';
 import type { OfficerAction } from './actions.js';
 
 /** Words officers text (SMS, simulator) for each action, French and English. */
@@ -16,5 +16,6 @@ export function parseOfficerCommand(text: string): { action: OfficerAction; ref:
   if (!match) return null;
   const [, word, ref] = match as unknown as [string, string, string];
   const found = commandWords.find(([pattern]) => pattern.test(word.trim()));
-  return found ? { action: found[1], ref: normaliseReference(ref) } : null;
+  const normalised = normaliseReference(ref);
+  return found && isAlertReference(normalised) ? { action: found[1], ref: normalised } : null;
 }
