@@ -1,0 +1,14 @@
+# Tamtam: web and worker roles from one image (`--role web` / `--role worker`).
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+COPY drizzle ./drizzle
+COPY locales ./locales
+COPY deploy ./deploy
+USER node
+EXPOSE 8080
+ENTRYPOINT ["npx", "tsx", "src/main.ts"]
