@@ -43,11 +43,16 @@ export async function unprocessedInbound(db: DbOrTx, olderThan: Date, limit = 10
   return rows.map((r) => r.id);
 }
 
-/** Inserts outbound messages, skipping any whose dedupe key was already used; returns the new ids. */
-export async function insertOutbound(db: DbOrTx, rows: OutboundInput[]): Promise<number[]> {
+/** An outbound message waiting for its send job. */
+export interface QueuedOutbound {
+  id: number;
+  channel: string;
+}
+
+/** Inserts outbound messages, skipping any whose dedupe key was already used; returns the new ones. */
+export async function insertOutbound(db: DbOrTx, rows: OutboundInput[]): Promise<QueuedOutbound[]> {
   if (rows.length === 0) return [];
-  const inserted = await db.insert(outboundMessages).values(rows).onConflictDoNothing().returning({ id: outboundMessages.id });
-  return inserted.map((r) => r.id);
+  return db.insert(outboundMessages).values(rows).onConflictDoNothing().returning({ id: outboundMessages.id, channel: outboundMessages.channel });
 }
 
 export async function getOutbound(db: DbOrTx, id: number): Promise<OutboundRow | null> {
@@ -59,13 +64,12 @@ export async function updateOutbound(db: DbOrTx, id: number, set: Partial<Outbou
   await db.update(outboundMessages).set({ ...set, updatedAt: new Date() }).where(eq(outboundMessages.id, id));
 }
 
-export async function queuedOutbound(db: DbOrTx, olderThan: Date, limit = 1000): Promise<number[]> {
-  const rows = await db
-    .select({ id: outboundMessages.id })
+export async function queuedOutbound(db: DbOrTx, olderThan: Date, limit = 1000): Promise<QueuedOutbound[]> {
+  return db
+    .select({ id: outboundMessages.id, channel: outboundMessages.channel })
     .from(outboundMessages)
     .where(and(eq(outboundMessages.status, 'queued'), lt(outboundMessages.createdAt, olderThan)))
     .limit(limit);
-  return rows.map((r) => r.id);
 }
 
 export async function outboundForAlert(db: DbOrTx, alertId: number, purposes?: string[]): Promise<OutboundRow[]> {

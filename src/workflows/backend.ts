@@ -35,7 +35,7 @@ export function createQueueBackend({ redisUrl, databaseUrl, namespace = 'tamtam'
   }
   const pg = withBackend(createPostgresBackend);
   // Each queue and worker owns a small pool (plus one LISTEN connection per worker).
-  const connection = { connectionString: databaseUrl, schema: namespace.replace(/[^a-z0-9_]/gi, '_'), migrate: true, max: 3 };
+  const connection = { connectionString: databaseUrl, schema: namespace.replace(/[^a-z0-9_]/gi, '_'), migrate: true, max: 2 };
   return {
     kind: 'postgres',
     createQueue: (name, options) => new pg.Queue(name, { ...options, connection }) as unknown as Queue,

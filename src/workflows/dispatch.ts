@@ -1,7 +1,8 @@
 import type { AlertRow } from '../db/alerts.js';
 import type { Tx } from '../db/index.js';
 import { getFocalPoint } from '../db/focal-points.js';
-import { insertOutbound, type OutboundInput } from '../db/messages.js';
+import { insertOutbound, type OutboundInput, type QueuedOutbound } from '../db/messages.js';
+import type { ChannelName } from '../channels/channel.js';
 import type { FieldOfficeRow } from '../db/offices.js';
 import { getPlace } from '../db/places.js';
 import { renderAlertCard } from './alert-card.js';
@@ -22,14 +23,14 @@ export function cardActions(t: WorkflowDeps['t'], language: string, ref: string)
 
 /**
  * Writes one alert card per recipient of an escalation level into the outbox, inside the caller's
- * transaction (so they exist iff the state change does). Returns the new outbound ids, to be
+ * transaction (so they exist iff the state change does). Returns the new outbound messages, to be
  * enqueued after commit, and who was addressed (for the event row).
  */
 export async function queueAlertCards(
   tx: Tx,
   deps: Pick<WorkflowDeps, 't' | 'pii' | 'channels' | 'deployment'>,
   args: { alert: AlertRow; office: FieldOfficeRow; targets: readonly string[]; level: number; escalatedMinutes?: number },
-): Promise<{ outboundIds: number[]; recipients: string[]; unreachable: string[] }> {
+): Promise<{ outbound: QueuedOutbound[]; recipients: string[]; unreachable: string[] }> {
   const { alert, office, level } = args;
   const recipients = await resolveTargets(tx, office, args.targets);
   const place = alert.placeId ? await getPlace(tx, alert.placeId) : null;
@@ -61,10 +62,10 @@ export async function queueAlertCards(
       dedupeKey: `card:${alert.id}:${alert.timerSeq}:${level}:${key}`,
     });
   }
-  const outboundIds = await insertOutbound(tx, rows);
-  return { outboundIds, recipients: recipients.map(recipientKey), unreachable };
+  const outbound = await insertOutbound(tx, rows);
+  return { outbound, recipients: recipients.map(recipientKey), unreachable };
 }
 
-export async function enqueueSends(queues: Queues, outboundIds: number[]): Promise<void> {
-  await Promise.all(outboundIds.map((outboundId) => queues.add('send', { outboundId })));
+export async function enqueueSends(queues: Queues, messages: QueuedOutbound[]): Promise<void> {
+  await Promise.all(messages.map((m) => queues.add('send', { outboundId: m.id, channel: m.channel as ChannelName })));
 }

@@ -10,7 +10,7 @@ export const jobSchemas = {
   route: z.object({ alertId: id }).strict(),
   notify: z.object({ alertId: id }).strict(),
   escalate: z.object({ alertId: id, seq: z.number().int().min(0) }).strict(),
-  send: z.object({ outboundId: id }).strict(),
+  send: z.object({ outboundId: id, channel: z.enum(['sms', 'telegram', 'simulator']) }).strict(),
   reconcile: z.object({}).strict(),
 } as const;
 
@@ -65,11 +65,24 @@ export const queueDefinitions = {
     concurrency: 8,
     defaultJobOptions: { attempts: 20, backoff: { type: 'exponential', delay: 1_000 }, ...retained },
   },
-  outbound: {
+  // One outbound queue per channel, so one provider's rate limit never holds up another's messages.
+  'outbound-telegram': {
     jobs: ['send'],
     concurrency: 16,
     // Telegram allows about 30 messages/s per bot overall.
     limiter: { max: 30, duration: 1_000 },
+    defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 2_000 }, ...retained },
+  },
+  'outbound-sms': {
+    jobs: ['send'],
+    concurrency: 16,
+    // A Twilio long code sends about 1 SMS/s, a messaging service pool more; queueing beyond is Twilio's.
+    limiter: { max: 50, duration: 1_000 },
+    defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 2_000 }, ...retained },
+  },
+  'outbound-simulator': {
+    jobs: ['send'],
+    concurrency: 32,
     defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 2_000 }, ...retained },
   },
   maintenance: {
@@ -81,7 +94,12 @@ export const queueDefinitions = {
 
 export type QueueName = keyof typeof queueDefinitions;
 
-export function queueOf(job: JobName): QueueName {
+/** The queue that holds a job: fixed per job name, except sends, which go to their channel's queue. */
+export function queueOf<N extends JobName>(job: N, data?: JobData<N>): QueueName {
+  if (job === 'send') {
+    if (!data) throw new Error('a send job needs its data to find its queue');
+    return `outbound-${(data as JobData<'send'>).channel}`;
+  }
   for (const [queue, def] of Object.entries(queueDefinitions) as [QueueName, QueueDefinition][]) {
     if (def.jobs.includes(job)) return queue;
   }

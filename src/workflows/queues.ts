@@ -25,19 +25,19 @@ export function createQueues(backend: QueueBackend): Queues {
       backend.createQueue(name, { defaultJobOptions: queueDefinitions[name].defaultJobOptions }),
     ]),
   ) as Record<QueueName, Queue>;
-  const queueFor = (job: JobName) => queues[queueOf(job)];
+  const queueFor = <N extends JobName>(job: N, data: JobData<N>) => queues[queueOf(job, data)];
   const find = (name: JobName, data: JobData<JobName>): Promise<Job | undefined> =>
-    queueFor(name).getJob(jobIdFor(name, data));
+    queueFor(name, data).getJob(jobIdFor(name, data));
 
   return {
     backend,
     async add(name, data, options = {}) {
-      await queueFor(name).add(name, data, { ...options, jobId: jobIdFor(name, data) });
+      await queueFor(name, data).add(name, data, { ...options, jobId: jobIdFor(name, data) });
     },
     async ensure(name, data, options = {}) {
       const job = await find(name, data);
       if (!job) {
-        await queueFor(name).add(name, data, { ...options, jobId: jobIdFor(name, data) });
+        await queueFor(name, data).add(name, data, { ...options, jobId: jobIdFor(name, data) });
         return 'added';
       }
       if ((await job.getState()) === 'failed') {
@@ -57,7 +57,7 @@ export function createQueues(backend: QueueBackend): Queues {
     async promote(name, data) {
       const job = await find(name, data);
       if (job && (await job.getState()) === 'delayed') await job.promote();
-      else if (!job) await queueFor(name).add(name, data, { jobId: jobIdFor(name, data) });
+      else if (!job) await queueFor(name, data).add(name, data, { jobId: jobIdFor(name, data) });
     },
     get: (queue) => queues[queue],
     async counts() {

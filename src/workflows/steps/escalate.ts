@@ -24,7 +24,7 @@ export async function escalateStep(job: Job<JobData<'escalate'>>, deps: Workflow
     const next = nextEscalation(policy, alert.escalationLevel);
     if (!next) {
       await updateAlert(tx, alertId, { ackDeadline: null }, { type: 'escalation_exhausted', actor: 'system', data: { level: alert.escalationLevel } });
-      return { outboundIds: [], seq: null, delay: 0 };
+      return { outbound: [], seq: null, delay: 0 };
     }
     const deadline = escalationDeadline(policy, (alert.severity ?? 'medium') as Severity, now);
     const minutes = Math.round((now.getTime() - (alert.notifiedAt ?? alert.createdAt).getTime()) / 60_000);
@@ -46,10 +46,10 @@ export async function escalateStep(job: Job<JobData<'escalate'>>, deps: Workflow
     if (cards.recipients.length === 0) {
       await recordEvent(tx, alertId, { type: 'notification_failed', actor: 'system', data: { level: next.level, reason: 'nobody to notify at this level' } });
     }
-    return { outboundIds: cards.outboundIds, seq: nextSeq, delay: deadline.getTime() - now.getTime() };
+    return { outbound: cards.outbound, seq: nextSeq, delay: deadline.getTime() - now.getTime() };
   });
   if (!result) return 'nothing to do';
-  await enqueueSends(deps.queues, result.outboundIds);
+  await enqueueSends(deps.queues, result.outbound);
   if (result.seq === null) return 'exhausted';
   await deps.queues.add('escalate', { alertId, seq: result.seq }, { delay: result.delay });
   return 'escalated';

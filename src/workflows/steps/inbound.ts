@@ -88,7 +88,7 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
       throw new Error('inbound message processed concurrently; retrying'); // rolls the alert back
     }
     const confirm = !reporter.silent && !reporter.optedOut;
-    const outboundIds = confirm
+    const outbound = confirm
       ? await insertOutbound(tx, [
           {
             alertId: alert.id,
@@ -101,9 +101,9 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
           },
         ])
       : [];
-    return { alert, outboundIds };
+    return { alert, outbound };
   });
   await deps.queues.add('classify', { alertId: created.alert.id });
-  await enqueueSends(deps.queues, created.outboundIds);
+  await enqueueSends(deps.queues, created.outbound);
   return 'alert created';
 }

@@ -37,10 +37,10 @@ export async function notifyStep(job: Job<JobData<'notify'>>, deps: WorkflowDeps
     if (cards.recipients.length === 0) {
       await recordEvent(tx, alertId, { type: 'notification_failed', actor: 'system', data: { level: 0, reason: 'nobody to notify at this level' } });
     }
-    return { outboundIds: cards.outboundIds, seq, delay: deadline.getTime() - now.getTime() };
+    return { outbound: cards.outbound, seq, delay: deadline.getTime() - now.getTime() };
   });
   if (!result) return 'already notified';
-  await enqueueSends(deps.queues, result.outboundIds);
+  await enqueueSends(deps.queues, result.outbound);
   await deps.queues.add('escalate', { alertId, seq: result.seq }, { delay: result.delay });
   return 'notified';
 }

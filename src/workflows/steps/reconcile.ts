@@ -1,4 +1,5 @@
 import type { Job } from 'bullmq';
+import type { ChannelName } from '../../channels/channel.js';
 import { and, eq, isNotNull, lt } from 'drizzle-orm';
 import { stalledNewAlerts } from '../../db/alerts.js';
 import { queuedOutbound, unprocessedInbound } from '../../db/messages.js';
@@ -44,8 +45,8 @@ export async function reconcileStep(_job: Job<JobData<'reconcile'>>, deps: Workf
   for (const inboundId of await unprocessedInbound(deps.db, stale)) {
     if ((await deps.queues.ensure('inbound', { inboundId })) !== 'exists') counts.inbound++;
   }
-  for (const outboundId of await queuedOutbound(deps.db, stale)) {
-    if ((await deps.queues.ensure('send', { outboundId })) !== 'exists') counts.outbound++;
+  for (const m of await queuedOutbound(deps.db, stale)) {
+    if ((await deps.queues.ensure('send', { outboundId: m.id, channel: m.channel as ChannelName })) !== 'exists') counts.outbound++;
   }
   if (counts.timers + counts.alerts + counts.inbound + counts.outbound > 0) deps.log.warn(counts, 'reconciler re-enqueued lost work');
   return counts;
