@@ -89,7 +89,7 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
     const authorize = createAdminAuth(config.adminApiToken, log);
     const channelList: Channel[] = [createSimulatorChannel({ db: database.db, pii, authorize, onSend: options.onSimulatorSend })];
     const channels = createChannels(channelList);
-    const { t } = await createI18n();
+    const { t, languages } = await createI18n();
     const analyser = createSimpleAnalyser(await allPlaces(database.db));
     const deps: WorkflowDeps = { db: database.db, log, pii, queues, channels, analyser, deployment, t, now: () => new Date() };
 
@@ -101,7 +101,7 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
       cleanup.push(() => app.close());
     }
     if (role !== 'web') {
-      const workers = await startWorkers(deps, options.workers);
+      const workers = await startWorkers(deps, { languages, ...options.workers });
       cleanup.push(() => workers.close());
     }
     log.info(

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { AlertStatus } from '../domain/taxonomy.js';
 import { newAlertReference, statusesLeadingTo } from '../domain/lifecycle.js';
 import type { DbOrTx, Tx } from './index.js';
@@ -56,8 +56,10 @@ export async function transitionAlert(
   to: AlertStatus,
   event: Omit<AlertEventInput, 'from' | 'to'>,
   set: Partial<typeof alerts.$inferInsert> = {},
+  /** The row as already locked by the caller in this transaction (saves a round trip). */
+  locked?: AlertRow,
 ): Promise<{ alert: AlertRow; from: AlertStatus } | null> {
-  const current = await lockAlert(tx, alertId);
+  const current = locked ?? (await lockAlert(tx, alertId));
   if (!current || !statusesLeadingTo(to).includes(current.status as AlertStatus)) return null;
   const from = current.status as AlertStatus;
   const [alert] = await tx
@@ -69,16 +71,29 @@ export async function transitionAlert(
   return { alert: alert!, from };
 }
 
-/** Changes fields other than the status, with its event, in one transaction. */
+/**
+ * Changes fields other than the status and records the event, in one statement (both or neither
+ * are written). Returns false when there is no such alert.
+ */
 export async function updateAlert(
-  tx: Tx,
+  db: DbOrTx,
   alertId: number,
   set: Partial<typeof alerts.$inferInsert>,
   event: AlertEventInput,
-): Promise<AlertRow | null> {
-  const [row] = await tx.update(alerts).set({ ...set, updatedAt: new Date() }).where(eq(alerts.id, alertId)).returning();
-  if (row) await recordEvent(tx, alertId, event);
-  return row ?? null;
+): Promise<boolean> {
+  const columns = getTableColumns(alerts);
+  const assignments = Object.entries({ ...set, updatedAt: new Date() })
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => {
+      const column = columns[key as keyof typeof columns];
+      return sql`${sql.identifier(column.name)} = ${value === null ? null : column.mapToDriverValue(value)}`;
+    });
+  const result = await db.execute(sql`
+    with changed as (update alerts set ${sql.join(assignments, sql`, `)} where id = ${alertId} returning id)
+    insert into alert_events (alert_id, type, actor, from_status, to_status, data)
+    select id, ${event.type}, ${event.actor}, ${event.from ?? null}, ${event.to ?? null}, ${JSON.stringify(event.data ?? {})}::jsonb from changed
+    returning alert_id`);
+  return result.rows.length > 0;
 }
 
 export async function getAlert(db: DbOrTx, alertId: number): Promise<AlertRow | null> {

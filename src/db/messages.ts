@@ -64,6 +64,37 @@ export async function updateOutbound(db: DbOrTx, id: number, set: Partial<Outbou
   await db.update(outboundMessages).set({ ...set, updatedAt: new Date() }).where(eq(outboundMessages.id, id));
 }
 
+/**
+ * Records how a send ended and, for an alert's message, its event: one statement, so both or
+ * neither are written; only a message still `queued` is changed (a duplicate send job records nothing).
+ * Returns false when the message had already left `queued`.
+ */
+export async function recordSendOutcome(
+  db: DbOrTx,
+  id: number,
+  outcome: { status: 'sent' | 'failed'; providerMessageId?: string; attempts: number; error?: string | null },
+  event: { type: string; data: Record<string, unknown> },
+): Promise<boolean> {
+  const result = await db.execute(sql`
+    with changed as (
+      update outbound_messages
+         set status = ${outcome.status},
+             provider_message_id = coalesce(${outcome.providerMessageId ?? null}, provider_message_id),
+             sent_at = case when ${outcome.status} = 'sent' then now() else sent_at end,
+             attempts = ${outcome.attempts},
+             error = ${outcome.error ?? null},
+             updated_at = now()
+       where id = ${id} and status = 'queued'
+   returning id, alert_id, recipient, channel, purpose),
+    event as (
+      insert into alert_events (alert_id, type, actor, data)
+      select alert_id, ${event.type}, 'system',
+             jsonb_build_object('recipient', recipient, 'channel', channel, 'purpose', purpose, 'outboundId', id) || ${JSON.stringify(event.data)}::jsonb
+        from changed where alert_id is not null)
+    select count(*)::int as n from changed`);
+  return Number((result.rows[0] as { n: number }).n) > 0;
+}
+
 export async function queuedOutbound(db: DbOrTx, olderThan: Date, limit = 1000): Promise<QueuedOutbound[]> {
   return db
     .select({ id: outboundMessages.id, channel: outboundMessages.channel })

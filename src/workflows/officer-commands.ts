@@ -10,8 +10,15 @@ const commandWords: [RegExp, OfficerAction][] = [
   [/^(esc|escalade|escalate)$/i, 'escalate'],
 ];
 
-/** Reads `OK A7K3Q`, `en cours a7k3q`, `FIN A7K3Q`; null when it is not a command. */
-export function parseOfficerCommand(text: string): { action: OfficerAction; ref: string } | null {
+export type OfficerCommand = { action: OfficerAction; ref: string } | { action: 'reply'; ref: string; text: string };
+
+/**
+ * Reads `OK A7K3Q`, `en cours a7k3q`, `FIN A7K3Q`, and `R A7K3Q <message>` (a message for the
+ * reporter); null when it is not a command.
+ */
+export function parseOfficerCommand(text: string): OfficerCommand | null {
+  const reply = text.trim().match(/^(?:r|rep|reponse|réponse|reply)\s+([A-Za-z0-9]{5,6})\s+(.+)$/is);
+  if (reply && isAlertReference(normaliseReference(reply[1]!))) return { action: 'reply', ref: normaliseReference(reply[1]!), text: reply[2]!.trim() };
   const match = text.trim().match(/^(.+?)\s+([A-Za-z0-9]{5,6})\s*$/);
   if (!match) return null;
   const [, word, ref] = match as unknown as [string, string, string];

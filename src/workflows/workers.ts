@@ -13,6 +13,8 @@ export interface WorkerOptions {
   reconcile?: Partial<ReconcileOptions>;
   /** Lock duration and stalled-job check interval (ms): how soon a crashed worker's job is retried. Default 30 s. */
   stalledIntervalMs?: number;
+  /** Languages with translations (reporters may switch to these). Default fr, en. */
+  languages?: string[];
   /** Overrides each queue's declared concurrency (benchmarks). */
   concurrency?: Partial<Record<QueueName, number>>;
 }
@@ -28,7 +30,7 @@ export interface Workers {
 export async function startWorkers(deps: WorkflowDeps, options: WorkerOptions = {}): Promise<Workers> {
   const reconcile = { ...defaultReconcileOptions, ...options.reconcile };
   const steps: Record<JobName, (job: Job) => Promise<unknown>> = {
-    inbound: (job) => inboundStep(job, deps),
+    inbound: (job) => inboundStep(job, deps, options.languages ?? ['fr', 'en']),
     classify: (job) => classifyStep(job, deps),
     route: (job) => routeStep(job, deps),
     notify: (job) => notifyStep(job, deps),

@@ -16,9 +16,8 @@ export async function classifyStep(job: Job<JobData<'classify'>>, deps: Workflow
     const place = deps.analyser.findPlace(alert.text, { registeredPlaceId: reporter?.placeId ?? null });
     const severity = severityOf(c.threatType, c.urgency, deps.deployment.severity);
     const language = alert.language ?? c.language ?? reporter?.language ?? null;
-    await deps.db.transaction(async (tx) => {
-      await updateAlert(
-        tx,
+    await updateAlert(
+        deps.db,
         alertId,
         {
           threatType: c.threatType,
@@ -45,9 +44,9 @@ export async function classifyStep(job: Job<JobData<'classify'>>, deps: Workflow
           },
         },
       );
-      // Replies go out in the reporter's language: learn it from their first message.
-      if (reporter && !reporter.language && c.language) await updateFocalPoint(tx, reporter.id, { language: c.language });
-    });
+    // Replies go out in the reporter's language: learn it from their first message (a later
+    // retry does it if this fails; the alert's own language is already recorded).
+    if (reporter && !reporter.language && c.language) await updateFocalPoint(deps.db, reporter.id, { language: c.language });
   }
   await deps.queues.add('route', { alertId });
   return 'classified';

@@ -3,14 +3,17 @@ import { UnrecoverableError } from 'bullmq';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { ChannelName } from '../../channels/channel.js';
 import { createAlert } from '../../db/alerts.js';
-import { findOrCreateFocalPoint, type ReporterAddress } from '../../db/focal-points.js';
-import { getInbound, insertOutbound, markInboundProcessed, type InboundRow } from '../../db/messages.js';
+import { findOrCreateFocalPoint, updateFocalPoint, type FocalPointRow, type ReporterAddress } from '../../db/focal-points.js';
+import type { Tx } from '../../db/index.js';
+import { getInbound, insertOutbound, markInboundProcessed, type InboundRow, type QueuedOutbound } from '../../db/messages.js';
 import { officerByPhone, officerByTelegramId, type OfficerRow } from '../../db/offices.js';
-import { actOnAlert, type ActionOutcome } from '../actions.js';
+import { actOnAlert, bridgeToReporter, type ActionOutcome, type BridgeOutcome } from '../actions.js';
+import { followUpTarget, forwardToHolders } from '../conversation.js';
 import type { WorkflowDeps } from '../deps.js';
 import { enqueueSends } from '../dispatch.js';
 import type { JobData } from '../jobs.js';
 import { parseOfficerCommand } from '../officer-commands.js';
+import { parseReporterCommand, type ReporterCommand } from '../reporter-commands.js';
 
 /** The sender's address as a reporter key: phone numbers in E.164 (WhatsApp and SMS are one person). */
 export function reporterAddress(channel: ChannelName, from: string): ReporterAddress {
@@ -21,74 +24,134 @@ export function reporterAddress(channel: ChannelName, from: string): ReporterAdd
 
 async function findOfficer(deps: WorkflowDeps, channel: ChannelName, from: string): Promise<OfficerRow | null> {
   if (channel === 'telegram') return /^\d+$/.test(from) ? officerByTelegramId(deps.db, Number(from)) : null;
-  const address = reporterAddress(channel, from);
-  return officerByPhone(deps.db, address.value);
+  return officerByPhone(deps.db, reporterAddress(channel, from).value);
 }
 
 /** Reply text for an officer's command. */
-function actionReply(deps: WorkflowDeps, officer: OfficerRow, ref: string, result: ActionOutcome): string {
-  const t = (key: string, vars: Record<string, unknown> = {}) => deps.t(officer.language, `officer:reply.${key}`, { ref, ...vars });
+function actionReply(deps: WorkflowDeps, officer: OfficerRow, ref: string, result: ActionOutcome | BridgeOutcome): string {
+  const t = (key: string, vars: Record<string, unknown> = {}) => deps.t(officer.language, key, { ref, ...vars });
   switch (result.outcome) {
     case 'done':
-      return t(result.alert.status === 'notified' ? 'escalated' : result.alert.status);
+      return t(`officer:reply.${result.alert.status === 'notified' ? 'escalated' : result.alert.status}`);
+    case 'bridged':
+      return t('officer:conversation.bridged', { pseudonym: result.pseudonym });
+    case 'unreachable':
+      return t('officer:conversation.reporterOptedOut', { pseudonym: result.pseudonym ?? '—' });
     case 'unknown_alert':
     case 'unknown_officer':
-      return t('unknownAlert');
+      return t('officer:reply.unknownAlert');
     case 'not_allowed':
-      return t('notAllowed');
+      return t('officer:reply.notAllowed');
     case 'too_late':
-      return t('alreadyTaken', { status: deps.t(officer.language, `common:status.${result.alert.status}`), officer: result.by?.name ?? '—' });
+      return t('officer:reply.alreadyTaken', { status: deps.t(officer.language, `common:status.${result.alert.status}`), officer: result.by?.name ?? '—' });
   }
 }
 
-/** A message from an officer's number: a command (OK/FIN/… <ref>) or, failing that, the help text. */
-async function handleOfficerMessage(deps: WorkflowDeps, message: InboundRow, officer: OfficerRow, from: string): Promise<void> {
-  const command = parseOfficerCommand(message.text);
-  const reply = command
-    ? actionReply(deps, officer, command.ref, await actOnAlert(deps, { alert: { ref: command.ref }, officerId: officer.id, action: command.action }))
-    : deps.t(officer.language, 'officer:reply.help');
-  const ids = await deps.db.transaction(async (tx) => {
-    if (!(await markInboundProcessed(tx, message.id, { outcome: 'officer_command' }))) return [];
-    return insertOutbound(tx, [
-      { channel: message.channel, recipient: `officer:${officer.id}`, toEnc: deps.pii.encrypt(from), purpose: 'reply', body: reply, dedupeKey: `reply:${message.id}` },
-    ]);
+/** Marks the message processed and queues a reply to its sender, in one transaction; then enqueues the sends. */
+async function finish(
+  deps: WorkflowDeps,
+  message: InboundRow,
+  outcome: { outcome: string; alertId?: number; focalPointId?: number },
+  reply: { recipient: string; body: string; alertId?: number } | null,
+  more?: (tx: Tx) => Promise<QueuedOutbound[]>,
+): Promise<void> {
+  const queued = await deps.db.transaction(async (tx) => {
+    if (!(await markInboundProcessed(tx, message.id, outcome))) return [];
+    const extra = more ? await more(tx) : [];
+    const replies = reply
+      ? await insertOutbound(tx, [
+          { alertId: reply.alertId ?? null, channel: message.channel, recipient: reply.recipient, toEnc: message.fromEnc, purpose: 'reply', body: reply.body, dedupeKey: `reply:${message.id}` },
+        ])
+      : [];
+    return [...extra, ...replies];
   });
-  await enqueueSends(deps.queues, ids);
+  await enqueueSends(deps.queues, queued);
+}
+
+/** A message from an officer's number: a command (OK/FIN/R … <ref>) or, failing that, the help text. */
+async function handleOfficerMessage(deps: WorkflowDeps, message: InboundRow, officer: OfficerRow): Promise<void> {
+  const command = parseOfficerCommand(message.text);
+  let body: string;
+  if (!command) body = deps.t(officer.language, 'officer:reply.help');
+  else if (command.action === 'reply') {
+    body = actionReply(deps, officer, command.ref, await bridgeToReporter(deps, { alert: { ref: command.ref }, officerId: officer.id, text: command.text }));
+  } else {
+    body = actionReply(deps, officer, command.ref, await actOnAlert(deps, { alert: { ref: command.ref }, officerId: officer.id, action: command.action }));
+  }
+  await finish(deps, message, { outcome: 'officer_command' }, { recipient: `officer:${officer.id}`, body });
+}
+
+/** STOP, START, HELP, LANG: answered in the reporter's language; after STOP nothing at all is sent. */
+async function handleReporterCommand(deps: WorkflowDeps, message: InboundRow, reporter: FocalPointRow, command: ReporterCommand, languages: string[]): Promise<void> {
+  let language = reporter.language ?? deps.deployment.defaultLanguage;
+  let key: string;
+  const vars: Record<string, unknown> = {};
+  if (command.kind === 'stop') {
+    await updateFocalPoint(deps.db, reporter.id, { optedOut: true });
+    return finish(deps, message, { outcome: 'opt_out', focalPointId: reporter.id }, null);
+  }
+  if (command.kind === 'start') {
+    await updateFocalPoint(deps.db, reporter.id, { optedOut: false });
+    key = 'started';
+  } else if (command.kind === 'help') {
+    key = 'help';
+  } else if (languages.includes(command.language)) {
+    await updateFocalPoint(deps.db, reporter.id, { language: command.language });
+    language = command.language;
+    key = 'languageSet';
+  } else {
+    key = 'languageUnknown';
+    vars.languages = languages.map((l) => l.toUpperCase()).join(', ');
+  }
+  const silent = reporter.optedOut && command.kind !== 'start';
+  await finish(deps, message, { outcome: 'command', focalPointId: reporter.id }, silent ? null : { recipient: `reporter:${reporter.id}`, body: deps.t(language, `reporter:${key}`, vars) });
 }
 
 /**
- * First step for every message received: an officer's command, or a warning from a reporter,
- * which becomes a new alert (the reporter is registered on first contact) and is confirmed.
+ * First step for every message received: an officer's command; a reporter's keyword; a follow-up
+ * to the reporter's open alert (passed to the officers holding it); or a new warning, which becomes
+ * an alert (the reporter is registered on first contact) and is confirmed.
  */
-export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDeps): Promise<string> {
+export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDeps, languages: string[]): Promise<string> {
   const message = await getInbound(deps.db, job.data.inboundId);
   if (!message) throw new UnrecoverableError(`inbound message ${job.data.inboundId} not found`);
   if (message.processedAt) {
     // Processed before a crash could enqueue the next step: make sure it is queued.
-    if (message.alertId) await deps.queues.add('classify', { alertId: message.alertId });
+    if (message.alertId && message.outcome === 'alert') await deps.queues.add('classify', { alertId: message.alertId });
     return 'already processed';
   }
   const channel = message.channel as ChannelName;
   const from = deps.pii.decrypt(message.fromEnc);
   const officer = await findOfficer(deps, channel, from);
   if (officer) {
-    await handleOfficerMessage(deps, message, officer, from);
+    await handleOfficerMessage(deps, message, officer);
     return 'officer command';
   }
   const reporter = await findOrCreateFocalPoint(deps.db, deps.pii, reporterAddress(channel, from));
+  const command = parseReporterCommand(message.text);
+  if (command) {
+    await handleReporterCommand(deps, message, reporter, command, languages);
+    return `reporter ${command.kind}`;
+  }
+  const mayReply = !reporter.silent && !reporter.optedOut;
+  const language = reporter.language ?? deps.deployment.defaultLanguage;
+  const followed = await followUpTarget(deps.db, reporter, message.text, message.receivedAt);
+  if (followed) {
+    await finish(
+      deps,
+      message,
+      { outcome: 'follow_up', alertId: followed.id, focalPointId: reporter.id },
+      mayReply ? { recipient: `reporter:${reporter.id}`, body: deps.t(language, 'reporter:followUp', { ref: followed.ref }), alertId: followed.id } : null,
+      (tx) => forwardToHolders(tx, deps, { alert: followed, reporter, text: message.text, inboundId: message.id }),
+    );
+    return 'follow-up';
+  }
   const created = await deps.db.transaction(async (tx) => {
-    const alert = await createAlert(tx, {
-      text: message.text,
-      channel,
-      focalPointId: reporter.id,
-      language: reporter.language,
-      actor: `reporter:${reporter.pseudonym}`,
-    });
+    const alert = await createAlert(tx, { text: message.text, channel, focalPointId: reporter.id, language: reporter.language, actor: `reporter:${reporter.pseudonym}` });
     if (!(await markInboundProcessed(tx, message.id, { outcome: 'alert', alertId: alert.id, focalPointId: reporter.id }))) {
       throw new Error('inbound message processed concurrently; retrying'); // rolls the alert back
     }
-    const confirm = !reporter.silent && !reporter.optedOut;
-    const outbound = confirm
+    const outbound = mayReply
       ? await insertOutbound(tx, [
           {
             alertId: alert.id,
@@ -96,7 +159,7 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
             recipient: `reporter:${reporter.id}`,
             toEnc: message.fromEnc,
             purpose: 'confirmation',
-            body: deps.t(reporter.language ?? deps.deployment.defaultLanguage, 'reporter:confirmation', { ref: alert.ref }),
+            body: deps.t(language, 'reporter:confirmation', { ref: alert.ref }),
             dedupeKey: `confirmation:${alert.id}`,
           },
         ])

@@ -33,6 +33,7 @@ export async function notifyStep(job: Job<JobData<'notify'>>, deps: WorkflowDeps
       'notified',
       { type: 'notified', actor: 'system', data: { level: 0, office: office.id, recipients: cards.recipients, unreachable: cards.unreachable, deadline: deadline.toISOString() } },
       { notifiedAt: now, ackDeadline: deadline, timerSeq: seq, escalationLevel: 0 },
+      alert,
     );
     if (cards.recipients.length === 0) {
       await recordEvent(tx, alertId, { type: 'notification_failed', actor: 'system', data: { level: 0, reason: 'nobody to notify at this level' } });

@@ -13,13 +13,11 @@ export async function routeStep(job: Job<JobData<'route'>>, deps: WorkflowDeps):
   if (!alert.routedAt) {
     const place = alert.placeId ? await getPlace(deps.db, alert.placeId) : null;
     const route = fieldOfficeFor(place ? toPlace(place) : null, deps.deployment.fieldOffices);
-    await deps.db.transaction((tx) =>
-      updateAlert(
-        tx,
-        alertId,
-        { officeId: route.officeId, routedAt: deps.now() },
-        { type: 'routed', actor: 'system', data: { office: route.officeId, reason: route.reason } },
-      ),
+    await updateAlert(
+      deps.db,
+      alertId,
+      { officeId: route.officeId, routedAt: deps.now() },
+      { type: 'routed', actor: 'system', data: { office: route.officeId, reason: route.reason } },
     );
   }
   await deps.queues.add('notify', { alertId });

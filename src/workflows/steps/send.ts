@@ -1,24 +1,9 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import { ChannelSendError, type ChannelName } from '../../channels/channel.js';
-import { recordEvent } from '../../db/alerts.js';
-import { getOutbound, updateOutbound, type OutboundRow } from '../../db/messages.js';
+import { getOutbound, recordSendOutcome, updateOutbound } from '../../db/messages.js';
 import type { WorkflowDeps } from '../deps.js';
 import type { JobData } from '../jobs.js';
-
-/** Records the outcome of a send and its event (when it concerns an alert) in one transaction. */
-async function recordOutcome(deps: WorkflowDeps, row: OutboundRow, set: Parameters<typeof updateOutbound>[2], event: { type: string; data: Record<string, unknown> }) {
-  await deps.db.transaction(async (tx) => {
-    await updateOutbound(tx, row.id, set);
-    if (row.alertId) {
-      await recordEvent(tx, row.alertId, {
-        type: event.type,
-        actor: 'system',
-        data: { recipient: row.recipient, channel: row.channel, purpose: row.purpose, outboundId: row.id, ...event.data },
-      });
-    }
-  });
-}
 
 /** Delivers one outbound message through its channel; retried with backoff, final failure recorded. */
 export async function sendStep(job: Job<JobData<'send'>>, deps: WorkflowDeps): Promise<string> {
@@ -31,7 +16,7 @@ export async function sendStep(job: Job<JobData<'send'>>, deps: WorkflowDeps): P
     if (!channel) throw new ChannelSendError(`channel ${row.channel} is not configured`, row.channel as ChannelName, true);
     const sent = await channel.send({ id: row.id, to: deps.pii.decrypt(row.toEnc), text: row.body, actions: row.actions ?? undefined });
     const sentEvent = row.purpose === 'card' || row.purpose === 'escalation' ? 'notification_sent' : 'message_sent';
-    await recordOutcome(deps, row, { status: 'sent', providerMessageId: sent.providerMessageId, sentAt: deps.now(), attempts: attempt, error: null }, { type: sentEvent, data: { attempt } });
+    await recordSendOutcome(deps.db, row.id, { status: 'sent', providerMessageId: sent.providerMessageId, attempts: attempt }, { type: sentEvent, data: { attempt } });
     return 'sent';
   } catch (error) {
     const permanent = error instanceof ChannelSendError && error.permanent;
@@ -39,7 +24,7 @@ export async function sendStep(job: Job<JobData<'send'>>, deps: WorkflowDeps): P
     const reason = (error as Error).message;
     if (permanent || lastAttempt) {
       const failedEvent = row.purpose === 'card' || row.purpose === 'escalation' ? 'notification_failed' : 'message_failed';
-      await recordOutcome(deps, row, { status: 'failed', attempts: attempt, error: reason }, { type: failedEvent, data: { attempt, error: reason } });
+      await recordSendOutcome(deps.db, row.id, { status: 'failed', attempts: attempt, error: reason }, { type: failedEvent, data: { attempt, error: reason } });
       throw new UnrecoverableError(reason);
     }
     await updateOutbound(deps.db, row.id, { attempts: attempt, error: reason });

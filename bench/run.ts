@@ -1,0 +1,29 @@
+// npm run bench: prints the figures recorded in BENCHMARKS.md.
+// Options: --backend redis|postgres (default both), --quick (smaller runs).
+import { benchEscalationLateness, benchLatency, benchThroughput } from './workflow.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.includes('--backend') ? args[args.indexOf('--backend') + 1] : undefined;
+const backends = (['redis', 'postgres'] as const).filter((b) => !only || b === only);
+const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+
+for (const backend of backends) {
+  console.log(`\n== workflow on the ${backend} queue backend`);
+  const burst = quick ? 500 : 2_000;
+  const { alertsPerSecond } = await benchThroughput(backend, burst);
+  console.log(`throughput, intake → notified (${burst} alerts): ${fmt(alertsPerSecond)} alerts/s`);
+  const seconds = quick ? 5 : 10;
+  for (const rate of [100, 20]) {
+    const latency = await benchLatency(backend, rate, seconds);
+    console.log(`latency, intake → officer card sent at ${rate} alerts/s for ${seconds} s: p50 ${fmt(latency.p50)} ms, p99 ${fmt(latency.p99)} ms (${latency.count} cards)`);
+  }
+  const timers = quick ? 2_000 : 10_000;
+  for (const [due, spread] of quick ? [[200, 10]] : [[600, 30], [3_000, 30]]) {
+    const lateness = await benchEscalationLateness(backend, timers, due!, spread!);
+    console.log(
+      `escalation lateness, ${timers} pending timers, ${due} firing over ${spread} s (${(due! / spread!).toFixed(0)}/s): p50 ${fmt(lateness.p50)} ms, p99 ${fmt(lateness.p99)} ms (${lateness.fired} fired)`,
+    );
+  }
+}
+process.exit(0);

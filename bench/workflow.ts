@@ -1,0 +1,156 @@
+// Workflow benchmark: intake → notified throughput, intake → card latency at a steady rate, and
+// escalation lateness with 10,000 pending timers, on one queue backend.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import pino from 'pino';
+import { Redis } from 'ioredis';
+import type { OutgoingMessage } from '../src/channels/channel.js';
+import { loadConfig } from '../src/config.js';
+import { startTamtam, type Tamtam } from '../src/main.js';
+import { createIntake } from '../src/workflows/intake.js';
+
+export const postgresUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const gazetteer = fileURLToPath(new URL('../deploy/gazetteer/mali.csv', import.meta.url));
+
+const deployment = (ackTimeout: string) => `
+mission: BENCH
+fieldOffices:
+  - { id: mopti, name: Mopti, area: { admin1: [Mopti] }, location: [14.49, -4.19] }
+  - { id: joc, name: JOC, area: {}, triage: true }
+officers:
+  - { id: o-1, name: Officer 1, office: mopti, role: officer }
+  - { id: o-2, name: Officer 2, office: mopti, role: officer }
+  - { id: o-s, name: Supervisor, office: mopti, role: supervisor }
+  - { id: o-j, name: JOC, office: joc, role: joc }
+escalationPolicies:
+  default:
+    ackTimeout: { critical: ${ackTimeout}, high: ${ackTimeout}, medium: ${ackTimeout}, low: ${ackTimeout} }
+    levels: [{ notify: [office.officers] }, { notify: [office.supervisors] }, { notify: [role.joc] }]
+    repeatLast: 0
+gazetteers: [{ path: ${gazetteer} }]
+`;
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function withInstance<T>(backend: 'redis' | 'postgres', ackTimeout: string, run: (app: Tamtam, sent: (fn: (m: OutgoingMessage) => void) => void) => Promise<T>): Promise<T> {
+  const name = `tamtam_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
+  const dir = await mkdtemp(path.join(tmpdir(), 'tamtam-bench-'));
+  await writeFile(path.join(dir, 'deployment.yaml'), deployment(ackTimeout));
+  const namespace = `bench_${randomBytes(4).toString('hex')}`;
+  let listener: (m: OutgoingMessage) => void = () => {};
+  const app = await startTamtam(
+    loadConfig({ DATABASE_URL: url.toString(), REDIS_URL: backend === 'redis' ? redisUrl : undefined, PORT: '0', DATA_DIR: dir, DEPLOYMENT_FILE: path.join(dir, 'deployment.yaml'), PII_KEY: randomBytes(32).toString('base64') }),
+    { queueNamespace: namespace, log: pino({ level: 'silent' }), onSimulatorSend: (m) => listener(m) },
+  );
+  try {
+    return await run(app, (fn) => (listener = fn));
+  } finally {
+    await app.stop();
+    if (backend === 'redis') {
+      const redis = new Redis(redisUrl);
+      const keys = await redis.keys(`${namespace}:*`);
+      for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+      await redis.quit();
+    }
+    await admin.query(`drop database ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+/** Alerts per second from intake to `notified`, for a burst of `count` warnings. */
+export async function benchThroughput(backend: 'redis' | 'postgres', count: number): Promise<{ alertsPerSecond: number }> {
+  return withInstance(backend, '1h', async (app) => {
+    const intake = createIntake({ db: app.deps.db, pii: app.deps.pii, queues: app.deps.queues, log: app.deps.log });
+    const started = Date.now();
+    const batch = 50;
+    for (let i = 0; i < count; i += batch) {
+      await Promise.all(
+        Array.from({ length: Math.min(batch, count - i) }, (_, j) =>
+          intake({ channel: 'simulator', providerMessageId: `b-${i + j}`, from: `+2237${String(6000000 + i + j)}`, text: `Hommes armés vus à Mopti ce matin (${i + j})`, receivedAt: new Date() }),
+        ),
+      );
+    }
+    for (;;) {
+      const { rows } = await app.database.pool.query<{ n: number }>(`select count(*)::int as n from alerts where status = 'notified'`);
+      if (rows[0]!.n >= count) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return { alertsPerSecond: count / ((Date.now() - started) / 1000) };
+  });
+}
+
+/** Latency from intake to the officer's card leaving, at a steady `rate` alerts/s for `seconds`. */
+export async function benchLatency(backend: 'redis' | 'postgres', rate: number, seconds: number): Promise<{ p50: number; p99: number; count: number }> {
+  return withInstance(backend, '1h', async (app, onSent) => {
+    const intake = createIntake({ db: app.deps.db, pii: app.deps.pii, queues: app.deps.queues, log: app.deps.log });
+    const injectedAt = new Map<number, number>();
+    const latencies: number[] = [];
+    onSent((m) => {
+      const n = Number(m.text.match(/#(\d+)\)/)?.[1]);
+      const at = injectedAt.get(n);
+      if (m.to === 'officer:o-1' && at !== undefined) latencies.push(performance.now() - at);
+    });
+    const total = rate * seconds;
+    const started = performance.now();
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      injectedAt.set(i, performance.now());
+      void intake({ channel: 'simulator', providerMessageId: `l-${i}`, from: `+2237${String(7000000 + i)}`, text: `Tirs entendus à Mopti (#${i})`, receivedAt: new Date() });
+    }
+    const deadline = Date.now() + 60_000;
+    while (latencies.length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), count: latencies.length };
+  });
+}
+
+/**
+ * Escalation lateness (fire time minus deadline) with `timers` pending: alerts are written as
+ * notified, their timers set as the notify step does. `due` of them have deadlines spread over
+ * the next `spreadSeconds`; the rest are due in an hour and stay pending throughout.
+ */
+export async function benchEscalationLateness(backend: 'redis' | 'postgres', timers: number, due: number, spreadSeconds: number): Promise<{ p50: number; p99: number; fired: number }> {
+  return withInstance(backend, '1h', async (app) => {
+    const start = Date.now() + 5_000;
+    const { db, queues } = app.deps;
+    await db.execute(sql`
+      insert into alerts (ref, status, threat_type, urgency, severity, office_id, text, channel, timer_seq, ack_deadline, notified_at, classified_at, routed_at)
+      select 'B' || lpad(g::text, 7, '0'), 'notified', 'armed_group_presence', 'ongoing', 'high', 'mopti', 'bench', 'simulator', 1,
+             to_timestamp(case when g <= ${due} then ${start}::bigint + (g * ${spreadSeconds * 1000}::bigint / ${due})
+                               else ${start + 3_600_000}::bigint + g end / 1000.0), now(), now(), now()
+      from generate_series(1, ${timers}) g`);
+    const { rows } = await app.database.pool.query<{ id: number; deadline: string }>(`select id, (extract(epoch from ack_deadline) * 1000)::bigint as deadline from alerts`);
+    const queue = queues.get('escalation');
+    for (let i = 0; i < rows.length; i += 500) {
+      await queue.addBulk(
+        rows.slice(i, i + 500).map((r) => ({ name: 'escalate', data: { alertId: Number(r.id), seq: 1 }, opts: { jobId: `escalate-${r.id}-1`, delay: Number(r.deadline) - Date.now() } })),
+      );
+    }
+    const until = start + spreadSeconds * 1000 + 30_000;
+    let fired = 0;
+    while (Date.now() < until) {
+      fired = (await app.database.pool.query<{ n: number }>(`select count(*)::int as n from alert_events where type = 'escalated'`)).rows[0]!.n;
+      if (fired >= due) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const late = await app.database.pool.query<{ late: number }>(`select (data->>'lateMs')::float8 as late from alert_events where type = 'escalated'`);
+    const values = late.rows.map((r) => r.late);
+    return { p50: percentile(values, 50), p99: percentile(values, 99), fired };
+  });
+}

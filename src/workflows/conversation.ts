@@ -1,0 +1,94 @@
+import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { ChannelName } from '../channels/channel.js';
+import { recordEvent, type AlertRow } from '../db/alerts.js';
+import type { FocalPointRow } from '../db/focal-points.js';
+import type { DbOrTx, Tx } from '../db/index.js';
+import { insertOutbound, type QueuedOutbound } from '../db/messages.js';
+import { findOfficers } from '../db/offices.js';
+import { alerts, inboundMessages, outboundMessages } from '../db/schema/index.js';
+import { openStatuses } from '../domain/lifecycle.js';
+import type { WorkflowDeps } from './deps.js';
+import { deliveryAddress } from './recipients.js';
+
+/** A reporter's message within this time of their previous one about an open alert adds to it. */
+export const followUpWindowMs = 15 * 60_000;
+/** An officer's question keeps the conversation open this long. */
+export const questionWindowMs = 24 * 3_600_000;
+
+/**
+ * Decides whether a reporter's message continues one of their open alerts rather than warning of
+ * something new (README, "Follow-ups"): it names the alert's reference; or it answers an officer's
+ * question sent within the last 24 h; or it comes within 15 minutes of their previous message
+ * about that alert. Anything else is a new alert.
+ */
+export async function followUpTarget(db: DbOrTx, reporter: FocalPointRow, text: string, now: Date): Promise<AlertRow | null> {
+  const open = await db
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.focalPointId, reporter.id), inArray(alerts.status, [...openStatuses])))
+    .orderBy(desc(alerts.createdAt))
+    .limit(10);
+  if (open.length === 0) return null;
+  const named = open.find((a) => new RegExp(`(^|[^A-Z0-9])${a.ref}([^A-Z0-9]|$)`, 'i').test(text));
+  if (named) return named;
+  const latest = open[0]!;
+  const [lastFromReporter] = await db
+    .select({ at: sql<Date>`max(${inboundMessages.receivedAt})` })
+    .from(inboundMessages)
+    .where(and(eq(inboundMessages.alertId, latest.id), eq(inboundMessages.focalPointId, reporter.id)));
+  const lastAt = lastFromReporter?.at ? new Date(lastFromReporter.at) : latest.createdAt;
+  if (now.getTime() - lastAt.getTime() <= followUpWindowMs) return latest;
+  const [question] = await db
+    .select({ id: outboundMessages.id })
+    .from(outboundMessages)
+    .where(
+      and(
+        eq(outboundMessages.alertId, latest.id),
+        eq(outboundMessages.purpose, 'question'),
+        gt(outboundMessages.createdAt, new Date(Math.max(lastAt.getTime(), now.getTime() - questionWindowMs))),
+      ),
+    )
+    .limit(1);
+  return question ? latest : null;
+}
+
+/** Officers who hold an alert: whoever acknowledged it, else everyone who was sent its card. */
+export async function alertHolders(db: DbOrTx, alert: AlertRow) {
+  if (alert.acknowledgedBy) return findOfficers(db, { ids: [alert.acknowledgedBy] });
+  const rows = await db
+    .selectDistinct({ recipient: outboundMessages.recipient })
+    .from(outboundMessages)
+    .where(and(eq(outboundMessages.alertId, alert.id), inArray(outboundMessages.purpose, ['card', 'escalation'])));
+  const ids = rows.map((r) => r.recipient).filter((r) => r.startsWith('officer:')).map((r) => r.slice('officer:'.length));
+  return ids.length ? findOfficers(db, { ids }) : [];
+}
+
+/** Passes a reporter's follow-up to the officers holding the alert, as an event and messages. */
+export async function forwardToHolders(
+  tx: Tx,
+  deps: Pick<WorkflowDeps, 't' | 'pii' | 'channels'>,
+  args: { alert: AlertRow; reporter: FocalPointRow; text: string; inboundId: number },
+): Promise<QueuedOutbound[]> {
+  const { alert, reporter, text } = args;
+  await recordEvent(tx, alert.id, { type: 'reporter_message', actor: `reporter:${reporter.pseudonym}`, data: { text } });
+  const rows = [];
+  for (const officer of await alertHolders(tx, alert)) {
+    const address = deliveryAddress({ kind: 'officer', officer }, deps.channels);
+    if (!address) continue;
+    rows.push({
+      alertId: alert.id,
+      channel: address.channel,
+      recipient: `officer:${officer.id}`,
+      toEnc: deps.pii.encrypt(address.to),
+      purpose: 'reporter_message',
+      body: deps.t(officer.language, 'officer:conversation.fromReporter', { pseudonym: reporter.pseudonym, ref: alert.ref, text }),
+      dedupeKey: `forward:${args.inboundId}:${officer.id}`,
+    });
+  }
+  return insertOutbound(tx, rows);
+}
+
+/** The reporter's encrypted address on a channel (it is decrypted only by the send step). */
+export function sealedReporterAddress(reporter: FocalPointRow, channel: ChannelName): string | null {
+  return (channel === 'telegram' ? reporter.telegramEnc : reporter.phoneEnc) ?? null;
+}

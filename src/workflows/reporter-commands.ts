@@ -1,0 +1,23 @@
+/** Keywords a reporter may text instead of a warning (French and English; case and accents forgiven). */
+export type ReporterCommand =
+  | { kind: 'stop' }
+  | { kind: 'start' }
+  | { kind: 'help' }
+  | { kind: 'language'; language: string };
+
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').trim().toLowerCase();
+
+/** Reads STOP/ARRET, START/DEBUT, AIDE/HELP, LANGUE/LANG <code>; null for anything else (a warning). */
+export function parseReporterCommand(text: string): ReporterCommand | null {
+  const words = fold(text).replace(/[.!]+$/, '').split(/\s+/);
+  if (words.length === 1) {
+    const [word] = words as [string];
+    if (['stop', 'arret', 'arreter', 'stopall', 'unsubscribe'].includes(word)) return { kind: 'stop' };
+    if (['start', 'debut', 'reprendre', 'unstop'].includes(word)) return { kind: 'start' };
+    if (['aide', 'help', 'info'].includes(word)) return { kind: 'help' };
+  }
+  if (words.length === 2 && ['langue', 'lang', 'language'].includes(words[0]!) && /^[a-z]{2,3}$/.test(words[1]!)) {
+    return { kind: 'language', language: words[1]! };
+  }
+  return null;
+}
