@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Bot, GrammyError, InlineKeyboard, InputFile } from 'grammy';
 import { startFakeTelegram, type FakeTelegram } from './telegram-api.js';
@@ -99,6 +101,28 @@ describe('fake Telegram Bot API, driven by a real grammY Bot', () => {
     await fake.waitForCall('answerCallbackQuery');
     expect(seen).toEqual(['Des hommes armés à Sobane', 'ack:A7K3Q']);
     expect(fake.callsOf('setMyCommands')[0]?.params).toMatchObject({ commands: [{ command: 'status' }] });
+  });
+
+  it('delivers updates to the webhook with the secret token, as Telegram does', async () => {
+    const received: { secret: unknown; body: unknown }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ secret: req.headers['x-telegram-bot-api-secret-token'], body: JSON.parse(body) });
+        res.writeHead(200, { connection: 'close' }).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      await bot.api.setWebhook(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/telegram`, { secret_token: 'tg-secret' });
+      const update = telegramTextUpdate({ text: 'Alerte à Bangassou', fromId: 777 });
+      expect(await fake.deliverWebhook(update)).toBe(200);
+      expect(received).toEqual([{ secret: 'tg-secret', body: update }]);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 
   it('holds a long poll until an update arrives, and releases it on close', async () => {

@@ -43,6 +43,11 @@ export interface FakeTelegram extends FakeServer {
   messagesIn(chatId: number): Message[];
   /** URL last set with setWebhook, if any. */
   webhookUrl(): string | undefined;
+  /**
+   * POSTs an update to the webhook set with setWebhook, as Telegram does (JSON, with
+   * `X-Telegram-Bot-Api-Secret-Token` when a `secret_token` was set); resolves with the HTTP status.
+   */
+  deliverWebhook(update: Update): Promise<number>;
 }
 
 type Result = { ok: true; result: unknown } | { ok: false; error: BotApiError };
@@ -66,6 +71,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const pollers = new Set<() => void>();
   let nextUpdateId = 100_000;
   let webhook: string | undefined;
+  let webhookSecret: string | undefined;
 
   const chatState = (chatId: unknown) => {
     const key = String(chatId);
@@ -143,6 +149,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         return getUpdates(p);
       case 'setWebhook':
         webhook = typeof p.url === 'string' && p.url !== '' ? p.url : undefined;
+        webhookSecret = typeof p.secret_token === 'string' ? p.secret_token : undefined;
         return ok(true);
       case 'deleteWebhook':
         webhook = undefined;
@@ -190,5 +197,13 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     },
     messagesIn: (chatId) => [...(chats.get(String(chatId))?.messages.values() ?? [])],
     webhookUrl: () => webhook,
+    async deliverWebhook(update) {
+      if (!webhook) throw new Error('no webhook set: call setWebhook first');
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (webhookSecret !== undefined) headers['x-telegram-bot-api-secret-token'] = webhookSecret;
+      const response = await fetch(webhook, { method: 'POST', headers, body: JSON.stringify(update) });
+      await response.arrayBuffer();
+      return response.status;
+    },
   };
 }
