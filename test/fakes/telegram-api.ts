@@ -1,3 +1,11 @@
+/**
+ * A fake Telegram Bot API for tests, over real HTTP:
+ *   const telegram = await startFakeTelegram();
+ *   const bot = new Bot(telegram.token, { client: { apiRoot: telegram.apiRoot } });
+ *   telegram.failNext('sendMessage', { status: 429, retryAfter: 3 });
+ *   await telegram.waitForCall('sendMessage', (p) => p.chat_id === 111111);
+ *   await telegram.close(); // in afterEach
+ */
 import type { Message, Update } from 'grammy/types';
 import { CallLog, FailurePlan, sendJson, startFakeServer, type FakeServer, type Recorded } from './http-fake.js';
 import { botApiErrors, botUser, chatFor, parseBotApiRequest, type BotApiError, type BotApiParams, type UploadedFile } from './telegram-wire.js';

@@ -1,3 +1,11 @@
+/**
+ * A fake Twilio REST API for tests, over real HTTP:
+ *   const sms = await startFakeTwilio();
+ *   const client = createTwilioClient({ accountSid: sms.accountSid, authToken: sms.authToken, apiBase: sms.url });
+ *   sms.failNext(twilioErrors.tooManyRequests);
+ *   const message = await sms.waitForMessage((m) => m.to === '+22376000001');
+ *   await sms.close(); // in afterEach
+ */
 import type { ServerResponse } from 'node:http';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { countSegments } from '../../src/channels/sms-segments.js';
