@@ -99,4 +99,12 @@ describe('rebaseTwilioUrl', () => {
     ['https://api.dublin.ie1.twilio.com/2010-04-01/Accounts.json?PageSize=1', 'http://127.0.0.1:4010/twilio/2010-04-01/Accounts.json?PageSize=1'],
     ['https://lookups.twilio.com/v2/PhoneNumbers/+22376000001', 'https://lookups.twilio.com/v2/PhoneNumbers/+22376000001'],
   ])('%s', (uri, expected) => expect(rebaseTwilioUrl(uri, base)).toBe(expected));
+
+  it('leaves the library’s own client in place for the default base', () => {
+    const client = createTwilioClient({ accountSid: 'AC' + 'b'.repeat(32), authToken: 't' });
+    expect(client.httpClient?.constructor).toBe(twilio.RequestClient);
+    const rebased = createTwilioClient({ accountSid: 'AC' + 'b'.repeat(32), authToken: 't', apiBase: 'http://127.0.0.1:1' });
+    expect(rebased.httpClient).toBeInstanceOf(twilio.RequestClient);
+    expect(rebased.httpClient?.constructor).not.toBe(twilio.RequestClient);
+  });
 });
