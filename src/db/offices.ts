@@ -1,4 +1,4 @@
-import { and, eq, inArray, notInArray } from 'drizzle-orm';
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from './index.js';
 import { fieldOffices, officers } from './schema/index.js';
 import type { Deployment } from '../deployment/schema.js';
@@ -46,7 +46,10 @@ export async function syncDeployment(db: Db, deployment: Deployment): Promise<vo
         active: true,
         updatedAt: new Date(),
       };
-      await tx.insert(officers).values(values).onConflictDoUpdate({ target: officers.id, set: values });
+      await tx
+        .insert(officers)
+        .values(values)
+        .onConflictDoUpdate({ target: officers.id, set: { ...values, language: sql`case when ${officers.languageChosen} then ${officers.language} else excluded.language end` } });
     }
   });
 }
@@ -89,4 +92,8 @@ export async function findOfficers(db: DbOrTx, filter: { officeId?: string; role
       ),
     )
     .orderBy(officers.id);
+}
+
+export async function setOfficerLanguage(db: DbOrTx, id: string, language: string): Promise<void> {
+  await db.update(officers).set({ language, languageChosen: true, updatedAt: new Date() }).where(eq(officers.id, id));
 }

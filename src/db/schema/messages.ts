@@ -47,6 +47,8 @@ export const outboundMessages = pgTable(
     /** queued → sent → delivered / failed / undelivered (never moves backwards). */
     status: text('status').notNull().default('queued'),
     providerMessageId: text('provider_message_id'),
+    /** For an edit (an alert card updated in place): the provider id of the message to replace. */
+    editOf: text('edit_of'),
     attempts: integer('attempts').notNull().default(0),
     error: text('error'),
     /** Dedupes sends of one logical message (e.g. `card:<alert>:<level seq>:<recipient>`). */

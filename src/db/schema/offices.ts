@@ -27,6 +27,8 @@ export const officers = pgTable(
     /** Staff phone number (E.164), used for the SMS fallback and to recognise officers' texts. */
     phone: text('phone'),
     language: text('language').notNull(),
+    /** Set when the officer chose a language in Telegram (/lang); then the deployment file's does not override it. */
+    languageChosen: boolean('language_chosen').notNull().default(false),
     active: boolean('active').notNull().default(true),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
