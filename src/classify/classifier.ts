@@ -54,7 +54,8 @@ export function classifyWarning(text: string, matcher: CueMatcher, rules: Classi
   if (reported) confidence *= rules.reportedFactor;
   if (deniedWeight > 0) confidence *= 0.8;
   const urgencyHits = hits.filter((h) => h.cue.kind === 'urgency');
-  const urgency = chooseUrgency(urgencyHits);
+  let urgency = chooseUrgency(urgencyHits) ?? rules.defaultUrgency[type] ?? 'unknown';
+  if (reported && rules.reportedUrgency && urgency !== 'imminent') urgency = rules.reportedUrgency;
   const deciding = [
     ...counted.filter((h) => h.cue.label === type && h.cue.weight > 0),
     ...urgencyHits.filter((h) => h.cue.label === urgency),
@@ -69,10 +70,10 @@ export function classifyWarning(text: string, matcher: CueMatcher, rules: Classi
   };
 }
 
-function chooseUrgency(hits: CueHit[]): Urgency {
+function chooseUrgency(hits: CueHit[]): Urgency | undefined {
   const totals = new Map<Urgency, number>();
   for (const h of hits) totals.set(h.cue.label as Urgency, (totals.get(h.cue.label as Urgency) ?? 0) + h.cue.weight);
-  let best: Urgency = 'unknown';
+  let best: Urgency | undefined;
   let bestScore = 0;
   for (const urgency of urgencyOrder) {
     const score = totals.get(urgency) ?? 0;

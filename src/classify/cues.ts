@@ -68,7 +68,11 @@ export class CueMatcher {
     }
   }
 
-  /** Every cue in the message's words (a cue inside a longer cue of the same meaning is dropped). */
+  /**
+   * Every cue in the message's words. A cue inside a longer cue of the same kind is dropped when
+   * both mean the same, and for threats always: the phrase decides ("enlevement de betail" is
+   * looting, not abduction; "a zo ti bira" is fighters, not fighting).
+   */
   match(words: readonly string[]): CueHit[] {
     const hits: CueHit[] = [];
     for (let i = 0; i < words.length; i += 1) {
@@ -84,7 +88,8 @@ export class CueMatcher {
         if (end !== null) hits.push({ cue, start: i, end });
       }
     }
-    return hits.filter((h) => !hits.some((o) => o !== h && o.cue.kind === h.cue.kind && o.cue.label === h.cue.label
+    return hits.filter((h) => !hits.some((o) => o !== h && o.cue.kind === h.cue.kind
+      && (o.cue.label === h.cue.label || h.cue.kind === 'threat')
       && o.start <= h.start && o.end >= h.end && o.end - o.start > h.end - h.start));
   }
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { threatTypes } from '../domain/taxonomy.js';
+import { threatTypes, urgencies } from '../domain/taxonomy.js';
 import { normalizeText } from '../gazetteer/normalize.js';
 
 const weights = z.record(z.string(), z.number());
@@ -29,6 +29,8 @@ export const classificationRulesSchema = z.object({
   reportedFactor: z.number().min(0).max(1),
   calmFactor: z.number().min(0).max(1),
   negatedOtherConfidence: z.number().min(0).max(1),
+  defaultUrgency: z.partialRecord(z.enum(threatTypes), z.enum(urgencies)).default({}),
+  reportedUrgency: z.enum(urgencies).optional(),
 });
 export type ClassificationRules = z.infer<typeof classificationRulesSchema>;
 

@@ -66,6 +66,11 @@ export class PlaceIndex {
     return this.byId.get(id);
   }
 
+  /** True for ordinary words that never name a place on their own. */
+  isStopWord(word: string): boolean {
+    return this.stopWords.has(word);
+  }
+
   /** Every place named in the message's words (overlapping shorter matches removed). */
   scan(words: readonly string[]): NameSpan[] {
     const spans: NameSpan[] = [];

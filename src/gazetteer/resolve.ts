@@ -1,6 +1,7 @@
 import type { Place, PlaceHint, PlaceMatch } from '../classify/types.js';
 import type { NameSpan, PlaceIndex } from './index.js';
 import { normalizeName, tokenize } from './normalize.js';
+import { isArabicWord, transliterateArabic } from './transliterate.js';
 
 /** Words that, just before a name, say "this is a place" (à Konna, près de Sofara, near Beni). */
 const placeCues = new Set([
@@ -24,7 +25,7 @@ export const registeredPlaceConfidence = 0.4;
  * a smaller unit beats a larger one when both are named. Falls back to the registered place.
  */
 export function findPlaceIn(index: PlaceIndex, text: string, hint: PlaceHint = {}): PlaceMatch | null {
-  const words = tokenize(text);
+  const words = tokenize(text).map((w) => (isArabicWord(w) && !index.isStopWord(w) ? transliterateArabic(w) : w));
   const spans = index.scan(words);
   const registered = hint.registeredPlaceId == null ? undefined : index.place(hint.registeredPlaceId);
   if (spans.length === 0) {
