@@ -69,3 +69,74 @@ export function hashKey(text: string): number {
   }
   return hash >>> 0;
 }
+
+/** Word numbers take the low 21 bits of a packed entry: up to 2,097,152 distinct first words. */
+const wordBits = 2 ** 21;
+
+/**
+ * A symmetric-delete index over words, kept in typed arrays (each entry packs a 32-bit deletion
+ * hash and a word number into one float64, sorted) so 50,000 names with up to 2 deletions each
+ * take a few megabytes and leave nothing for the garbage collector. Add every word, then
+ * `freeze()`, then look up.
+ */
+export class DeletionIndex {
+  private readonly words: string[] = [];
+  private entries = new Float64Array(1024);
+  private size = 0;
+  private hashes = new Uint32Array(0);
+  private wordNumbers = new Uint32Array(0);
+
+  /** Indexes `word` with its deletions up to `depth` characters. */
+  add(word: string, depth: number): void {
+    const number = this.words.length;
+    if (number >= wordBits) throw new RangeError(`more than ${wordBits} distinct name words`);
+    this.words.push(word);
+    for (const key of deletions(word, depth)) {
+      if (this.size === this.entries.length) {
+        const grown = new Float64Array(this.entries.length * 2);
+        grown.set(this.entries);
+        this.entries = grown;
+      }
+      this.entries[this.size] = hashKey(key) * wordBits + number;
+      this.size += 1;
+    }
+  }
+
+  /** Sorts the index; call once after the last `add`. */
+  freeze(): void {
+    if (this.size === 0 && this.hashes.length > 0) return;
+    const sorted = this.entries.subarray(0, this.size).sort();
+    this.hashes = new Uint32Array(this.size);
+    this.wordNumbers = new Uint32Array(this.size);
+    for (let i = 0; i < this.size; i += 1) {
+      const entry = sorted[i] as number;
+      this.hashes[i] = Math.floor(entry / wordBits);
+      this.wordNumbers[i] = entry % wordBits;
+    }
+    this.entries = new Float64Array(0);
+    this.size = 0;
+  }
+
+  /** Indexed words sharing a deletion (up to `depth`) with `word`; callers check the real distance. */
+  candidates(word: string, depth: number): Set<string> {
+    const found = new Set<string>();
+    for (const key of deletions(word, depth)) {
+      const hash = hashKey(key);
+      for (let i = lowerBound(this.hashes, hash); i < this.hashes.length && this.hashes[i] === hash; i += 1) {
+        found.add(this.words[this.wordNumbers[i] as number] as string);
+      }
+    }
+    return found;
+  }
+}
+
+function lowerBound(sorted: Uint32Array, value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as number) < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

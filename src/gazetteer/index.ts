@@ -1,5 +1,5 @@
 import type { Place } from '../classify/types.js';
-import { allowedEdits, deletions, editDistance, hashKey } from './fuzzy.js';
+import { allowedEdits, DeletionIndex, editDistance } from './fuzzy.js';
 import { nameVariants } from './normalize.js';
 
 /**
@@ -43,7 +43,7 @@ export class PlaceIndex {
   readonly places: readonly Place[];
   private readonly byId = new Map<number, Place>();
   private readonly entriesByFirstWord = new Map<string, NameEntry[]>();
-  private readonly firstWordsByDeletion = new Map<number, string[]>();
+  private readonly firstWordsByDeletion = new DeletionIndex();
   private readonly stopWords: Set<string>;
 
   constructor(places: readonly Place[], options: PlaceIndexOptions = {}) {
@@ -59,6 +59,7 @@ export class PlaceIndex {
         for (const variant of variants) this.add({ place, words: variant.split(' '), canonical });
       }
     }
+    this.firstWordsByDeletion.freeze();
   }
 
   /** The place with this id, if the gazetteer has it. */
@@ -108,13 +109,11 @@ export class PlaceIndex {
   private similarFirstWords(word: string): Map<string, number> {
     const found = new Map<string, number>();
     const depth = word.length >= 7 ? 2 : 1;
-    for (const key of deletions(word, depth)) {
-      for (const first of this.firstWordsByDeletion.get(hashKey(key)) ?? []) {
-        if (found.has(first) || first === word) continue;
-        const allowed = allowedEdits(first.length);
-        const d = editDistance(word, first, allowed);
-        if (d <= allowed) found.set(first, d);
-      }
+    for (const first of this.firstWordsByDeletion.candidates(word, depth)) {
+      if (first === word) continue;
+      const allowed = allowedEdits(first.length);
+      const d = editDistance(word, first, allowed);
+      if (d <= allowed) found.set(first, d);
     }
     return found;
   }
@@ -128,13 +127,7 @@ export class PlaceIndex {
     }
     this.entriesByFirstWord.set(first, [entry]);
     const allowed = allowedEdits(first.length);
-    if (allowed === 0) return;
-    for (const key of deletions(first, allowed)) {
-      const hash = hashKey(key);
-      const words = this.firstWordsByDeletion.get(hash);
-      if (words) words.push(first);
-      else this.firstWordsByDeletion.set(hash, [first]);
-    }
+    if (allowed > 0) this.firstWordsByDeletion.add(first, allowed);
   }
 }
 
