@@ -49,6 +49,16 @@ describe('plain gazetteer', () => {
     expect(places(rows).map((p) => [p.name, p.admin1])).toEqual([['Kani', 'Bandiagara']]);
   });
 
+  it('refuses a header it does not recognise instead of guessing', async () => {
+    const rows = await parse('village;region\nKonna;Mopti\n');
+    expect(refusals(rows)).toEqual([{ line: 1, reason: expect.stringContaining('unknown header') }]);
+  });
+
+  it('forcing the Open Admin Data format on a plain file refuses its rows with a reason', async () => {
+    const rows = await parse(`${header}\nKonna,,Mopti,Konna,,14.9,-3.9\n`, 'oad');
+    expect(refusals(rows)).toEqual([{ line: 2, reason: 'missing id' }]);
+  });
+
   it('never throws: every row is a named place or a refusal with a reason', () => {
     const field = fc.string({ unit: fc.constantFrom('a', 'é', ',', '"', '|', '-', '1', '.', ' ', '\n') });
     return fc.assert(fc.asyncProperty(fc.array(fc.array(field, { minLength: 1, maxLength: 8 }), { maxLength: 20 }), async (table) => {
