@@ -16,7 +16,7 @@ import { percentile } from '../src/evaluation/metrics.js';
 import { loadGazetteers } from '../src/gazetteer/load.js';
 import { readGazetteerFile } from '../src/gazetteer/parse.js';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('..', import.meta.url));
 const syllables = ['kou', 'ba', 'ra', 'dio', 'so', 'go', 'ma', 'ni', 'ke', 'lo', 'tin', 'ag', 'sa', 'ou', 'di', 'bou', 'gou',
   'na', 'fa', 'ka', 'mba', 'nda', 'lu', 'bi', 'ze', 'to', 'ye', 'ha', 'ssa', 'ri', 'mo', 'wa', 'ndi', 'ko', 'te', 'ga'];
 const suffixes = ['', '', '', '', ' Peul', ' Dogon', ' Centre', ' II', '-Koura', ' Sud'];

@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { createWarningAnalyser } from './classify/analyser.js';
@@ -14,7 +15,7 @@ import { classScores, share } from './evaluation/metrics.js';
 import { loadGazetteers } from './gazetteer/load.js';
 import { normalizeName } from './gazetteer/normalize.js';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('..', import.meta.url));
 const labelledWarning = z.object({
   text: z.string(),
   threatType: z.enum(threatTypes),
@@ -69,6 +70,10 @@ async function main(args: string[]) {
   console.log(`\nmacro-F1 (all ${perClass.filter((c) => c.support > 0).length} classes)               ${macroF1.toFixed(3)}`);
   line('threat type accuracy', share(results, (r) => r.classification.threatType === r.item.threatType));
   line('urgency accuracy', share(results, (r) => r.classification.urgency === r.item.urgency));
+  const right = results.filter((r) => r.classification.threatType === r.item.threatType);
+  const wrong = results.filter((r) => r.classification.threatType !== r.item.threatType);
+  const meanConfidence = (list: typeof results) => list.reduce((sum, r) => sum + r.classification.confidence, 0) / Math.max(1, list.length);
+  console.log(`mean confidence when the type is right / wrong  ${meanConfidence(right).toFixed(2)} / ${meanConfidence(wrong).toFixed(2)}`);
   line('language accuracy', share(results, (r) => r.classification.language === r.item.language));
   const placed = results.filter((r) => r.item.place !== null);
   line('place found (place in a gazetteer)', share(placed, (r) => r.match !== null && samePlace(r.match.place.name, r.item.place as string)));

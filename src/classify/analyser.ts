@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createPlaceFinder } from '../gazetteer/find.js';
 import { readPlaceStopWords } from '../gazetteer/stopwords.js';
 import { classifyWarning } from './classifier.js';
@@ -11,7 +13,7 @@ export interface WarningAnalyserOptions {
   places: readonly Place[];
   /** Folder of `<lang>.yaml` lexicons and `rules.yaml` (default: the bundled `lexicons/`). */
   lexiconDir?: string;
-  /** Stop-word file for place names (default: `<lexiconDir>/place-stopwords.txt`). */
+  /** Stop-word file for place names (default: `<lexiconDir>/place-stopwords.txt`, else the bundled one). */
   placeStopWordsPath?: string;
 }
 
@@ -19,7 +21,8 @@ export interface WarningAnalyserOptions {
 export function createWarningAnalyser(options: WarningAnalyserOptions): WarningAnalyser {
   const dir = options.lexiconDir ?? bundledLexiconDir;
   const { languages, rules } = loadLexicons(dir);
-  const stopWords = readPlaceStopWords(options.placeStopWordsPath ?? `${dir.replace(/\/$/, '')}/place-stopwords.txt`);
+  const missionStopWords = join(dir, 'place-stopwords.txt');
+  const stopWords = readPlaceStopWords(options.placeStopWordsPath ?? (existsSync(missionStopWords) ? missionStopWords : undefined));
   const matcher = new CueMatcher(languages, stopWords);
   const places = createPlaceFinder(options.places, { stopWords });
   return {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { threatTypes, urgencies } from '../domain/taxonomy.js';
@@ -49,7 +50,7 @@ export interface Lexicons {
 }
 
 /** The lexicons bundled with Tamtam. */
-export const bundledLexiconDir = new URL('../../lexicons/', import.meta.url).pathname;
+export const bundledLexiconDir = fileURLToPath(new URL('../../lexicons/', import.meta.url));
 
 /** Reads `rules.yaml` and every other `*.yaml` of a folder as a language lexicon. */
 export function loadLexicons(dir: string = bundledLexiconDir): Lexicons {
