@@ -81,12 +81,15 @@ export async function benchClassification(): Promise<Record<string, number>> {
   };
   for (const text of messages) analyse(text);
   const timings: number[] = [];
+  const bestPerMessage = messages.map(() => Infinity);
   for (let round = 0; round < 5; round += 1) {
-    for (const text of messages) {
+    messages.forEach((text, i) => {
       const start = performance.now();
       analyse(text);
-      timings.push(performance.now() - start);
-    }
+      const ms = performance.now() - start;
+      timings.push(ms);
+      bestPerMessage[i] = Math.min(bestPerMessage[i] as number, ms);
+    });
   }
 
   const csvPath = join(mkdtempSync(join(tmpdir(), 'tamtam-bench-')), 'villages.csv');
@@ -104,6 +107,8 @@ export async function benchClassification(): Promise<Record<string, number>> {
     p50Ms: round(percentile(timings, 50)),
     p99Ms: round(percentile(timings, 99)),
     maxMs: round(Math.max(...timings)),
+    // each message's fastest of 5 runs: discounts pauses caused by other processes on a shared machine
+    p99BestOf5Ms: round(percentile(bestPerMessage, 99)),
     parsedRows: rows,
     parseRowsPerSecond: Math.round(rows / parseSeconds),
   };
