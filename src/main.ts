@@ -4,7 +4,7 @@ import type { Channel } from './channels/channel.js';
 import { createChannels } from './channels/registry.js';
 import { createSimulatorChannel } from './channels/simulator.js';
 import type { OutgoingMessage } from './channels/channel.js';
-import { createSimpleAnalyser } from './classify/simple.js';
+import { createWarningAnalyser } from './classify/analyser.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startEmbeddedPostgres } from './db/embedded.js';
 import { findOrCreateFocalPoint, updateFocalPoint } from './db/focal-points.js';
@@ -90,7 +90,7 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
     const channelList: Channel[] = [createSimulatorChannel({ db: database.db, pii, authorize, onSend: options.onSimulatorSend })];
     const channels = createChannels(channelList);
     const { t, languages } = await createI18n();
-    const analyser = createSimpleAnalyser(await allPlaces(database.db));
+    const analyser = createWarningAnalyser({ places: await allPlaces(database.db) });
     const deps: WorkflowDeps = { db: database.db, log, pii, queues, channels, analyser, deployment, t, now: () => new Date() };
 
     let url: string | null = null;

@@ -22,6 +22,17 @@ export interface Place {
   admin3: string | null;
   lat: number | null;
   lon: number | null;
+  /** The gazetteer's code for this place (e.g. Open Admin Data `ML0505`), when it has one. */
+  code?: string;
+  /**
+   * Administrative depth: 1 region/province/prefecture, 2 cercle/territory/sub-prefecture,
+   * 3 arrondissement/sector; absent for a mission's own village lists (then inferred from the admins).
+   */
+  level?: number;
+  /** Gazetteer codes of `admin1`, `admin2`, `admin3`, when known (used to match office areas by code). */
+  adminCodes?: [string | null, string | null, string | null];
+  /** The gazetteer file the place came from. */
+  source?: string;
 }
 
 /** A place found in a message. */

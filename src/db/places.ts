@@ -4,10 +4,10 @@ import { places, settings } from './schema/index.js';
 import type { Place } from '../classify/types.js';
 
 export type PlaceRow = typeof places.$inferSelect;
-export type PlaceInput = Omit<typeof places.$inferInsert, 'id' | 'source'>;
+export type PlaceRowInput = Omit<typeof places.$inferInsert, 'id' | 'source'>;
 
 /** Replaces every place of one gazetteer source in one transaction; returns the count inserted. */
-export async function replacePlaces(db: Db, source: string, rows: PlaceInput[], fingerprint?: string): Promise<number> {
+export async function replacePlaces(db: Db, source: string, rows: PlaceRowInput[], fingerprint?: string): Promise<number> {
   return db.transaction(async (tx) => {
     // Alerts keep pointing at old ids: re-imported places get new ids, so detach rather than delete blindly.
     await tx.execute(sql`update alerts set place_id = null where place_id in (select id from places where source = ${source})`);
@@ -36,9 +36,11 @@ export function toPlace(row: PlaceRow): Place {
     admin3: row.admin3,
     lat: row.lat,
     lon: row.lon,
-    code: row.code,
-    level: row.level,
-  } as Place;
+    code: row.code ?? undefined,
+    level: row.level ?? undefined,
+    adminCodes: row.adminCodes ? (row.adminCodes.map((c) => c || null) as [string | null, string | null, string | null]) : undefined,
+    source: row.source,
+  };
 }
 
 export async function getPlace(db: DbOrTx, id: number): Promise<PlaceRow | null> {

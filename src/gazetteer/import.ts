@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from '../db/index.js';
-import { getSetting, replacePlaces, type PlaceInput } from '../db/places.js';
-import { readGazetteer, type GazetteerFormat } from './parse.js';
+import { getSetting, replacePlaces, type PlaceRowInput } from '../db/places.js';
+import { readGazetteerFile, type GazetteerFormat } from './parse.js';
 
 export interface ImportSummary {
   source: string;
@@ -21,13 +21,26 @@ export async function importGazetteer(db: Db, file: string, options: { format?: 
   if (!options.force && (await getSetting<string>(db, `gazetteer:${source}`)) === fingerprint) {
     return { source, rowsRead: 0, placesAdded: 0, refused: [], skipped: true };
   }
-  const places: PlaceInput[] = [];
+  const places: PlaceRowInput[] = [];
   const refused: ImportSummary['refused'] = [];
   let rowsRead = 0;
-  for await (const row of readGazetteer(file, options.format)) {
+  for await (const row of readGazetteerFile(file, { format: options.format, source })) {
     rowsRead++;
-    if ('place' in row) places.push(row.place);
-    else refused.push(row.refused);
+    if ('place' in row) {
+      const p = row.place;
+      places.push({
+        name: p.name,
+        altNames: p.altNames,
+        admin1: p.admin1,
+        admin2: p.admin2,
+        admin3: p.admin3,
+        lat: p.lat,
+        lon: p.lon,
+        code: p.code ?? null,
+        level: p.level ?? null,
+        adminCodes: p.adminCodes ? p.adminCodes.map((c) => c ?? '') : null,
+      });
+    } else refused.push(row.refused);
     if (rowsRead % 5_000 === 0) options.onProgress?.(rowsRead);
   }
   const placesAdded = await replacePlaces(db, source, places, fingerprint);

@@ -1,125 +1,118 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { PlaceInput } from '../db/places.js';
+import type { Readable } from 'node:stream';
+import type { Place } from '../classify/types.js';
+import { csvRecords, type CsvRecord } from './csv.js';
+import { parseOpenAdminData } from './oad.js';
 
-/** Gazetteer formats: Open Admin Data `all-flat.csv`, or the plain `name,alt_names,admin1,admin2,admin3,lat,lon`. */
-export type GazetteerFormat = 'oad' | 'plain';
+/** The gazetteer CSV layouts Tamtam reads. */
+export const gazetteerFormats = ['oad', 'plain'] as const;
+/** `oad`: Open Admin Data `all-flat.csv`; `plain`: `name,alt_names,admin1,admin2,admin3,lat,lon`. */
+export type GazetteerFormat = (typeof gazetteerFormats)[number];
 
-export type GazetteerRow = { place: PlaceInput } | { refused: { line: number; reason: string } };
+/** A gazetteer entry before it is given an id. */
+export type PlaceInput = Omit<Place, 'id'>;
 
-/** Splits one CSV line (RFC 4180 quoting, no embedded newlines). */
-export function splitCsvLine(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted && ch === '"' && line[i + 1] === '"') {
-      field += '"';
-      i++;
-    } else if (quoted && ch === '"') {
-      quoted = false;
-    } else if (!quoted && ch === '"' && field === '') {
-      quoted = true;
-    } else if (!quoted && ch === ',') {
-      fields.push(field);
-      field = '';
-    } else {
-      field += ch;
-    }
+/** A row of a gazetteer file the parser could not accept, with the file's line number. */
+export interface RefusedRow {
+  line: number;
+  reason: string;
+}
+
+/** One parsed row: a place, or a refusal explaining why the row was skipped. */
+export type GazetteerRow = { place: PlaceInput } | { refused: RefusedRow };
+
+/** Options for `parseGazetteer`. */
+export interface ParseOptions {
+  /** Overrides the format detected from the header. */
+  format?: GazetteerFormat;
+  /** Recorded on every place as `source` (e.g. the file name). */
+  source?: string;
+}
+
+const plainColumns = ['name', 'alt_names', 'admin1', 'admin2', 'admin3', 'lat', 'lon'];
+
+/**
+ * Parses a gazetteer CSV. The plain format is streamed row by row; Open Admin Data rows are held
+ * until the end of the file because a row's parents may come after it.
+ */
+export async function* parseGazetteer(
+  input: Readable | AsyncIterable<string>,
+  options: ParseOptions = {},
+): AsyncGenerator<GazetteerRow> {
+  const lines = isReadable(input) ? createInterface({ input, crlfDelay: Infinity }) : input;
+  const records = csvRecords(lines);
+  const header = await readHeader(records);
+  if (!header) return;
+  const columns = header.fields.map((f) => f.trim().replace(/^\uFEFF/, '').toLowerCase());
+  const format = options.format ?? detectFormat(columns);
+  if (format === undefined) {
+    yield { refused: { line: header.line, reason: `unknown header "${header.fields.join(',')}": expected Open Admin Data or ${plainColumns.join(',')}` } };
+    return;
   }
-  fields.push(field);
-  return fields.map((f) => f.trim());
-}
-
-export function detectFormat(header: string[]): GazetteerFormat | null {
-  if (header.includes('name.local') && header.includes('parent.id')) return 'oad';
-  if (header[0] === 'name' && header.includes('lat') && header.includes('lon')) return 'plain';
-  return null;
-}
-
-function coordinate(text: string | undefined, max: number): number | null | 'bad' {
-  if (!text) return null;
-  const n = Number(text);
-  return Number.isFinite(n) && Math.abs(n) <= max ? n : 'bad';
-}
-
-/** Reads a gazetteer file; every row is either a place or a refusal with its reason. */
-export async function* readGazetteer(file: string, format?: GazetteerFormat): AsyncGenerator<GazetteerRow> {
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  let header: string[] | null = null;
-  let kind: GazetteerFormat | null = format ?? null;
-  let lineNo = 0;
-  const oadRows: { line: number; f: Record<string, string> }[] = [];
-  for await (const raw of lines) {
-    lineNo++;
-    const line = raw.replace(/^\uFEFF/, '');
-    if (!line.trim() || line.startsWith('#')) continue;
-    const fields = splitCsvLine(line);
-    if (!header) {
-      header = fields;
-      kind ??= detectFormat(header);
-      if (!kind) throw new Error(`${file}: unknown gazetteer format (header: ${line.slice(0, 80)})`);
-      continue;
-    }
-    if (fields.length !== header.length) {
-      yield { refused: { line: lineNo, reason: `expected ${header.length} columns, found ${fields.length}` } };
-      continue;
-    }
-    const f = Object.fromEntries(header.map((h, i) => [h, fields[i] ?? '']));
-    if (kind === 'oad') {
-      oadRows.push({ line: lineNo, f });
-      continue;
-    }
-    yield plainRow(f, lineNo);
+  if (format === 'oad') {
+    yield* parseOpenAdminData(columns, records, options.source);
+    return;
   }
-  if (kind === 'oad') yield* oadPlaces(oadRows);
+  const index = plainColumns.map((name, position) => (columns.includes(name) ? columns.indexOf(name) : position));
+  for await (const record of records) {
+    if (record.fields.every((f) => f.trim() === '')) continue;
+    yield plainRow(record, index, columns.length, options.source);
+  }
 }
 
-function plainRow(f: Record<string, string>, line: number): GazetteerRow {
-  if (!f.name) return { refused: { line, reason: 'name is empty' } };
-  const lat = coordinate(f.lat, 90);
-  const lon = coordinate(f.lon, 180);
-  if (lat === 'bad' || lon === 'bad') return { refused: { line, reason: `bad coordinates "${f.lat},${f.lon}"` } };
-  return {
-    place: {
-      name: f.name,
-      altNames: (f.alt_names ?? '').split('|').map((s) => s.trim()).filter(Boolean),
-      admin1: f.admin1 || null,
-      admin2: f.admin2 || null,
-      admin3: f.admin3 || null,
-      lat,
-      lon,
-      code: null,
-      level: null,
-    },
+/** Skips comment lines (`# …`) and blank lines; leaves `records` open for the data rows. */
+async function readHeader(records: AsyncGenerator<CsvRecord>): Promise<CsvRecord | undefined> {
+  for (;;) {
+    const next = await records.next();
+    if (next.done) return undefined;
+    const { fields } = next.value;
+    if ((fields[0] ?? '').trim().startsWith('#') || fields.every((f) => f.trim() === '')) continue;
+    return next.value;
+  }
+}
+
+/** Parses a gazetteer file from disk (see `parseGazetteer`). */
+export function readGazetteerFile(path: string, options: ParseOptions = {}): AsyncGenerator<GazetteerRow> {
+  return parseGazetteer(createReadStream(path, { encoding: 'utf8' }), { source: path, ...options });
+}
+
+/** Detects the format from the lower-cased header columns. */
+export function detectFormat(columns: readonly string[]): GazetteerFormat | undefined {
+  if (columns.includes('name.local') && columns.includes('id')) return 'oad';
+  if (columns[0] === 'name' || columns.includes('alt_names')) return 'plain';
+  return undefined;
+}
+
+function plainRow(record: CsvRecord, index: number[], width: number, source?: string): GazetteerRow {
+  const { line, fields } = record;
+  if (record.unterminated) return { refused: { line, reason: 'unterminated quoted field' } };
+  if (fields.length !== width) return { refused: { line, reason: `expected ${width} columns, found ${fields.length}` } };
+  const get = (column: number) => (fields[index[column] as number] ?? '').trim();
+  const name = get(0);
+  if (name === '') return { refused: { line, reason: 'missing name' } };
+  const coordinates = parseCoordinates(get(5), get(6));
+  if (typeof coordinates === 'string') return { refused: { line, reason: coordinates } };
+  const altNames = get(1).split('|').map((n) => n.trim()).filter((n) => n !== '' && n !== name);
+  const admins = [get(2), get(3), get(4)].map((a) => (a === '' ? null : a));
+  const place: PlaceInput = {
+    name, altNames, admin1: admins[0] ?? null, admin2: admins[1] ?? null, admin3: admins[2] ?? null, ...coordinates,
   };
+  if (source !== undefined) place.source = source;
+  return { place };
 }
 
-/** Open Admin Data rows name only their parent: walk the parents to get each unit's admin chain. */
-function* oadPlaces(rows: { line: number; f: Record<string, string> }[]): Generator<GazetteerRow> {
-  const byId = new Map(rows.map((r) => [r.f.id!, r.f]));
-  for (const { line, f } of rows) {
-    const name = f['name.local'] || f['name.en'];
-    if (!name) {
-      yield { refused: { line, reason: 'name is empty' } };
-      continue;
-    }
-    const lat = coordinate(f['geo.lat'], 90);
-    const lon = coordinate(f['geo.lon'], 180);
-    if (lat === 'bad' || lon === 'bad') {
-      yield { refused: { line, reason: `bad coordinates "${f['geo.lat']},${f['geo.lon']}"` } };
-      continue;
-    }
-    const level = Number(f.level) || null;
-    const chain: Record<number, string> = {};
-    for (let unit: Record<string, string> | undefined = f, hops = 0; unit && hops < 6; unit = byId.get(unit['parent.id'] ?? ''), hops++) {
-      const l = Number(unit.level);
-      if (l) chain[l] = unit['name.local'] || unit['name.en'] || '';
-    }
-    const alt = [f['name.en']].filter((n): n is string => Boolean(n) && n !== name);
-    yield {
-      place: { name, altNames: alt, admin1: chain[1] ?? null, admin2: chain[2] ?? null, admin3: chain[3] ?? null, lat, lon, code: f['code.id'] || f.id || null, level },
-    };
-  }
+/** Parses a latitude/longitude pair; both empty is allowed; returns a reason when invalid. */
+export function parseCoordinates(latText: string, lonText: string): { lat: number | null; lon: number | null } | string {
+  if (latText === '' && lonText === '') return { lat: null, lon: null };
+  if (latText === '' || lonText === '') return `latitude and longitude must both be given (lat "${latText}", lon "${lonText}")`;
+  const lat = Number(latText.replace(',', '.'));
+  const lon = Number(lonText.replace(',', '.'));
+  if (!Number.isFinite(lat) || lat < -90 || lat > 90) return `bad latitude "${latText}"`;
+  if (!Number.isFinite(lon) || lon < -180 || lon > 180) return `bad longitude "${lonText}"`;
+  return { lat, lon };
+}
+
+function isReadable(input: Readable | AsyncIterable<string>): input is Readable {
+  return typeof (input as Readable).pipe === 'function';
 }

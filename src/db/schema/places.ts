@@ -14,6 +14,8 @@ export const places = pgTable(
     admin3: text('admin3'),
     /** Gazetteer code (P-code, Open Admin Data id), when the source has one. */
     code: text('code'),
+    /** Gazetteer codes of admin1, admin2, admin3 (offices' areas may name units by code). */
+    adminCodes: text('admin_codes').array(),
     /** Administrative level (1 = region …), null for settlements. */
     level: integer('level'),
     lat: doublePrecision('lat'),

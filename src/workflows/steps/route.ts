@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { getAlert, updateAlert } from '../../db/alerts.js';
 import { getPlace, toPlace } from '../../db/places.js';
 import { fieldOfficeFor } from '../../classify/routing.js';
@@ -13,6 +13,8 @@ export async function routeStep(job: Job<JobData<'route'>>, deps: WorkflowDeps):
   if (!alert.routedAt) {
     const place = alert.placeId ? await getPlace(deps.db, alert.placeId) : null;
     const route = fieldOfficeFor(place ? toPlace(place) : null, deps.deployment.fieldOffices);
+    // The deployment file must have a triage office, so this only happens with a broken deployment.
+    if (!route) throw new UnrecoverableError(`alert ${alertId}: no office can receive it (no triage office)`);
     await updateAlert(
       deps.db,
       alertId,

@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createPlaceFinder } from '../gazetteer/find.js';
+import { readPlaceStopWords } from '../gazetteer/stopwords.js';
+import { classifyWarning } from './classifier.js';
+import { CueMatcher } from './cues.js';
+import { bundledLexiconDir, loadLexicons } from './lexicon.js';
+import type { Place, WarningAnalyser } from './types.js';
+
+/** What `createWarningAnalyser` needs. */
+export interface WarningAnalyserOptions {
+  /** The gazetteer, loaded once per process. */
+  places: readonly Place[];
+  /** Folder of `<lang>.yaml` lexicons and `rules.yaml` (default: the bundled `lexicons/`). */
+  lexiconDir?: string;
+  /** Stop-word file for place names (default: `<lexiconDir>/place-stopwords.txt`, else the bundled one). */
+  placeStopWordsPath?: string;
+}
+
+/** Builds the lexicon-and-rule analyser. Reads its files once; `classify` and `findPlace` are pure. */
+export function createWarningAnalyser(options: WarningAnalyserOptions): WarningAnalyser {
+  const dir = options.lexiconDir ?? bundledLexiconDir;
+  const { languages, rules } = loadLexicons(dir);
+  const missionStopWords = join(dir, 'place-stopwords.txt');
+  const stopWords = readPlaceStopWords(options.placeStopWordsPath ?? (existsSync(missionStopWords) ? missionStopWords : undefined));
+  const matcher = new CueMatcher(languages, stopWords);
+  const places = createPlaceFinder(options.places, { stopWords });
+  return {
+    classify: (text) => classifyWarning(text, matcher, rules),
+    findPlace: (text, hint) => places.findPlace(text, hint),
+  };
+}

@@ -1,0 +1,133 @@
+import { deletions, editDistance, hashKey } from '../gazetteer/fuzzy.js';
+import { patternWords, type LexiconFile, type PatternWord } from './lexicon.js';
+
+/** What a cue says about a message. */
+export type CueKind = 'threat' | 'urgency' | 'negation' | 'reported' | 'calm';
+
+/** One lexicon pattern, compiled. */
+export interface Cue {
+  kind: CueKind;
+  /** The threat type or urgency for `threat` and `urgency` cues; empty otherwise. */
+  label: string;
+  weight: number;
+  language: string;
+  words: PatternWord[];
+}
+
+/** A cue found in a message: words `start` to `end` (exclusive). */
+export interface CueHit {
+  cue: Cue;
+  start: number;
+  end: number;
+}
+
+/** Only words this long are matched with a typing mistake. */
+const fuzzyMinLength = 6;
+
+/**
+ * All lexicon patterns of all languages, indexed by first word: exact words in a map, `word*` and
+ * `*word` in short lists, and a deletion index so "enlevment" still finds "enlevement".
+ */
+export class CueMatcher {
+  private readonly byFirstWord = new Map<string, Cue[]>();
+  private readonly byPrefix: Cue[] = [];
+  private readonly bySuffix: Cue[] = [];
+  private readonly firstWordsByDeletion = new Map<number, string[]>();
+  /** Words known as themselves (never read as a misspelling of another word). */
+  private readonly vocabulary: Set<string>;
+  /** Marker word → languages it belongs to. */
+  readonly markers = new Map<string, string[]>();
+
+  constructor(lexicons: readonly LexiconFile[], knownWords: Iterable<string> = []) {
+    this.vocabulary = new Set(knownWords);
+    for (const lexicon of lexicons) {
+      const add = (kind: CueKind, label: string, pattern: string, weight: number) =>
+        this.add({ kind, label, weight, language: lexicon.language, words: patternWords(pattern) });
+      for (const [type, patterns] of Object.entries(lexicon.threats)) {
+        for (const [pattern, weight] of Object.entries(patterns ?? {})) add('threat', type, pattern, weight);
+      }
+      for (const [urgency, patterns] of Object.entries(lexicon.urgency)) {
+        for (const [pattern, weight] of Object.entries(patterns ?? {})) add('urgency', urgency, pattern, weight);
+      }
+      for (const pattern of lexicon.negation) add('negation', '', pattern, 0);
+      for (const pattern of lexicon.reported) add('reported', '', pattern, 0);
+      for (const pattern of lexicon.calm) add('calm', '', pattern, 0);
+      for (const marker of lexicon.markers) {
+        for (const { text } of patternWords(marker)) {
+          this.vocabulary.add(text);
+          this.markers.set(text, [...(this.markers.get(text) ?? []), lexicon.language]);
+        }
+      }
+    }
+    for (const first of this.byFirstWord.keys()) {
+      if (first.length < fuzzyMinLength) continue;
+      for (const key of deletions(first, 1)) {
+        const hash = hashKey(key);
+        this.firstWordsByDeletion.set(hash, [...(this.firstWordsByDeletion.get(hash) ?? []), first]);
+      }
+    }
+  }
+
+  /**
+   * Every cue in the message's words. A cue inside a longer cue of the same kind is dropped when
+   * both mean the same, and for threats always: the phrase decides ("enlevement de betail" is
+   * looting, not abduction; "a zo ti bira" is fighters, not fighting).
+   */
+  match(words: readonly string[]): CueHit[] {
+    const hits: CueHit[] = [];
+    for (let i = 0; i < words.length; i += 1) {
+      const word = words[i] as string;
+      const candidates = [...(this.byFirstWord.get(word) ?? [])];
+      for (const cue of this.byPrefix) if (word.startsWith((cue.words[0] as PatternWord).text)) candidates.push(cue);
+      for (const cue of this.bySuffix) if (word.endsWith((cue.words[0] as PatternWord).text)) candidates.push(cue);
+      if (candidates.length === 0 && word.length >= fuzzyMinLength - 1 && !this.vocabulary.has(word)) {
+        for (const similar of this.similarFirstWords(word)) candidates.push(...(this.byFirstWord.get(similar) ?? []));
+      }
+      for (const cue of candidates) {
+        const end = this.matchRest(cue, words, i + 1);
+        if (end !== null) hits.push({ cue, start: i, end });
+      }
+    }
+    return hits.filter((h) => !hits.some((o) => o !== h && o.cue.kind === h.cue.kind
+      && (o.cue.label === h.cue.label || h.cue.kind === 'threat')
+      && o.start <= h.start && o.end >= h.end && o.end - o.start > h.end - h.start));
+  }
+
+  /** Matches the cue's words after the first, allowing one extra word between two of them. */
+  private matchRest(cue: Cue, words: readonly string[], from: number): number | null {
+    let position = from;
+    for (let k = 1; k < cue.words.length; k += 1) {
+      const pattern = cue.words[k] as PatternWord;
+      if (position < words.length && wordMatches(pattern, words[position] as string)) position += 1;
+      else if (position + 1 < words.length && wordMatches(pattern, words[position + 1] as string)) position += 2;
+      else return null;
+    }
+    return position;
+  }
+
+  private similarFirstWords(word: string): string[] {
+    const found = new Set<string>();
+    for (const key of deletions(word, 1)) {
+      for (const first of this.firstWordsByDeletion.get(hashKey(key)) ?? []) {
+        if (!found.has(first) && editDistance(word, first, 1) <= 1) found.add(first);
+      }
+    }
+    return [...found];
+  }
+
+  private add(cue: Cue) {
+    const first = cue.words[0];
+    if (!first) return;
+    for (const w of cue.words) if (w.kind === 'exact') this.vocabulary.add(w.text);
+    if (first.kind === 'prefix') this.byPrefix.push(cue);
+    else if (first.kind === 'suffix') this.bySuffix.push(cue);
+    else this.byFirstWord.set(first.text, [...(this.byFirstWord.get(first.text) ?? []), cue]);
+  }
+}
+
+function wordMatches(pattern: PatternWord, word: string): boolean {
+  if (pattern.kind === 'prefix') return word.startsWith(pattern.text);
+  if (pattern.kind === 'suffix') return word.endsWith(pattern.text);
+  if (pattern.text === word) return true;
+  return pattern.text.length >= fuzzyMinLength && editDistance(pattern.text, word, 1) <= 1;
+}

@@ -1,0 +1,96 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { threatTypes, urgencies } from '../domain/taxonomy.js';
+import { normalizeText } from '../gazetteer/normalize.js';
+
+const weights = z.record(z.string(), z.number());
+const phrases = z.array(z.union([z.string(), z.number()]).transform(String)).default([]);
+
+/** One language's lexicon file (`lexicons/<lang>.yaml`); see lexicons/README.md. */
+export const lexiconFileSchema = z.object({
+  language: z.string().min(2),
+  markers: phrases,
+  threats: z.partialRecord(z.enum(threatTypes), weights).default({}),
+  urgency: z.partialRecord(z.enum(['imminent', 'ongoing', 'past']), weights).default({}),
+  negation: phrases,
+  reported: phrases,
+  calm: phrases,
+});
+export type LexiconFile = z.infer<typeof lexiconFileSchema>;
+
+/** Scoring rules (`lexicons/rules.yaml`). */
+export const classificationRulesSchema = z.object({
+  minScore: z.number().positive(),
+  implies: z.partialRecord(z.enum(threatTypes), z.array(z.enum(threatTypes))).default({}),
+  impliedFactor: z.number().min(0).max(1),
+  priority: z.array(z.enum(threatTypes)),
+  reportedFactor: z.number().min(0).max(1),
+  calmFactor: z.number().min(0).max(1),
+  negatedOtherConfidence: z.number().min(0).max(1),
+  defaultUrgency: z.partialRecord(z.enum(threatTypes), z.enum(urgencies)).default({}),
+  reportedUrgency: z.enum(urgencies).optional(),
+});
+export type ClassificationRules = z.infer<typeof classificationRulesSchema>;
+
+/** A lexicon or rules file that cannot be used, with the file and the problem. */
+export class LexiconError extends Error {
+  constructor(readonly path: string, problem: string) {
+    super(`${path}: ${problem}`);
+    this.name = 'LexiconError';
+  }
+}
+
+/** The lexicons of a folder: every language file plus the rules. */
+export interface Lexicons {
+  languages: LexiconFile[];
+  rules: ClassificationRules;
+}
+
+/** The lexicons bundled with Tamtam. */
+export const bundledLexiconDir = fileURLToPath(new URL('../../lexicons/', import.meta.url));
+
+/** Reads `rules.yaml` and every other `*.yaml` of a folder as a language lexicon. */
+export function loadLexicons(dir: string = bundledLexiconDir): Lexicons {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+  if (!files.includes('rules.yaml')) throw new LexiconError(join(dir, 'rules.yaml'), 'missing');
+  const rules = readYaml(join(dir, 'rules.yaml'), classificationRulesSchema);
+  const languages = files.filter((f) => f !== 'rules.yaml').map((f) => readYaml(join(dir, f), lexiconFileSchema));
+  return { languages, rules };
+}
+
+function readYaml<T>(path: string, schema: z.ZodType<T>): T {
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new LexiconError(path, (error as Error).message);
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new LexiconError(path, `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}
+
+/** A pattern word: exact, any ending (`pill*`) or any beginning (`*هجوم`). */
+export interface PatternWord {
+  text: string;
+  kind: 'exact' | 'prefix' | 'suffix';
+}
+
+/** Splits a pattern into normalised words, keeping `*` markers. */
+export function patternWords(pattern: string): PatternWord[] {
+  return pattern.split(/\s+/).filter((w) => w !== '').flatMap((raw): PatternWord[] => {
+    const prefix = raw.endsWith('*');
+    const suffix = raw.startsWith('*');
+    const words = normalizeText(raw.replace(/\*/g, '')).split(' ').filter((w) => w !== '');
+    return words.map((text, i) => ({
+      text,
+      kind: prefix && i === words.length - 1 ? 'prefix' : suffix && i === 0 ? 'suffix' : 'exact',
+    }));
+  });
+}
