@@ -1,11 +1,19 @@
 // npm run bench: prints the figures recorded in BENCHMARKS.md.
-// Options: --backend redis|postgres (default both), --quick (smaller runs).
+// Options: --backend redis|postgres (default both), --quick (smaller runs), --only classify|workflow.
+import { benchClassification } from './classify.js';
 import { benchEscalationLateness, benchLatency, benchThroughput } from './workflow.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.includes('--backend') ? args[args.indexOf('--backend') + 1] : undefined;
-const backends = (['redis', 'postgres'] as const).filter((b) => !only || b === only);
+const part = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const backends = part === 'classify' ? [] : (['redis', 'postgres'] as const).filter((b) => !only || b === only);
+
+if (part !== 'workflow') {
+  console.log('== classification and routing of one message, 50,000-place gazetteer (npx tsx bench/classify.ts)');
+  const figures = await benchClassification();
+  for (const [name, value] of Object.entries(figures)) console.log(`${name.padEnd(20)} ${value}`);
+}
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 
 for (const backend of backends) {
