@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Channel } from './channels/channel.js';
 import { createChannels } from './channels/registry.js';
 import { createSimulatorChannel } from './channels/simulator.js';
+import { createTelegramChannel, type TelegramChannel } from './channels/telegram.js';
 import type { OutgoingMessage } from './channels/channel.js';
 import { createWarningAnalyser } from './classify/analyser.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -22,6 +23,7 @@ import { createQueueBackend } from './workflows/backend.js';
 import type { WorkflowDeps } from './workflows/deps.js';
 import { createIntake } from './workflows/intake.js';
 import { createQueues } from './workflows/queues.js';
+import { createOfficerUpdateHandler } from './workflows/telegram/index.js';
 import { startWorkers, type WorkerOptions } from './workflows/workers.js';
 
 export type Role = 'all' | 'web' | 'worker';
@@ -61,6 +63,18 @@ async function syncFocalPoints(database: Database, pii: Pii, deployment: LoadedD
   }
 }
 
+/** Tells Telegram where to deliver updates (PUBLIC_URL), with the secret it must send back. */
+async function registerTelegramWebhook(telegram: TelegramChannel, config: Config, log: Logger): Promise<void> {
+  const url = `${config.publicUrl}/webhooks/telegram`;
+  try {
+    await telegram.bot.api.setWebhook(url, { secret_token: config.telegram?.webhookSecret, allowed_updates: ['message', 'edited_message', 'callback_query'] });
+    log.info({ url }, 'Telegram webhook set');
+  } catch (error) {
+    // Not fatal: Telegram may be unreachable for a while; updates wait on Telegram's side.
+    log.error({ url, err: (error as Error).message }, 'could not set the Telegram webhook');
+  }
+}
+
 /** Wires and starts Tamtam: the only place that builds the logger, database, queues, channels, HTTP and workers. */
 export async function startTamtam(config: Config, options: StartOptions = {}): Promise<Tamtam> {
   const role = options.role ?? 'all';
@@ -88,6 +102,11 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
 
     const authorize = createAdminAuth(config.adminApiToken, log);
     const channelList: Channel[] = [createSimulatorChannel({ db: database.db, pii, authorize, onSend: options.onSimulatorSend })];
+    const telegram = config.telegram ? createTelegramChannel({ config: config.telegram, log }) : null;
+    if (telegram) {
+      channelList.push(telegram);
+      cleanup.push(() => telegram.close!());
+    }
     const channels = createChannels(channelList);
     const { t, languages } = await createI18n();
     const analyser = createWarningAnalyser({ places: await allPlaces(database.db) });
@@ -95,12 +114,23 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
 
     let url: string | null = null;
     if (role !== 'worker') {
-      const app = createHttpServer({ db: database.db, queues, channels, intake: createIntake({ db: database.db, pii, queues, log }), log, authorize });
+      const intake = createIntake({ db: database.db, pii, queues, log });
+      const app = createHttpServer({ db: database.db, queues, channels, intake, log, authorize });
       url = await app.listen({ port: config.port, host: '0.0.0.0' });
       url = url.replace('0.0.0.0', '127.0.0.1');
       cleanup.push(() => app.close());
+      if (telegram && config.telegram?.mode === 'polling') telegram.startPolling(intake);
+      else if (telegram) await registerTelegramWebhook(telegram, config, log);
     }
     if (role !== 'web') {
+      if (telegram) {
+        deps.telegram = {
+          handleOfficerUpdate: await createOfficerUpdateHandler(telegram.bot, deps, languages),
+          refuseButton: async (id, text) => {
+            await telegram.bot.api.answerCallbackQuery(id, { text, show_alert: true });
+          },
+        };
+      }
       const workers = await startWorkers(deps, { languages, ...options.workers });
       cleanup.push(() => workers.close());
     }

@@ -4,6 +4,7 @@ import type { AlertStatus } from '../domain/taxonomy.js';
 import type { ChannelName } from '../channels/channel.js';
 import { getFocalPoint } from '../db/focal-points.js';
 import { insertOutbound } from '../db/messages.js';
+import { queueCardUpdates } from './card-updates.js';
 import { sealedReporterAddress } from './conversation.js';
 import type { WorkflowDeps } from './deps.js';
 import { enqueueSends } from './dispatch.js';
@@ -76,6 +77,7 @@ export async function actOnAlert(
   }
   // The escalation timer is no longer needed; if it fires anyway it finds the alert acknowledged.
   await deps.queues.remove('escalate', { alertId: alert.id, seq: alert.timerSeq }).catch(() => false);
+  await queueCardUpdates(deps, alert.id, { officer: officer.name, at: now });
   return { outcome: 'done', alert: done.alert, from: done.from };
 }
 

@@ -71,19 +71,19 @@ export const queueDefinitions = {
     concurrency: 16,
     // Telegram allows about 30 messages/s per bot overall.
     limiter: { max: 30, duration: 1_000 },
-    defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 2_000 }, ...retained },
+    defaultJobOptions: { attempts: 8, backoff: { type: 'provider', delay: 2_000 }, ...retained },
   },
   'outbound-sms': {
     jobs: ['send'],
     concurrency: 16,
     // A Twilio long code sends about 1 SMS/s, a messaging service pool more; queueing beyond is Twilio's.
     limiter: { max: 50, duration: 1_000 },
-    defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 2_000 }, ...retained },
+    defaultJobOptions: { attempts: 8, backoff: { type: 'provider', delay: 2_000 }, ...retained },
   },
   'outbound-simulator': {
     jobs: ['send'],
     concurrency: 32,
-    defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 2_000 }, ...retained },
+    defaultJobOptions: { attempts: 8, backoff: { type: 'provider', delay: 2_000 }, ...retained },
   },
   maintenance: {
     jobs: ['reconcile'],
@@ -93,6 +93,16 @@ export const queueDefinitions = {
 } as const satisfies Record<string, QueueDefinition>;
 
 export type QueueName = keyof typeof queueDefinitions;
+
+/**
+ * Backoff for sends (`type: 'provider'`): wait what the provider asked (Telegram `retry_after`,
+ * HTTP Retry-After) when it said, else exponential from the job's `delay`.
+ */
+export function providerBackoff(attemptsMade: number, delay: number, err?: Error): number {
+  const retryAfter = (err as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+  if (retryAfter !== undefined && retryAfter >= 0) return retryAfter * 1_000 + 250;
+  return delay * 2 ** Math.max(0, attemptsMade - 1);
+}
 
 /** The queue that holds a job: fixed per job name, except sends, which go to their channel's queue. */
 export function queueOf<N extends JobName>(job: N, data?: JobData<N>): QueueName {

@@ -14,7 +14,7 @@ export function parseReporterCommand(text: string): ReporterCommand | null {
     const [word] = words as [string];
     if (['stop', 'arret', 'arreter', 'stopall', 'unsubscribe'].includes(word)) return { kind: 'stop' };
     if (['start', 'debut', 'reprendre', 'unstop'].includes(word)) return { kind: 'start' };
-    if (['aide', 'help', 'info'].includes(word)) return { kind: 'help' };
+    if (['aide', 'help', 'info', '/start', '/help', '/aide'].includes(word)) return { kind: 'help' };
   }
   if (words.length === 2 && ['langue', 'lang', 'language'].includes(words[0]!) && /^[a-z]{2,3}$/.test(words[1]!)) {
     return { kind: 'language', language: words[1]! };

@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import type { WorkflowDeps } from './deps.js';
-import { jobSchemas, queueDefinitions, type JobName, type QueueName } from './jobs.js';
+import { jobSchemas, providerBackoff, queueDefinitions, type JobName, type QueueName } from './jobs.js';
 import { classifyStep } from './steps/classify.js';
 import { escalateStep } from './steps/escalate.js';
 import { inboundStep } from './steps/inbound.js';
@@ -58,6 +58,10 @@ export async function startWorkers(deps: WorkflowDeps, options: WorkerOptions = 
         lockDuration: stalled,
         stalledInterval: stalled,
         maxStalledCount: 5,
+        settings: {
+          backoffStrategy: (attemptsMade: number, _type?: string, err?: Error, job?: { opts: { backoff?: number | { delay?: number } } }) =>
+            providerBackoff(attemptsMade, typeof job?.opts.backoff === 'object' ? (job.opts.backoff.delay ?? 2_000) : 2_000, err),
+        },
         autorun: true,
       },
     );

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
 import { startTamtam, type StartOptions, type Tamtam } from '../../src/main.js';
 import { freshDatabase } from './database.js';
 import { testRedisUrl, type QueueBackendKind } from './env.js';
@@ -59,6 +60,10 @@ export interface TestTamtamOptions {
   backend: QueueBackendKind;
   deployment?: string;
   start?: Omit<StartOptions, 'queueNamespace' | 'log'>;
+  /** Extra environment (provider settings such as TELEGRAM_* pointing at a fake). */
+  env?: Record<string, string>;
+  /** Receives every log line (JSON) when set; otherwise logs are silent. */
+  logLines?: string[];
   /** Reuse this database and namespace (a second process on the same data). */
   shared?: { databaseUrl: string; namespace: string };
 }
@@ -79,9 +84,11 @@ export async function startTestTamtam(options: TestTamtamOptions): Promise<TestT
     DEPLOYMENT_FILE: deploymentFile,
     ADMIN_API_TOKEN: adminToken,
     PII_KEY: Buffer.alloc(32, 7).toString('base64'),
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_LEVEL: options.logLines ? 'debug' : (process.env.TEST_LOG_LEVEL ?? 'silent'),
+    ...options.env,
   });
-  const log = pino({ level: config.logLevel });
+  const lines = options.logLines;
+  const log = lines ? createLogger(config.logLevel, { write: (line: string) => void lines.push(line) }) : pino({ level: config.logLevel });
   const tamtam = await startTamtam(config, { ...options.start, queueNamespace: namespace, log });
   const auth = { authorization: `Bearer ${adminToken}` };
   const api = (p: string, init: RequestInit = {}) => fetch(`${tamtam.url}${p}`, { ...init, headers: { ...auth, ...(init.headers ?? {}) } });

@@ -1,4 +1,5 @@
 import type { Job } from 'bullmq';
+import type { Update } from 'grammy/types';
 import { UnrecoverableError } from 'bullmq';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { ChannelName } from '../../channels/channel.js';
@@ -108,6 +109,31 @@ async function handleReporterCommand(deps: WorkflowDeps, message: InboundRow, re
 }
 
 /**
+ * Telegram specifics: officers' updates go to the officer features; a button pressed by anyone
+ * else is refused and logged; group chatter from non-officers is ignored. Returns null when the
+ * update is an ordinary reporter's message.
+ */
+async function handleTelegramUpdate(deps: WorkflowDeps, message: InboundRow, update: Update, officer: OfficerRow | null): Promise<string | null> {
+  if (officer && deps.telegram) {
+    await deps.telegram.handleOfficerUpdate(update, officer);
+    await markInboundProcessed(deps.db, message.id, { outcome: 'officer_update' });
+    return 'officer update';
+  }
+  if (update.callback_query) {
+    deps.log.warn({ updateId: update.update_id, data: update.callback_query.data }, 'refused: button pressed by someone who is not an officer');
+    await deps.telegram?.refuseButton(update.callback_query.id, deps.t(deps.deployment.defaultLanguage, 'officer:telegram.notOfficer'));
+    await markInboundProcessed(deps.db, message.id, { outcome: 'refused' });
+    return 'refused';
+  }
+  const chat = (update.message ?? update.edited_message)?.chat;
+  if (!officer && chat && chat.type !== 'private') {
+    await markInboundProcessed(deps.db, message.id, { outcome: 'ignored' });
+    return 'ignored';
+  }
+  return null;
+}
+
+/**
  * First step for every message received: an officer's command; a reporter's keyword; a follow-up
  * to the reporter's open alert (passed to the officers holding it); or a new warning, which becomes
  * an alert (the reporter is registered on first contact) and is confirmed.
@@ -123,6 +149,11 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
   const channel = message.channel as ChannelName;
   const from = deps.pii.decrypt(message.fromEnc);
   const officer = await findOfficer(deps, channel, from);
+  const update = channel === 'telegram' ? (message.meta.update as Update | undefined) : undefined;
+  if (update) {
+    const handled = await handleTelegramUpdate(deps, message, update, officer);
+    if (handled) return handled;
+  }
   if (officer) {
     await handleOfficerMessage(deps, message, officer);
     return 'officer command';

@@ -1,21 +1,68 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
+import { and, eq, gt } from 'drizzle-orm';
 import { ChannelSendError, type ChannelName } from '../../channels/channel.js';
-import { getOutbound, recordSendOutcome, updateOutbound } from '../../db/messages.js';
+import { getOutbound, insertOutbound, recordSendOutcome, updateOutbound, type OutboundRow } from '../../db/messages.js';
+import { getOfficer } from '../../db/offices.js';
+import { outboundMessages } from '../../db/schema/index.js';
 import type { WorkflowDeps } from '../deps.js';
+import { enqueueSends } from '../dispatch.js';
 import type { JobData } from '../jobs.js';
+
+const isNotification = (row: OutboundRow) => row.purpose === 'card' || row.purpose === 'escalation';
+
+/** A card edit that a newer edit of the same message will overwrite anyway. */
+async function superseded(deps: WorkflowDeps, row: OutboundRow): Promise<boolean> {
+  if (!row.editOf) return false;
+  const [newer] = await deps.db
+    .select({ id: outboundMessages.id })
+    .from(outboundMessages)
+    .where(and(eq(outboundMessages.editOf, row.editOf), gt(outboundMessages.id, row.id)))
+    .limit(1);
+  return newer !== undefined;
+}
+
+/** When Telegram fails for good, an officer with a phone number gets the alert by SMS. */
+async function fallBackToSms(deps: WorkflowDeps, row: OutboundRow): Promise<void> {
+  if (row.channel !== 'telegram' || !isNotification(row) || !row.recipient.startsWith('officer:') || !deps.channels.has('sms')) return;
+  const officer = await getOfficer(deps.db, row.recipient.slice('officer:'.length));
+  if (!officer?.phone) return;
+  const [ref] = row.actions?.[0]?.data.split(':').slice(1) ?? [];
+  const queued = await insertOutbound(deps.db, [
+    {
+      alertId: row.alertId,
+      channel: 'sms',
+      recipient: row.recipient,
+      toEnc: deps.pii.encrypt(officer.phone),
+      purpose: row.purpose,
+      body: ref ? `${row.body}\n${deps.t(officer.language, 'officer:card.smsHelp', { ref })}` : row.body,
+      dedupeKey: `fallback:${row.id}`,
+    },
+  ]);
+  await enqueueSends(deps.queues, queued);
+}
 
 /** Delivers one outbound message through its channel; retried with backoff, final failure recorded. */
 export async function sendStep(job: Job<JobData<'send'>>, deps: WorkflowDeps): Promise<string> {
   const row = await getOutbound(deps.db, job.data.outboundId);
   if (!row) throw new UnrecoverableError(`outbound message ${job.data.outboundId} not found`);
   if (row.status !== 'queued') return `already ${row.status}`;
+  if (await superseded(deps, row)) {
+    await updateOutbound(deps.db, row.id, { status: 'superseded' });
+    return 'superseded';
+  }
   const channel = deps.channels.get(row.channel as ChannelName);
   const attempt = row.attempts + 1;
   try {
     if (!channel) throw new ChannelSendError(`channel ${row.channel} is not configured`, row.channel as ChannelName, true);
-    const sent = await channel.send({ id: row.id, to: deps.pii.decrypt(row.toEnc), text: row.body, actions: row.actions ?? undefined });
-    const sentEvent = row.purpose === 'card' || row.purpose === 'escalation' ? 'notification_sent' : 'message_sent';
+    const sent = await channel.send({
+      id: row.id,
+      to: deps.pii.decrypt(row.toEnc),
+      text: row.body,
+      actions: row.actions ?? undefined,
+      replaceProviderMessageId: row.editOf ?? undefined,
+    });
+    const sentEvent = isNotification(row) ? 'notification_sent' : 'message_sent';
     await recordSendOutcome(deps.db, row.id, { status: 'sent', providerMessageId: sent.providerMessageId, attempts: attempt }, { type: sentEvent, data: { attempt } });
     return 'sent';
   } catch (error) {
@@ -23,8 +70,9 @@ export async function sendStep(job: Job<JobData<'send'>>, deps: WorkflowDeps): P
     const lastAttempt = attempt >= (job.opts.attempts ?? 1);
     const reason = (error as Error).message;
     if (permanent || lastAttempt) {
-      const failedEvent = row.purpose === 'card' || row.purpose === 'escalation' ? 'notification_failed' : 'message_failed';
+      const failedEvent = isNotification(row) ? 'notification_failed' : 'message_failed';
       await recordSendOutcome(deps.db, row.id, { status: 'failed', attempts: attempt, error: reason }, { type: failedEvent, data: { attempt, error: reason } });
+      await fallBackToSms(deps, row);
       throw new UnrecoverableError(reason);
     }
     await updateOutbound(deps.db, row.id, { attempts: attempt, error: reason });

@@ -1,0 +1,117 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Bot, GrammyError, HttpError } from 'grammy';
+import type { InlineKeyboardButton, Update } from 'grammy/types';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { ChannelSendError, type Channel, type InboundMessage, type Intake, type OutgoingMessage } from './channel.js';
+
+/** Telegram settings (see src/config.ts). */
+export interface TelegramConfig {
+  botToken: string;
+  webhookSecret?: string;
+  apiRoot: string;
+  mode: 'webhook' | 'polling';
+}
+
+/** The Telegram channel, and the grammY bot behind it (officer features run on it in the workers). */
+export interface TelegramChannel extends Channel {
+  readonly bot: Bot;
+  /** Polling mode: fetch updates and hand each to the intake (persisted before the offset moves on). */
+  startPolling(intake: Intake): void;
+}
+
+/** Inline keyboard: two buttons a row. */
+function keyboard(actions: OutgoingMessage['actions']): { inline_keyboard: InlineKeyboardButton[][] } | undefined {
+  if (!actions?.length) return undefined;
+  const rows: InlineKeyboardButton[][] = [];
+  for (let i = 0; i < actions.length; i += 2) rows.push(actions.slice(i, i + 2).map((a) => ({ text: a.label, callback_data: a.data })));
+  return { inline_keyboard: rows };
+}
+
+/** Provider id of a sent message: `<chat id>:<message id>` (message ids are per chat). */
+export const telegramMessageId = (chatId: number | string, messageId: number) => `${chatId}:${messageId}`;
+
+function sendError(error: unknown): ChannelSendError {
+  if (error instanceof GrammyError) {
+    if (error.error_code === 429) return new ChannelSendError(error.description, 'telegram', false, error.parameters.retry_after ?? 1);
+    // 400 (bad request, chat not found) and 403 (blocked, kicked) will not get better by retrying.
+    const permanent = error.error_code >= 400 && error.error_code < 500;
+    return new ChannelSendError(`${error.method}: ${error.description}`, 'telegram', permanent);
+  }
+  if (error instanceof HttpError) return new ChannelSendError(`network: ${error.message}`, 'telegram', false);
+  return new ChannelSendError((error as Error).message, 'telegram', false);
+}
+
+/** Turns an update into an inbound message; null for kinds Tamtam does not handle. */
+export function inboundFromUpdate(update: Update): InboundMessage | null {
+  const message = update.message ?? update.edited_message;
+  const base = { channel: 'telegram' as const, providerMessageId: String(update.update_id), meta: { update } };
+  if (message?.from && (message.text ?? message.caption)) {
+    return { ...base, from: String(message.from.id), text: (message.text ?? message.caption)!, receivedAt: new Date(message.date * 1000) };
+  }
+  if (update.callback_query) {
+    return { ...base, from: String(update.callback_query.from.id), text: update.callback_query.data ?? '', receivedAt: new Date() };
+  }
+  return null;
+}
+
+const updateShape = z.object({ update_id: z.number().int().nonnegative() }).passthrough();
+
+export function createTelegramChannel({ config, log }: { config: TelegramConfig; log: Logger }): TelegramChannel {
+  const bot = new Bot(config.botToken, { client: { apiRoot: config.apiRoot } });
+  let poller: Bot | undefined;
+  const secret = config.webhookSecret ? createHash('sha256').update(config.webhookSecret).digest() : null;
+  const secretMatches = (given: unknown) =>
+    secret !== null && typeof given === 'string' && timingSafeEqual(createHash('sha256').update(given).digest(), secret);
+
+  return {
+    name: 'telegram',
+    bot,
+    async send(message) {
+      const reply_markup = keyboard(message.actions);
+      try {
+        if (message.replaceProviderMessageId) {
+          const [chatId, messageId] = message.replaceProviderMessageId.split(':');
+          await bot.api.editMessageText(Number(chatId), Number(messageId), message.text, { reply_markup: reply_markup ?? { inline_keyboard: [] } });
+          return { providerMessageId: message.replaceProviderMessageId };
+        }
+        const chatId = /^-?\d+$/.test(message.to) ? Number(message.to) : message.to;
+        const sent = await bot.api.sendMessage(chatId, message.text, { reply_markup });
+        return { providerMessageId: telegramMessageId(sent.chat.id, sent.message_id) };
+      } catch (error) {
+        // Editing a card to the text it already has is not a failure.
+        if (error instanceof GrammyError && /message is not modified/i.test(error.description)) return { providerMessageId: message.replaceProviderMessageId! };
+        throw sendError(error);
+      }
+    },
+    registerRoutes(app: FastifyInstance, intake: Intake) {
+      app.post('/webhooks/telegram', async (request, reply) => {
+        if (!secretMatches(request.headers['x-telegram-bot-api-secret-token'])) {
+          log.warn({ ip: request.ip }, 'refused Telegram webhook: missing or wrong secret token');
+          return reply.code(401).send({ error: 'missing or wrong X-Telegram-Bot-Api-Secret-Token' });
+        }
+        const parsed = updateShape.safeParse(request.body);
+        if (!parsed.success) return reply.code(400).send({ error: 'body: not a Telegram update (update_id missing)' });
+        const message = inboundFromUpdate(parsed.data as unknown as Update);
+        if (message) await intake(message);
+        return reply.send({ ok: true });
+      });
+    },
+    startPolling(intake) {
+      // A bot of its own: the main one runs the officer features when workers process updates.
+      poller = new Bot(config.botToken, { client: { apiRoot: config.apiRoot } });
+      poller.on(['message', 'edited_message', 'callback_query'], async (ctx) => {
+        const message = inboundFromUpdate(ctx.update);
+        if (message) await intake(message);
+      });
+      poller.catch((err) => log.error({ err: err.message }, 'Telegram polling: update not taken in'));
+      void poller
+        .start({ onStart: () => log.info('Telegram polling started') })
+        .catch((err: Error) => log.error({ err: err.message }, 'Telegram polling stopped'));
+    },
+    async close() {
+      if (poller?.isRunning()) await poller.stop();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { Composer } from 'grammy';
+import { and, eq } from 'drizzle-orm';
+import { outboundMessages } from '../../db/schema/index.js';
+import { bridgeToReporter } from '../actions.js';
+import { tr, type OfficerContext } from './context.js';
+
+/** Replying to an alert card sends the officer's words to the reporter, through Tamtam. */
+export const reply = new Composer<OfficerContext>();
+
+reply.on('message:text').filter(
+  (ctx) => ctx.message.reply_to_message !== undefined,
+  async (ctx, next) => {
+    const providerId = `${ctx.chat.id}:${ctx.message.reply_to_message!.message_id}`;
+    const [card] = await ctx.deps.db
+      .select({ alertId: outboundMessages.alertId })
+      .from(outboundMessages)
+      .where(and(eq(outboundMessages.channel, 'telegram'), eq(outboundMessages.providerMessageId, providerId)))
+      .limit(1);
+    if (!card?.alertId) return next();
+    const result = await bridgeToReporter(ctx.deps, { alert: { id: card.alertId }, officerId: ctx.officer.id, text: ctx.message.text });
+    const ref = 'alert' in result ? result.alert.ref : '?';
+    if (result.outcome === 'bridged') return ctx.reply(tr(ctx, 'conversation.bridged', { pseudonym: result.pseudonym, ref }));
+    if (result.outcome === 'unreachable') return ctx.reply(tr(ctx, 'conversation.reporterOptedOut', { pseudonym: result.pseudonym ?? '—', ref }));
+    if (result.outcome === 'not_allowed') return ctx.reply(tr(ctx, 'reply.notAllowed', { ref }));
+    return ctx.reply(tr(ctx, 'reply.unknownAlert', { ref }));
+  },
+);

@@ -1,0 +1,176 @@
+import { sql } from 'drizzle-orm';
+import type { Update } from 'grammy/types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
+import { telegramCallbackUpdate, telegramTextUpdate } from '../fakes/sign.js';
+import { alertRows, eventsOf } from '../helpers/alerts.js';
+import { eventually, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
+
+const secret = 'telegram-webhook-secret-1';
+const reporterId = 700000001;
+const diallo = 111111;
+const traore = 111112;
+const maiga = 111121;
+const group = -1001234567890;
+
+/** The test deployment, with Telegram ids for the officers and a group for the Mopti office. */
+const deployment = testDeployment({ ackTimeout: '1h' })
+  .replace('role: officer, phone: "+22370000001"', 'role: officer, telegramId: 111111, phone: "+22370000001"')
+  .replace('o-traore, name: F. Traoré, office: mopti, role: officer,', 'o-traore, name: F. Traoré, office: mopti, role: officer, telegramId: 111112,')
+  .replace('o-keita, name: B. Keita, office: mopti, role: supervisor,', 'o-keita, name: B. Keita, office: mopti, role: supervisor, telegramId: 222222,')
+  .replace('o-maiga, name: H. Maïga, office: gao, role: officer,', 'o-maiga, name: H. Maïga, office: gao, role: officer, telegramId: 111121,')
+  .replace('location: [14.49, -4.19] }', `location: [14.49, -4.19], telegramChatId: ${group} }`)
+  .replace('- notify: [office.officers]', '- notify: [office.officers, office.group]');
+
+describe('the Telegram channel (fake Bot API over HTTP)', () => {
+  let telegram: FakeTelegram;
+  let app: TestTamtam;
+  const logs: string[] = [];
+  const post = (update: Update, token: string | null = secret) =>
+    fetch(`${app.url}/webhooks/telegram`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { 'x-telegram-bot-api-secret-token': token } : {}) },
+      body: JSON.stringify(update),
+    });
+  const cardsFor = (chatId: number, ref: string) => telegram.callsOf('sendMessage').filter((c) => c.params.chat_id === chatId && String(c.params.text).includes(ref));
+
+  beforeAll(async () => {
+    telegram = await startFakeTelegram();
+    app = await startTestTamtam({
+      backend: 'redis',
+      deployment,
+      logLines: logs,
+      env: { TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_WEBHOOK_SECRET: secret, TELEGRAM_API_ROOT: telegram.apiRoot },
+    });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await telegram?.close();
+  });
+
+  /** A reporter writes to the bot; resolves with the alert once the Mopti officers have their cards. */
+  async function report(text: string, from = reporterId) {
+    expect((await post(telegramTextUpdate({ text, fromId: from }))).status).toBe(200);
+    const alert = await eventually(async () => (await alertRows(app)).find((a) => a.text === text && a.status === 'notified'), { what: 'the alert' });
+    await eventually(async () => cardsFor(diallo, alert.ref).length > 0 && cardsFor(traore, alert.ref).length > 0 && cardsFor(group, alert.ref).length > 0, { what: 'the cards' });
+    return alert;
+  }
+
+  it('sets its webhook with the secret at start', () => {
+    expect(telegram.webhookUrl()).toMatch(/^http:\/\/localhost:\d+\/webhooks\/telegram$/);
+    expect(telegram.callsOf('setWebhook')[0]?.params).toMatchObject({ secret_token: secret });
+  });
+
+  it('refuses updates without the right secret token', async () => {
+    expect((await post(telegramTextUpdate({ text: 'test', fromId: 1 }), null)).status).toBe(401);
+    expect((await post(telegramTextUpdate({ text: 'test', fromId: 1 }), 'wrong')).status).toBe(401);
+    expect(logs.some((l) => l.includes('refused Telegram webhook'))).toBe(true);
+  });
+
+  it('turns a reporter’s message into an alert card for each Mopti officer and the office group, with buttons and no identity', async () => {
+    const alert = await report('Des hommes armés ont attaqué le marché de Mopti, il y a des blessés');
+    const card = cardsFor(diallo, alert.ref)[0]!.params;
+    expect(String(card.text)).toContain(`ALERTE ${alert.ref}`);
+    expect(String(card.text)).toContain('Attaque contre des civils');
+    expect(String(card.text)).toMatch(/Source : PF-[0-9A-F]{4}/);
+    expect(String(card.text)).not.toContain(String(reporterId));
+    const buttons = (card.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat();
+    expect(buttons.map((b) => b.callback_data)).toEqual([`ack:${alert.ref}`, `responding:${alert.ref}`, `resolve:${alert.ref}`, `dismiss:${alert.ref}`, `escalate:${alert.ref}`]);
+    expect(cardsFor(maiga, alert.ref)).toEqual([]);
+    // The reporter got the confirmation in their chat.
+    const confirmation = await telegram.waitForCall('sendMessage', (p) => p.chat_id === reporterId && String(p.text).includes(alert.ref));
+    expect(String(confirmation.params.text)).toMatch(/^Merci, alerte enregistrée/);
+  });
+
+  it('a redelivered update changes nothing', async () => {
+    const update = telegramTextUpdate({ text: 'Tirs entendus à Mopti', fromId: 700000002 });
+    for (let i = 0; i < 5; i++) expect((await post(update)).status).toBe(200);
+    await eventually(async () => (await alertRows(app)).some((a) => a.text === 'Tirs entendus à Mopti'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await alertRows(app)).filter((a) => a.text === 'Tirs entendus à Mopti')).toHaveLength(1);
+  });
+
+  it('Acknowledge edits every copy of the card; the second officer is told who was first; an outsider is refused', async () => {
+    const alert = await report('Enlèvement de trois personnes à Mopti ce matin', 700000003);
+    const dialloCard = cardsFor(diallo, alert.ref)[0]!;
+    const messageId = (await telegram.messagesIn(diallo)).find((m) => 'text' in m && m.text?.includes(alert.ref))!.message_id;
+    const press = (fromId: number) => post(telegramCallbackUpdate({ data: `ack:${alert.ref}`, fromId, chatId: fromId, messageId, messageText: String(dialloCard.params.text) }));
+    expect((await press(diallo)).status).toBe(200);
+    await eventually(async () => (await alertRows(app)).find((a) => a.id === alert.id)?.status === 'acknowledged');
+    expect((await press(traore)).status).toBe(200);
+    const answers = await eventually(async () => (telegram.callsOf('answerCallbackQuery').length >= 2 ? telegram.callsOf('answerCallbackQuery') : undefined));
+    expect(answers.map((a) => a.params.text)).toEqual(
+      expect.arrayContaining([`Alerte ${alert.ref} prise en charge. Merci.`, `Alerte ${alert.ref} déjà prise en charge par A. Diallo.`]),
+    );
+    // Every copy (both officers and the group) edited to show who acknowledged.
+    const edits = await eventually(async () => {
+      const calls = telegram.callsOf('editMessageText').filter((c) => String(c.params.text).includes(alert.ref));
+      return calls.length >= 3 ? calls : undefined;
+    }, { what: 'three card edits' });
+    expect(new Set(edits.map((e) => e.params.chat_id))).toEqual(new Set([diallo, traore, group]));
+    for (const e of edits) expect(String(e.params.text)).toMatch(/Statut : prise en charge par A\. Diallo à \d\d:\d\d UTC/);
+
+    // An officer of another office pressing a button is refused and logged.
+    const before = telegram.callsOf('answerCallbackQuery').length;
+    await post(telegramCallbackUpdate({ data: `resolve:${alert.ref}`, fromId: maiga, chatId: maiga, messageId }));
+    const refusal = await eventually(async () => telegram.callsOf('answerCallbackQuery')[before]);
+    expect(refusal.params.text).toBe(`Vous ne pouvez pas agir sur l'alerte ${alert.ref} : elle relève d'un autre bureau.`);
+    expect((await eventsOf(app, alert.id)).some((e) => e.type === 'action_refused' && e.actor === 'officer:o-maiga')).toBe(true);
+    // Someone who is not an officer at all.
+    await post(telegramCallbackUpdate({ data: `resolve:${alert.ref}`, fromId: 999999, chatId: 999999, messageId }));
+    const stranger = await eventually(async () => telegram.callsOf('answerCallbackQuery')[before + 1]);
+    expect(stranger.params.text).toBe('Action réservée aux agents de la mission.');
+    expect(logs.some((l) => l.includes('button pressed by someone who is not an officer'))).toBe(true);
+    expect((await alertRows(app)).find((a) => a.id === alert.id)?.status).toBe('acknowledged');
+  });
+
+  it('a reply to a card reaches the reporter, and the reporter’s answer comes back to the officer', async () => {
+    const reporter = 700000004;
+    const alert = await report('Hommes armés à moto près de Mopti', reporter);
+    const card = (await telegram.messagesIn(traore)).find((m) => 'text' in m && m.text?.includes(alert.ref))!;
+    await post(telegramTextUpdate({ text: 'Combien sont-ils ? Dans quelle direction ?', fromId: traore, replyTo: { messageId: card.message_id, text: 'x' } }));
+    const question = await telegram.waitForCall('sendMessage', (p) => p.chat_id === reporter && String(p.text).includes('Combien'));
+    expect(question.params.text).toBe(`Mission, alerte ${alert.ref} : Combien sont-ils ? Dans quelle direction ?`);
+    await telegram.waitForCall('sendMessage', (p) => p.chat_id === traore && String(p.text).startsWith('Message transmis à PF-'));
+
+    await post(telegramTextUpdate({ text: 'Une quinzaine, vers Sévaré', fromId: reporter }));
+    const answer = await telegram.waitForCall('sendMessage', (p) => p.chat_id === traore && String(p.text).includes('Une quinzaine'));
+    expect(String(answer.params.text)).toMatch(new RegExp(`^Réponse de PF-[0-9A-F]{4} \\(alerte ${alert.ref}\\)`));
+  });
+
+  it('greets officers with /start, lists open alerts with /alerts, and switches language with /lang', async () => {
+    await post(telegramTextUpdate({ text: '/start', fromId: diallo }));
+    const hello = await telegram.waitForCall('sendMessage', (p) => p.chat_id === diallo && String(p.text).startsWith('Bonjour'), 10_000);
+    expect(hello.params.text).toContain('Mopti Field Office');
+    await post(telegramTextUpdate({ text: '/alerts', fromId: diallo }));
+    const list = await telegram.waitForCall('sendMessage', (p) => p.chat_id === diallo && /alerte\(s\) ouverte\(s\)/.test(String(p.text)), 10_000);
+    const open = (await alertRows(app)).filter((a) => a.officeId === 'mopti' && ['new', 'notified', 'acknowledged', 'responding'].includes(a.status));
+    for (const a of open) expect(String(list.params.text)).toContain(a.ref);
+    await post(telegramTextUpdate({ text: '/lang en', fromId: maiga }));
+    await telegram.waitForCall('sendMessage', (p) => p.chat_id === maiga && p.text === 'Language set: English.', 10_000);
+  });
+
+  it('retries a message after Telegram’s 429, waiting retry_after', async () => {
+    telegram.failNext('sendMessage', { status: 429, retryAfter: 1 }, 1);
+    const started = Date.now();
+    const alert = await report('Engin explosif trouvé sur la route de Mopti', 700000005);
+    const rows = await eventually(async () => {
+      const { rows } = await app.deps.db.execute<{ status: string; attempts: number; sent_at: Date | null }>(
+        sql`select status, attempts, sent_at from outbound_messages where alert_id = ${alert.id} and purpose in ('card', 'confirmation')`,
+      );
+      return rows.length === 4 && rows.every((r) => r.status === 'sent') ? rows : undefined;
+    }, { what: 'every message sent' });
+    const throttled = rows.filter((r) => r.attempts > 1);
+    expect(throttled).toHaveLength(1);
+    expect(new Date(throttled[0]!.sent_at!).getTime() - started).toBeGreaterThanOrEqual(1_000);
+    expect((await eventsOf(app, alert.id)).filter((e) => e.type.endsWith('_failed'))).toEqual([]);
+  });
+
+  it('never shows a reporter’s Telegram id to officers or in the logs', () => {
+    const officerChats = [diallo, traore, maiga, group, 222222];
+    const toOfficers = telegram.callsOf('sendMessage').concat(telegram.callsOf('editMessageText')).filter((c) => officerChats.includes(Number(c.params.chat_id)));
+    expect(toOfficers.length).toBeGreaterThan(10);
+    for (const call of toOfficers) for (const id of [700000001, 700000002, 700000003, 700000004, 700000005]) expect(String(call.params.text)).not.toContain(String(id));
+    for (const line of logs) for (const id of [700000001, 700000003, 700000004]) expect(line).not.toContain(String(id));
+  });
+});
