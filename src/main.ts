@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Channel } from './channels/channel.js';
 import { createChannels } from './channels/registry.js';
 import { createSimulatorChannel } from './channels/simulator.js';
+import { createTwilioChannel } from './channels/twilio.js';
 import type { OutgoingMessage } from './channels/channel.js';
 import { createWarningAnalyser } from './classify/analyser.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -88,6 +89,7 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
 
     const authorize = createAdminAuth(config.adminApiToken, log);
     const channelList: Channel[] = [createSimulatorChannel({ db: database.db, pii, authorize, onSend: options.onSimulatorSend })];
+    if (config.twilio) channelList.push(createTwilioChannel({ config: config.twilio, publicUrl: config.publicUrl, db: database.db, log }));
     const channels = createChannels(channelList);
     const { t, languages } = await createI18n();
     const analyser = createWarningAnalyser({ places: await allPlaces(database.db) });
