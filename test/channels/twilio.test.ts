@@ -88,11 +88,16 @@ describe('SMS through Twilio (real HTTP, PostgreSQL, Redis; fake Twilio REST API
     const elsewhere = signedTwilioWebhook(sms.authToken, `${publicUrl}/webhooks/twilio/status`, params);
     expect((await fetch(url, { method: 'POST', headers: elsewhere.headers, body: elsewhere.payload })).status).toBe(403);
 
+    // Not a form at all (JSON with nested values): refused, not a 500.
+    const json = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-twilio-signature': forged.headers['x-twilio-signature'] }, body: JSON.stringify({ From: { nested: [1] }, Body: null }) });
+    expect(json.status).toBe(403);
+
     expect(await app.deps.db.select().from(inboundMessages)).toEqual([]);
     const refusals = logLines.filter((l) => l.includes('refused Twilio webhook')).map((l) => JSON.parse(l) as { level: number; reason: string });
     expect(refusals.map((r) => [r.level, r.reason])).toEqual([
       [40, 'invalid X-Twilio-Signature'],
       [40, 'missing X-Twilio-Signature'],
+      [40, 'invalid X-Twilio-Signature'],
       [40, 'invalid X-Twilio-Signature'],
     ]);
   });
