@@ -4,6 +4,7 @@ import type { Channel } from './channels/channel.js';
 import { createChannels } from './channels/registry.js';
 import { createSimulatorChannel } from './channels/simulator.js';
 import { createTelegramChannel, type TelegramChannel } from './channels/telegram.js';
+import { createTwilioChannel } from './channels/twilio.js';
 import type { OutgoingMessage } from './channels/channel.js';
 import { createWarningAnalyser } from './classify/analyser.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -107,6 +108,7 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
       channelList.push(telegram);
       cleanup.push(() => telegram.close!());
     }
+    if (config.twilio) channelList.push(createTwilioChannel({ config: config.twilio, publicUrl: config.publicUrl, db: database.db, log }));
     const channels = createChannels(channelList);
     const { t, languages } = await createI18n();
     const analyser = createWarningAnalyser({ places: await allPlaces(database.db) });

@@ -110,3 +110,63 @@ export async function outboundForAlert(db: DbOrTx, alertId: number, purposes?: s
     .where(and(eq(outboundMessages.alertId, alertId), purposes ? inArray(outboundMessages.purpose, purposes) : sql`true`))
     .orderBy(outboundMessages.id);
 }
+
+/**
+ * Provider delivery statuses by progress. Callbacks arrive out of order, so a message's status
+ * only ever moves to a higher rank; unknown statuses rank lowest and never move anything.
+ */
+export const deliveryStatusRank: Record<string, number> = {
+  queued: 0, accepted: 0, scheduled: 0,
+  sending: 1,
+  sent: 2,
+  delivered: 3, undelivered: 3, failed: 3, canceled: 3, partially_delivered: 3,
+  read: 4,
+};
+
+const rankOf = (column: ReturnType<typeof sql.raw>) =>
+  sql`(case ${column} ${sql.join(Object.entries(deliveryStatusRank).map(([status, rank]) => sql`when ${status} then ${rank}`), sql` `)} else -1 end)`;
+
+/** A delivery report from a provider about a message it accepted. */
+export interface DeliveryStatus {
+  channel: string;
+  providerMessageId: string;
+  status: string;
+  /** The provider's error code for `undelivered`/`failed` (Twilio `ErrorCode`). */
+  errorCode?: string | null;
+}
+
+/**
+ * Records a provider's delivery report: moves the message's status forwards only (a late `sent`
+ * after `delivered` changes nothing) and, for an alert's message, writes a `delivery_status`
+ * event, in one statement. Every report is an event (`applied` says whether it moved the status).
+ * Returns null when no message has this provider id (yet).
+ */
+export async function recordDeliveryStatus(db: DbOrTx, report: DeliveryStatus): Promise<{ applied: boolean; status: string } | null> {
+  const rank = deliveryStatusRank[report.status] ?? -1;
+  const errorCode = report.errorCode ?? null;
+  const result = await db.execute(sql`
+    with target as (
+      select id, alert_id, recipient, channel, purpose, status
+        from outbound_messages
+       where channel = ${report.channel} and provider_message_id = ${report.providerMessageId}
+         for update),
+    changed as (
+      update outbound_messages o
+         set status = ${report.status},
+             error = coalesce(${errorCode}, o.error),
+             updated_at = now()
+        from target
+       where o.id = target.id and ${rankOf(sql.raw('target.status'))} < ${rank}
+   returning o.id),
+    event as (
+      insert into alert_events (alert_id, type, actor, data)
+      select alert_id, 'delivery_status', 'system',
+             jsonb_build_object('recipient', recipient, 'channel', channel, 'purpose', purpose, 'outboundId', id,
+                                'status', ${report.status}::text, 'errorCode', ${errorCode}::text,
+                                'previous', status, 'applied', exists (select 1 from changed))
+        from target where alert_id is not null)
+    select t.status as previous, exists (select 1 from changed) as applied from target t`);
+  const row = result.rows[0] as { previous: string; applied: boolean } | undefined;
+  if (!row) return null;
+  return { applied: row.applied, status: row.applied ? report.status : row.previous };
+}

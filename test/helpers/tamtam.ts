@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -60,12 +61,23 @@ export interface TestTamtamOptions {
   backend: QueueBackendKind;
   deployment?: string;
   start?: Omit<StartOptions, 'queueNamespace' | 'log'>;
-  /** Extra environment (provider settings such as TELEGRAM_* pointing at a fake). */
+  /** Extra environment (TELEGRAM_*, TWILIO_*, PUBLIC_URL, a fixed PORT…), applied over the test defaults. */
   env?: Record<string, string>;
   /** Receives every log line (JSON) when set; otherwise logs are silent. */
   logLines?: string[];
   /** Reuse this database and namespace (a second process on the same data). */
   shared?: { databaseUrl: string; namespace: string };
+  /** The logger to use instead of a silent one (tests that read the log lines). */
+  log?: Logger;
+}
+
+/** A TCP port free right now on 127.0.0.1, for a server whose URL must be known before it starts (PUBLIC_URL). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /** Starts Tamtam on a fresh database and a queue namespace of its own. */
@@ -88,7 +100,7 @@ export async function startTestTamtam(options: TestTamtamOptions): Promise<TestT
     ...options.env,
   });
   const lines = options.logLines;
-  const log = lines ? createLogger(config.logLevel, { write: (line: string) => void lines.push(line) }) : pino({ level: config.logLevel });
+  const log = options.log ?? (lines ? createLogger(config.logLevel, { write: (line: string) => void lines.push(line) }) : pino({ level: config.logLevel }));
   const tamtam = await startTamtam(config, { ...options.start, queueNamespace: namespace, log });
   const auth = { authorization: `Bearer ${adminToken}` };
   const api = (p: string, init: RequestInit = {}) => fetch(`${tamtam.url}${p}`, { ...init, headers: { ...auth, ...(init.headers ?? {}) } });
