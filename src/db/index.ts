@@ -19,7 +19,7 @@ const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url)
 /** Serialises migrations when several processes start at once. */
 const MIGRATION_LOCK = 7_261_726_001;
 
-export function connectDatabase(url: string, { max = 40 }: { max?: number } = {}): Database {
+export function connectDatabase(url: string, { max = 10 }: { max?: number } = {}): Database {
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'tamtam' });
   // An idle client losing its server must not crash the process; the pool replaces it.
   pool.on('error', () => {});
