@@ -47,12 +47,30 @@ export async function unprocessedInbound(db: DbOrTx, olderThan: Date, limit = 10
 export interface QueuedOutbound {
   id: number;
   channel: string;
+  /** `officer:<id>`, `office:<id>` or `reporter:<id>`: one chat per recipient. */
+  recipient: string;
+}
+
+/**
+ * Reserves the next moment a message may leave for `chat`, at least `spacingMs` after the
+ * previous reservation (and not before now). One statement, safe across processes.
+ */
+export async function reserveSendSlot(db: DbOrTx, chat: string, spacingMs: number): Promise<Date> {
+  const result = await db.execute<{ next_at: Date }>(sql`
+    insert into send_slots (chat, next_at) values (${chat}, now())
+    on conflict (chat) do update set next_at = greatest(send_slots.next_at + ${spacingMs} * interval '1 millisecond', now())
+    returning next_at`);
+  return new Date(result.rows[0]!.next_at);
 }
 
 /** Inserts outbound messages, skipping any whose dedupe key was already used; returns the new ones. */
 export async function insertOutbound(db: DbOrTx, rows: OutboundInput[]): Promise<QueuedOutbound[]> {
   if (rows.length === 0) return [];
-  return db.insert(outboundMessages).values(rows).onConflictDoNothing().returning({ id: outboundMessages.id, channel: outboundMessages.channel });
+  return db
+    .insert(outboundMessages)
+    .values(rows)
+    .onConflictDoNothing()
+    .returning({ id: outboundMessages.id, channel: outboundMessages.channel, recipient: outboundMessages.recipient });
 }
 
 export async function getOutbound(db: DbOrTx, id: number): Promise<OutboundRow | null> {
@@ -97,7 +115,7 @@ export async function recordSendOutcome(
 
 export async function queuedOutbound(db: DbOrTx, olderThan: Date, limit = 1000): Promise<QueuedOutbound[]> {
   return db
-    .select({ id: outboundMessages.id, channel: outboundMessages.channel })
+    .select({ id: outboundMessages.id, channel: outboundMessages.channel, recipient: outboundMessages.recipient })
     .from(outboundMessages)
     .where(and(eq(outboundMessages.status, 'queued'), lt(outboundMessages.createdAt, olderThan)))
     .limit(limit);

@@ -130,6 +130,6 @@ export async function bridgeToReporter(
       },
     ]);
   });
-  await enqueueSends(deps.queues, queued);
+  await enqueueSends(deps, queued);
   return { outcome: 'bridged', alert, pseudonym: reporter.pseudonym };
 }

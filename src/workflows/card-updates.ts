@@ -55,5 +55,5 @@ export async function queueCardUpdates(deps: WorkflowDeps, alertId: number, by: 
       dedupeKey: `card_update:${copy.id}:${alert.status}:${alert.updatedAt.getTime()}`,
     };
   });
-  await enqueueSends(deps.queues, await insertOutbound(deps.db, rows));
+  await enqueueSends(deps, await insertOutbound(deps.db, rows));
 }

@@ -1,13 +1,12 @@
 import type { AlertRow } from '../db/alerts.js';
 import type { Tx } from '../db/index.js';
 import { getFocalPoint } from '../db/focal-points.js';
-import { insertOutbound, type OutboundInput, type QueuedOutbound } from '../db/messages.js';
+import { insertOutbound, reserveSendSlot, type OutboundInput, type QueuedOutbound } from '../db/messages.js';
 import type { ChannelName } from '../channels/channel.js';
 import type { FieldOfficeRow } from '../db/offices.js';
 import { getPlace } from '../db/places.js';
 import { renderAlertCard } from './alert-card.js';
 import type { WorkflowDeps } from './deps.js';
-import type { Queues } from './queues.js';
 import { deliveryAddress, recipientKey, resolveTargets } from './recipients.js';
 
 /** Buttons under an alert card (Telegram); data is `<action>:<ref>`. */
@@ -66,6 +65,22 @@ export async function queueAlertCards(
   return { outbound, recipients: recipients.map(recipientKey), unreachable };
 }
 
-export async function enqueueSends(queues: Queues, messages: QueuedOutbound[]): Promise<void> {
-  await Promise.all(messages.map((m) => queues.add('send', { outboundId: m.id, channel: m.channel as ChannelName })));
+/** Telegram's per-chat limits: about 1 message/s to a person, 20/min to a group. */
+export function telegramSpacingMs(recipient: string): number {
+  return recipient.startsWith('office:') ? 3_000 : 1_000;
+}
+
+/**
+ * Enqueues the send jobs of new outbound messages. Telegram messages wait for their chat's next
+ * free slot, so bursts (an escalation, card edits) stay within Telegram's per-chat limits.
+ */
+export async function enqueueSends(deps: Pick<WorkflowDeps, 'db' | 'queues'>, messages: QueuedOutbound[]): Promise<void> {
+  await Promise.all(
+    messages.map(async (m) => {
+      const channel = m.channel as ChannelName;
+      const delay =
+        channel === 'telegram' ? Math.max(0, (await reserveSendSlot(deps.db, `telegram:${m.recipient}`, telegramSpacingMs(m.recipient))).getTime() - Date.now()) : 0;
+      await deps.queues.add('send', { outboundId: m.id, channel }, delay > 0 ? { delay } : {});
+    }),
+  );
 }

@@ -166,6 +166,18 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
     expect((await eventsOf(app, alert.id)).filter((e) => e.type.endsWith('_failed'))).toEqual([]);
   });
 
+  it('keeps to about one message a second per chat when alerts come in a burst', async () => {
+    const texts = ['Tirs à Mopti (1)', 'Tirs à Mopti (2)', 'Tirs à Mopti (3)'];
+    await Promise.all(texts.map((text, i) => post(telegramTextUpdate({ text, fromId: 700000010 + i }))));
+    const cards = await eventually(async () => {
+      const calls = telegram.callsOf('sendMessage').filter((c) => c.params.chat_id === diallo && texts.some((t) => String(c.params.text).includes(t)));
+      return calls.length === 3 ? calls : undefined;
+    }, { what: 'three cards to one officer' });
+    const times = cards.map((c) => new Date(c.at).getTime()).sort((a, b) => a - b);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(900);
+    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(900);
+  });
+
   it('never shows a reporter’s Telegram id to officers or in the logs', () => {
     const officerChats = [diallo, traore, maiga, group, 222222];
     const toOfficers = telegram.callsOf('sendMessage').concat(telegram.callsOf('editMessageText')).filter((c) => officerChats.includes(Number(c.params.chat_id)));

@@ -29,6 +29,15 @@ export const inboundMessages = pgTable(
   ],
 );
 
+/**
+ * When the next message to a chat may leave (Telegram allows about 1 message/s per chat and
+ * 20/min per group); a reservation per message keeps every worker process within it.
+ */
+export const sendSlots = pgTable('send_slots', {
+  chat: text('chat').primaryKey(),
+  nextAt: timestamp('next_at', { withTimezone: true }).notNull(),
+});
+
 /** Every message Tamtam sends, with its delivery status. */
 export const outboundMessages = pgTable(
   'outbound_messages',

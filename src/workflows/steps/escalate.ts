@@ -49,7 +49,7 @@ export async function escalateStep(job: Job<JobData<'escalate'>>, deps: Workflow
     return { outbound: cards.outbound, seq: nextSeq, delay: deadline.getTime() - now.getTime() };
   });
   if (!result) return 'nothing to do';
-  await enqueueSends(deps.queues, result.outbound);
+  await enqueueSends(deps, result.outbound);
   if (result.seq === null) return 'exhausted';
   await deps.queues.add('escalate', { alertId, seq: result.seq }, { delay: result.delay });
   return 'escalated';

@@ -66,7 +66,7 @@ async function finish(
       : [];
     return [...extra, ...replies];
   });
-  await enqueueSends(deps.queues, queued);
+  await enqueueSends(deps, queued);
 }
 
 /** A message from an officer's number: a command (OK/FIN/R … <ref>) or, failing that, the help text. */
@@ -198,6 +198,6 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
     return { alert, outbound };
   });
   await deps.queues.add('classify', { alertId: created.alert.id });
-  await enqueueSends(deps.queues, created.outbound);
+  await enqueueSends(deps, created.outbound);
   return 'alert created';
 }

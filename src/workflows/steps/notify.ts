@@ -41,7 +41,7 @@ export async function notifyStep(job: Job<JobData<'notify'>>, deps: WorkflowDeps
     return { outbound: cards.outbound, seq, delay: deadline.getTime() - now.getTime() };
   });
   if (!result) return 'already notified';
-  await enqueueSends(deps.queues, result.outbound);
+  await enqueueSends(deps, result.outbound);
   await deps.queues.add('escalate', { alertId, seq: result.seq }, { delay: result.delay });
   return 'notified';
 }

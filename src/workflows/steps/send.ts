@@ -39,7 +39,7 @@ async function fallBackToSms(deps: WorkflowDeps, row: OutboundRow): Promise<void
       dedupeKey: `fallback:${row.id}`,
     },
   ]);
-  await enqueueSends(deps.queues, queued);
+  await enqueueSends(deps, queued);
 }
 
 /** Delivers one outbound message through its channel; retried with backoff, final failure recorded. */
