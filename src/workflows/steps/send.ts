@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import { and, eq, gt } from 'drizzle-orm';
 import { ChannelSendError, type ChannelName } from '../../channels/channel.js';
+import { recordEvent } from '../../db/alerts.js';
 import { getOutbound, insertOutbound, recordSendOutcome, updateOutbound, type OutboundRow } from '../../db/messages.js';
 import { getOfficer } from '../../db/offices.js';
 import { outboundMessages } from '../../db/schema/index.js';
@@ -75,7 +76,17 @@ export async function sendStep(job: Job<JobData<'send'>>, deps: WorkflowDeps): P
       await fallBackToSms(deps, row);
       throw new UnrecoverableError(reason);
     }
-    await updateOutbound(deps.db, row.id, { attempts: attempt, error: reason });
+    await deps.db.transaction(async (tx) => {
+      await updateOutbound(tx, row.id, { attempts: attempt, error: reason });
+      if (row.alertId) {
+        const retryAfter = error instanceof ChannelSendError ? error.retryAfterSeconds : undefined;
+        await recordEvent(tx, row.alertId, {
+          type: 'send_retry',
+          actor: 'system',
+          data: { recipient: row.recipient, channel: row.channel, purpose: row.purpose, outboundId: row.id, attempt, error: reason, retryAfter },
+        });
+      }
+    });
     deps.log.warn({ outboundId: row.id, channel: row.channel, attempt, err: reason }, 'send failed; will retry');
     throw error;
   }
