@@ -1,10 +1,10 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
  * The process logger. Focal points' identities and secrets never reach it: code logs ids and
  * pseudonyms only, and these paths are redacted as a second line of defence.
  */
-export function createLogger(level: string): Logger {
+export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino({
     level,
     base: { service: 'tamtam' },
@@ -12,5 +12,5 @@ export function createLogger(level: string): Logger {
       paths: ['phone', 'from', 'to', 'name', 'text', 'body', '*.phone', '*.from', '*.to', '*.name', 'req.headers.authorization', 'headers.authorization', 'token', 'authToken'],
       censor: '[redacted]',
     },
-  });
+  }, destination);
 }
