@@ -2,22 +2,26 @@
  * Tamtam's command line: `npm run tamtam -- <command> <subcommand> [arguments]`.
  *
  *   gazetteer import <file> [--format oad|plain]   import or re-import a gazetteer file
+ *   export corrections [--out file.jsonl]          officers' corrections as labelled examples
  *
  * Uses the same environment as `npm start` (DATABASE_URL, or the embedded PostgreSQL under DATA_DIR).
  */
 import { pathToFileURL } from 'node:url';
 import { createCommandContext, type CommandContext } from './commands/context.js';
+import { exportCorrectionsCommand } from './commands/export-corrections.js';
 import { gazetteerImportCommand } from './commands/gazetteer-import.js';
 
 type Command = (args: string[], context: CommandContext) => Promise<number>;
 
 const commands: Record<string, Record<string, Command>> = {
   gazetteer: { import: gazetteerImportCommand },
+  export: { corrections: exportCorrectionsCommand },
 };
 
 const usage = [
   'usage: npm run tamtam -- <command>',
   '  gazetteer import <file> [--format oad|plain]',
+  '  export corrections [--out file.jsonl]',
 ].join('\n');
 
 /** Runs one command; returns its exit status. */
