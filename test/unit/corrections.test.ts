@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { formatImportSummary, groupRefusals, refusalKind } from '../../src/commands/gazetteer-import.js';
 import { createProgress } from '../../src/commands/progress.js';
 import type { AlertEventRow, AlertRow } from '../../src/db/alerts.js';
+import type { FieldOfficeRow } from '../../src/db/offices.js';
+import type { PlaceRow } from '../../src/db/places.js';
 import { createI18n } from '../../src/i18n.js';
+import { evidenceShown, renderAlertCard } from '../../src/workflows/alert-card.js';
 import { correctionExamples } from '../../src/workflows/correction-examples.js';
 import { threatTypeNamed } from '../../src/workflows/correction-replies.js';
 import { parseOfficerCommand } from '../../src/workflows/officer-commands.js';
@@ -98,5 +101,21 @@ describe('gazetteer import summary', () => {
     bar.finish();
     expect(tty[0]).toBe(`\rsaving places [${'#'.repeat(15)}${'-'.repeat(15)}] 20/40 (50%)\x1b[K`);
     expect(tty[1]).toBe('\n');
+  });
+});
+
+describe('the card shows the evidence', () => {
+  const office = { id: 'joc', name: 'Mission JOC' } as FieldOfficeRow;
+  it('confidence as a percentage, the cues (not repeated inside longer ones), and what to do when the place is unknown', async () => {
+    const { t } = await createI18n();
+    expect(evidenceShown(['tirent sur', 'tirent', 'ce matin'])).toEqual(['tirent sur', 'ce matin']);
+    const fr = renderAlertCard(t, 'fr', { alert, office, place: null, pseudonym: 'PF-3F2A' }).split('\n');
+    expect(fr).toContain('Lieu : lieu inconnu → Mission JOC');
+    expect(fr).toContain('Lieu non reconnu dans le message : demandez-le (R A7K3Q <question>) ou indiquez-le (LIEU A7K3Q <lieu>).');
+    expect(fr).toContain('Analyse automatique : 52 % de confiance · indices : « tirent sur », « ce matin »');
+    const place = { id: 9, name: 'Gao', admin1: 'Gao', admin2: null, admin3: null } as PlaceRow;
+    const en = renderAlertCard(t, 'en', { alert: { ...alert, evidence: [], confidence: 0.4 }, office, place, pseudonym: null }).split('\n');
+    expect(en).toContain('Automatic analysis: 40% confidence · no cue recognised');
+    expect(en.some((l) => l.startsWith('No place recognised'))).toBe(false);
   });
 });

@@ -120,6 +120,7 @@ describe.each(queueBackends)('officers correct the analysis on the %s queue back
 
     const card = await eventually(async () => (await app.outbox('officer:o-maiga')).find((m) => m.alertId === alert.id && m.purpose === 'card'));
     expect(card.text).toContain('Lieu : Gao → Gao Field Office');
+    expect(card.text).toMatch(/\nAnalyse automatique : \d+ % de confiance · indices : « tirent sur »/);
 
     // Unacknowledged in Gao: Gao's supervisor at Gao's deadline (3 s), then the JOC.
     const escalated = await eventually(async () => (await eventsOf(app, alert.id)).filter((e) => e.type === 'escalated').at(1), { timeout: 20_000, what: 'two escalations' });
