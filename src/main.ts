@@ -8,9 +8,9 @@ import { createTwilioChannel } from './channels/twilio.js';
 import type { OutgoingMessage } from './channels/channel.js';
 import { createWarningAnalyser } from './classify/analyser.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { startEmbeddedPostgres } from './db/embedded.js';
 import { findOrCreateFocalPoint, updateFocalPoint } from './db/focal-points.js';
-import { connectDatabase, migrateDatabase, type Database } from './db/index.js';
+import type { Database } from './db/index.js';
+import { openDatabase } from './db/open.js';
 import { syncDeployment } from './db/offices.js';
 import { allPlaces, placeByName } from './db/places.js';
 import { DeploymentError, loadDeployment, type LoadedDeployment } from './deployment/load.js';
@@ -83,15 +83,9 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
     const deployment = await loadDeployment(config.deploymentFile);
-    let databaseUrl = config.databaseUrl;
-    if (!databaseUrl) {
-      const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log });
-      cleanup.push(() => embedded.stop());
-      databaseUrl = embedded.url;
-    }
-    const database = connectDatabase(databaseUrl);
+    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, log });
     cleanup.push(() => database.close());
-    await migrateDatabase(database.pool);
+    const databaseUrl = database.url;
     await syncDeployment(database.db, deployment);
     await importDeploymentGazetteers(database.db, deployment.gazetteers, log);
     const pii = createPii(config.piiKey ?? (await loadOrCreatePiiKey(config.dataDir)));

@@ -7,7 +7,7 @@ export type PlaceRow = typeof places.$inferSelect;
 export type PlaceRowInput = Omit<typeof places.$inferInsert, 'id' | 'source'>;
 
 /** Replaces every place of one gazetteer source in one transaction; returns the count inserted. */
-export async function replacePlaces(db: Db, source: string, rows: PlaceRowInput[], fingerprint?: string): Promise<number> {
+export async function replacePlaces(db: Db, source: string, rows: PlaceRowInput[], fingerprint?: string, onBatch?: (written: number) => void): Promise<number> {
   return db.transaction(async (tx) => {
     // Alerts keep pointing at old ids: re-imported places get new ids, so detach rather than delete blindly.
     await tx.execute(sql`update alerts set place_id = null where place_id in (select id from places where source = ${source})`);
@@ -15,6 +15,7 @@ export async function replacePlaces(db: Db, source: string, rows: PlaceRowInput[
     await tx.delete(places).where(eq(places.source, source));
     for (let i = 0; i < rows.length; i += 2_000) {
       await tx.insert(places).values(rows.slice(i, i + 2_000).map((r) => ({ ...r, source })));
+      onBatch?.(Math.min(rows.length, i + 2_000));
     }
     if (fingerprint !== undefined) await setSetting(tx, `gazetteer:${source}`, fingerprint);
     return rows.length;

@@ -77,6 +77,20 @@ export function readGazetteerFile(path: string, options: ParseOptions = {}): Asy
   return parseGazetteer(createReadStream(path, { encoding: 'utf8' }), { source: path, ...options });
 }
 
+/**
+ * The format of a gazetteer file, from its header row (comment and blank lines skipped);
+ * undefined when the header is neither layout.
+ */
+export async function detectFileFormat(path: string): Promise<GazetteerFormat | undefined> {
+  const stream = createReadStream(path, { encoding: 'utf8' });
+  try {
+    const header = await readHeader(csvRecords(createInterface({ input: stream, crlfDelay: Infinity })));
+    return header ? detectFormat(header.fields.map((f) => f.trim().replace(/^\uFEFF/, '').toLowerCase())) : undefined;
+  } finally {
+    stream.destroy();
+  }
+}
+
 /** Detects the format from the lower-cased header columns. */
 export function detectFormat(columns: readonly string[]): GazetteerFormat | undefined {
   if (columns.includes('name.local') && columns.includes('id')) return 'oad';

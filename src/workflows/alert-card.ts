@@ -22,6 +22,12 @@ export function placeLabel(place: PlaceRow | null, unknown: string): string {
   return chain.length ? `${place.name} (${chain.join(', ')})` : place.name;
 }
 
+/** The classifier's evidence as shown on a card: words already inside a longer cue are left out. */
+export function evidenceShown(evidence: readonly string[], max = 5): string[] {
+  const unique = [...new Set(evidence)];
+  return unique.filter((cue) => !unique.some((other) => other !== cue && other.includes(cue))).slice(0, max);
+}
+
 /** The plain-text alert card, in the officer's language. */
 export function renderAlertCard(t: Translate, language: string, view: AlertCardView, opts: { escalation?: { level: number; minutes: number }; smsHelp?: boolean } = {}): string {
   const { alert } = view;
@@ -33,6 +39,8 @@ export function renderAlertCard(t: Translate, language: string, view: AlertCardV
       urgency: tr(`common:urgency.${alert.urgency ?? 'unknown'}`),
     }),
     tr('officer:card.place', { place: placeLabel(view.place, tr('common:unknownPlace')), office: view.office?.name ?? '?' }),
+    ...(view.place ? [] : [tr('officer:card.placeUnknown', { ref: alert.ref })]),
+    ...(alert.confidence === null ? [] : [analysisLine(tr, alert.confidence, alert.evidence ?? [])]),
     tr('officer:card.words', { text: alert.text }),
     tr('officer:card.reporter', { pseudonym: view.pseudonym ?? '?', time: `${day(alert.createdAt)} ${hhmm(alert.createdAt)}` }),
   ];
@@ -44,4 +52,11 @@ export function renderAlertCard(t: Translate, language: string, view: AlertCardV
   }
   if (opts.smsHelp) lines.push(tr('officer:card.smsHelp', { ref: alert.ref }));
   return lines.join('\n');
+}
+
+function analysisLine(tr: (key: string, vars?: Record<string, unknown>) => string, confidence: number, evidence: readonly string[]): string {
+  const shown = evidenceShown(evidence);
+  const percent = Math.round(confidence * 100);
+  if (shown.length === 0) return tr('officer:card.analysisNoCue', { confidence: percent });
+  return tr('officer:card.analysis', { confidence: percent, evidence: shown.map((w) => tr('officer:card.cue', { word: w })).join(', ') });
 }

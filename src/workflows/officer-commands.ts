@@ -10,15 +10,32 @@ const commandWords: [RegExp, OfficerAction][] = [
   [/^(esc|escalade|escalate)$/i, 'escalate'],
 ];
 
-export type OfficerCommand = { action: OfficerAction; ref: string } | { action: 'reply'; ref: string; text: string };
+/** What an officer may correct by text, and the words for it (French and English). */
+const correctionWords: [RegExp, CorrectedField][] = [
+  [/^type$/i, 'threatType'],
+  [/^(lieu|place)$/i, 'place'],
+  [/^(bureau|office)$/i, 'office'],
+];
+export type CorrectedField = 'threatType' | 'place' | 'office';
+
+export type OfficerCommand =
+  | { action: OfficerAction; ref: string }
+  | { action: 'reply'; ref: string; text: string }
+  /** `TYPE <ref> <threat type>`, `LIEU <ref> <place>`, `BUREAU <ref> <office>`: `value` as typed. */
+  | { action: 'correct'; ref: string; field: CorrectedField; value: string };
 
 /**
- * Reads `OK A7K3Q`, `en cours a7k3q`, `FIN A7K3Q`, and `R A7K3Q <message>` (a message for the
- * reporter); null when it is not a command.
+ * Reads `OK A7K3Q`, `en cours a7k3q`, `FIN A7K3Q`, `R A7K3Q <message>` (a message for the
+ * reporter) and the corrections `TYPE|LIEU|BUREAU A7K3Q <value>`; null when it is not a command.
  */
 export function parseOfficerCommand(text: string): OfficerCommand | null {
   const reply = text.trim().match(/^(?:r|rep|reponse|réponse|reply)\s+([A-Za-z0-9]{5,6})\s+(.+)$/is);
   if (reply && isAlertReference(normaliseReference(reply[1]!))) return { action: 'reply', ref: normaliseReference(reply[1]!), text: reply[2]!.trim() };
+  const correction = text.trim().match(/^(\S+)\s+([A-Za-z0-9]{5,6})\s+(.+)$/s);
+  const field = correction && correctionWords.find(([pattern]) => pattern.test(correction[1]!))?.[1];
+  if (correction && field && isAlertReference(normaliseReference(correction[2]!))) {
+    return { action: 'correct', ref: normaliseReference(correction[2]!), field, value: correction[3]!.trim() };
+  }
   const match = text.trim().match(/^(.+?)\s+([A-Za-z0-9]{5,6})\s*$/);
   if (!match) return null;
   const [, word, ref] = match as unknown as [string, string, string];

@@ -9,6 +9,7 @@ import type { Tx } from '../../db/index.js';
 import { getInbound, insertOutbound, markInboundProcessed, type InboundRow, type QueuedOutbound } from '../../db/messages.js';
 import { officerByPhone, officerByTelegramId, type OfficerRow } from '../../db/offices.js';
 import { actOnAlert, bridgeToReporter, type ActionOutcome, type BridgeOutcome } from '../actions.js';
+import { answerCorrection } from '../correction-replies.js';
 import { followUpTarget, forwardToHolders } from '../conversation.js';
 import type { WorkflowDeps } from '../deps.js';
 import { enqueueSends } from '../dispatch.js';
@@ -69,13 +70,15 @@ async function finish(
   await enqueueSends(deps, queued);
 }
 
-/** A message from an officer's number: a command (OK/FIN/R … <ref>) or, failing that, the help text. */
+/** A message from an officer's number: a command (OK/FIN/R/TYPE/LIEU … <ref>) or, failing that, the help text. */
 async function handleOfficerMessage(deps: WorkflowDeps, message: InboundRow, officer: OfficerRow): Promise<void> {
   const command = parseOfficerCommand(message.text);
   let body: string;
   if (!command) body = deps.t(officer.language, 'officer:reply.help');
   else if (command.action === 'reply') {
     body = actionReply(deps, officer, command.ref, await bridgeToReporter(deps, { alert: { ref: command.ref }, officerId: officer.id, text: command.text }));
+  } else if (command.action === 'correct') {
+    body = await answerCorrection(deps, officer, command);
   } else {
     body = actionReply(deps, officer, command.ref, await actOnAlert(deps, { alert: { ref: command.ref }, officerId: officer.id, action: command.action }));
   }

@@ -1,0 +1,23 @@
+import { and, inArray, like } from 'drizzle-orm';
+import type { DbOrTx } from './index.js';
+import { alertEvents, alerts } from './schema/index.js';
+import type { AlertEventRow, AlertRow } from './alerts.js';
+
+/** The event types that say what the classifier predicted and what officers corrected. */
+export const analysisEventTypes = ['classified', 'routed', 'corrected', 'rerouted'] as const;
+
+/** Alerts an officer corrected, oldest first, each with its analysis events in order. */
+export async function correctedAlerts(db: DbOrTx): Promise<{ alert: AlertRow; events: AlertEventRow[] }[]> {
+  const corrected = db
+    .selectDistinct({ id: alertEvents.alertId })
+    .from(alertEvents)
+    .where(and(inArray(alertEvents.type, ['corrected', 'rerouted']), like(alertEvents.actor, 'officer:%')));
+  const rows = await db.select().from(alerts).where(inArray(alerts.id, corrected)).orderBy(alerts.id);
+  if (rows.length === 0) return [];
+  const events = await db
+    .select()
+    .from(alertEvents)
+    .where(and(inArray(alertEvents.alertId, rows.map((r) => r.id)), inArray(alertEvents.type, [...analysisEventTypes])))
+    .orderBy(alertEvents.id);
+  return rows.map((alert) => ({ alert, events: events.filter((e) => e.alertId === alert.id) }));
+}

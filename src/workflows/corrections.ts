@@ -1,0 +1,173 @@
+import { lockAlert, getAlert, getAlertByRef, recordEvent, updateAlert, type AlertEventInput, type AlertRow } from '../db/alerts.js';
+import type { Tx } from '../db/index.js';
+import type { QueuedOutbound } from '../db/messages.js';
+import { activeOffices, getOffice, getOfficer, type FieldOfficeRow, type OfficerRow } from '../db/offices.js';
+import { getPlace, placeByName, toPlace, type PlaceRow } from '../db/places.js';
+import { fieldOfficeFor } from '../classify/routing.js';
+import { escalationDeadline } from '../domain/escalation.js';
+import { severityOf } from '../domain/severity.js';
+import type { Severity, ThreatType, Urgency } from '../domain/taxonomy.js';
+import { normalizeName } from '../gazetteer/normalize.js';
+import { mayActOn } from './actions.js';
+import type { WorkflowDeps } from './deps.js';
+import { enqueueSends, queueAlertCards } from './dispatch.js';
+import { policyFor } from './policy.js';
+
+/** What an officer corrects in the analysis of an alert; fields left out stay as they are. */
+export interface CorrectionRequest {
+  alert: { ref: string } | { id: number };
+  officerId: string;
+  threatType?: ThreatType;
+  /** The place, by gazetteer id or by name (exact name first, then as the place finder reads it). */
+  placeId?: number;
+  placeName?: string;
+  /** The office, by id or name. Without it, a new place re-routes the alert to the place's office. */
+  officeId?: string;
+}
+
+/** A field as it was and as it is now, as recorded in the `corrected` event. */
+export interface FieldChange {
+  field: 'threatType' | 'severity' | 'place' | 'office';
+  from: unknown;
+  to: unknown;
+}
+
+export type CorrectionOutcome =
+  | {
+      outcome: 'done';
+      alert: AlertRow;
+      changes: FieldChange[];
+      /** Set when the alert moved to another office; `notified` lists who got its card. */
+      rerouted: { from: string | null; to: FieldOfficeRow; notified: string[] } | null;
+    }
+  | { outcome: 'unchanged'; alert: AlertRow }
+  | { outcome: 'unknown_alert' | 'unknown_officer' }
+  | { outcome: 'not_allowed'; alert: AlertRow }
+  | { outcome: 'unknown_place' | 'unknown_office'; value: string };
+
+const placeValue = (p: PlaceRow | null) => (p ? { id: p.id, name: p.name } : null);
+
+/** A place named by an officer: the gazetteer's exact name, else what the place finder makes of it. */
+export async function placeNamed(deps: Pick<WorkflowDeps, 'db' | 'analyser'>, name: string): Promise<PlaceRow | null> {
+  const exact = await placeByName(deps.db, name.trim());
+  if (exact) return exact;
+  const found = deps.analyser.findPlace(name);
+  return found ? getPlace(deps.db, found.place.id) : null;
+}
+
+/** An active office by id or name, case and accents forgiven. */
+export async function officeNamed(deps: Pick<WorkflowDeps, 'db'>, text: string): Promise<FieldOfficeRow | null> {
+  const wanted = normalizeName(text);
+  const offices = await activeOffices(deps.db);
+  return offices.find((o) => normalizeName(o.id) === wanted) ?? offices.find((o) => normalizeName(o.name) === wanted) ?? null;
+}
+
+/**
+ * Applies an officer's correction of an alert's analysis. Each changed field is a `corrected`
+ * event `{ field, from, to }`, committed with the change; a new threat type recomputes the severity.
+ * Moving the alert to another office (given, or the new place's office) is a `rerouted` event and,
+ * while the alert is unacknowledged, puts its card in front of the new office's first level and
+ * restarts the escalation clock on that office's policy.
+ */
+export async function correctAlert(deps: WorkflowDeps, request: CorrectionRequest): Promise<CorrectionOutcome> {
+  const officer = await getOfficer(deps.db, request.officerId);
+  if (!officer) return { outcome: 'unknown_officer' };
+  const found = 'ref' in request.alert ? await getAlertByRef(deps.db, request.alert.ref) : await getAlert(deps.db, request.alert.id);
+  if (!found) return { outcome: 'unknown_alert' };
+
+  let place: PlaceRow | null = null;
+  if (request.placeId !== undefined || request.placeName !== undefined) {
+    place = request.placeId !== undefined ? await getPlace(deps.db, request.placeId) : await placeNamed(deps, request.placeName!);
+    if (!place) return { outcome: 'unknown_place', value: request.placeName ?? String(request.placeId) };
+  }
+  let office: FieldOfficeRow | null = null;
+  if (request.officeId !== undefined) {
+    office = (await getOffice(deps.db, request.officeId)) ?? (await officeNamed(deps, request.officeId));
+    if (!office || !office.active) return { outcome: 'unknown_office', value: request.officeId };
+  }
+
+  const result = await deps.db.transaction((tx) => applyCorrection(tx, deps, officer, found.id, { threatType: request.threatType, place, office }));
+  if (result.outcome === 'not_allowed') {
+    deps.log.warn({ officer: officer.id, alert: found.ref, action: 'correct' }, 'refused: officer outside the alert office');
+    await recordEvent(deps.db, found.id, { type: 'action_refused', actor: `officer:${officer.id}`, data: { action: 'correct', reason: 'outside the alert office' } });
+  }
+  if (result.outcome !== 'done') return result;
+  if (result.timer) {
+    await enqueueSends(deps.queues, result.timer.outbound);
+    // The old office's timer is no longer needed; if it fires anyway it finds a newer timerSeq.
+    await deps.queues.remove('escalate', { alertId: found.id, seq: result.timer.oldSeq }).catch(() => false);
+    await deps.queues.add('escalate', { alertId: found.id, seq: result.timer.seq }, { delay: result.timer.delay });
+  }
+  return { outcome: 'done', alert: result.alert, changes: result.changes, rerouted: result.rerouted };
+}
+
+type Applied =
+  | { outcome: 'done'; alert: AlertRow; changes: FieldChange[]; rerouted: Extract<CorrectionOutcome, { outcome: 'done' }>['rerouted']; timer: { outbound: QueuedOutbound[]; oldSeq: number; seq: number; delay: number } | null }
+  | { outcome: 'unchanged' | 'not_allowed'; alert: AlertRow }
+  | { outcome: 'unknown_alert' };
+
+async function applyCorrection(
+  tx: Tx,
+  deps: WorkflowDeps,
+  officer: OfficerRow,
+  alertId: number,
+  wanted: { threatType?: ThreatType; place: PlaceRow | null; office: FieldOfficeRow | null },
+): Promise<Applied> {
+  const alert = await lockAlert(tx, alertId);
+  if (!alert) return { outcome: 'unknown_alert' };
+  if (!mayActOn(officer, alert)) return { outcome: 'not_allowed', alert };
+  const actor = `officer:${officer.id}`;
+  const now = deps.now();
+  const set: Partial<AlertRow> = {};
+  const changes: FieldChange[] = [];
+
+  if (wanted.threatType && wanted.threatType !== alert.threatType) {
+    const severity = severityOf(wanted.threatType, (alert.urgency ?? 'unknown') as Urgency, deps.deployment.severity);
+    changes.push({ field: 'threatType', from: alert.threatType, to: wanted.threatType });
+    if (severity !== alert.severity) changes.push({ field: 'severity', from: alert.severity, to: severity });
+    Object.assign(set, { threatType: wanted.threatType, severity });
+  }
+  let route: { officeId: string; reason: string } | null = null;
+  if (wanted.place && wanted.place.id !== alert.placeId) {
+    const before = alert.placeId ? await getPlace(tx, alert.placeId) : null;
+    changes.push({ field: 'place', from: placeValue(before), to: placeValue(wanted.place) });
+    Object.assign(set, { placeId: wanted.place.id, placeConfidence: 1 });
+    const choice = fieldOfficeFor(toPlace(wanted.place), deps.deployment.fieldOffices);
+    if (choice) route = choice;
+  }
+  if (wanted.office) {
+    if (wanted.office.id !== alert.officeId) changes.push({ field: 'office', from: alert.officeId, to: wanted.office.id });
+    route = { officeId: wanted.office.id, reason: 'officer' };
+  }
+  const moveTo = route && route.officeId !== alert.officeId ? (wanted.office ?? (await getOffice(tx, route.officeId))) : null;
+  if (changes.length === 0 && !moveTo) return { outcome: 'unchanged', alert };
+
+  const events: AlertEventInput[] = changes.map((c) => ({ type: 'corrected', actor, data: { ...c } }));
+  let timer: Extract<Applied, { outcome: 'done' }>['timer'] = null;
+  let rerouted: Extract<Applied, { outcome: 'done' }>['rerouted'] = null;
+  if (moveTo && route) {
+    Object.assign(set, { officeId: moveTo.id, routedAt: alert.routedAt ?? now });
+    const moved = { from: alert.officeId, to: moveTo.id, reason: route.reason };
+    if (alert.status === 'notified') {
+      // As the notify step does, for the new office: its level 0, its deadline, a new timer.
+      const policy = policyFor(deps.deployment, moveTo);
+      const seq = alert.timerSeq + 1;
+      const severity = ((set.severity ?? alert.severity) ?? 'medium') as Severity;
+      const deadline = escalationDeadline(policy, severity, now);
+      Object.assign(set, { ackDeadline: deadline, timerSeq: seq, escalationLevel: 0 });
+      const cards = await queueAlertCards(tx, deps, { alert: { ...alert, ...set }, office: moveTo, targets: policy.levels[0]!.notify, level: 0 });
+      events.push({ type: 'rerouted', actor, data: { ...moved, level: 0, recipients: cards.recipients, unreachable: cards.unreachable, deadline: deadline.toISOString() } });
+      if (cards.recipients.length === 0) {
+        events.push({ type: 'notification_failed', actor: 'system', data: { level: 0, reason: 'nobody to notify at this level' } });
+      }
+      timer = { outbound: cards.outbound, oldSeq: alert.timerSeq, seq, delay: deadline.getTime() - now.getTime() };
+      rerouted = { from: alert.officeId, to: moveTo, notified: cards.recipients };
+    } else {
+      events.push({ type: 'rerouted', actor, data: moved });
+      rerouted = { from: alert.officeId, to: moveTo, notified: [] };
+    }
+  }
+  await updateAlert(tx, alertId, set, events[0]!);
+  for (const event of events.slice(1)) await recordEvent(tx, alertId, event);
+  return { outcome: 'done', alert: { ...alert, ...set, updatedAt: now }, changes, rerouted, timer };
+}
