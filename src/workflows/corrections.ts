@@ -93,7 +93,7 @@ export async function correctAlert(deps: WorkflowDeps, request: CorrectionReques
   }
   if (result.outcome !== 'done') return result;
   if (result.timer) {
-    await enqueueSends(deps.queues, result.timer.outbound);
+    await enqueueSends(deps, result.timer.outbound);
     // The old office's timer is no longer needed; if it fires anyway it finds a newer timerSeq.
     await deps.queues.remove('escalate', { alertId: found.id, seq: result.timer.oldSeq }).catch(() => false);
     await deps.queues.add('escalate', { alertId: found.id, seq: result.timer.seq }, { delay: result.timer.delay });
