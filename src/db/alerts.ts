@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { AlertStatus } from '../domain/taxonomy.js';
 import { newAlertReference, statusesLeadingTo } from '../domain/lifecycle.js';
 import type { DbOrTx, Tx } from './index.js';
@@ -139,12 +139,12 @@ export async function alertTimeline(db: DbOrTx, alertId: number): Promise<AlertE
   return db.select().from(alertEvents).where(eq(alertEvents.alertId, alertId)).orderBy(alertEvents.id);
 }
 
-/** Alerts whose acknowledge deadline passed more than `graceMs` ago and are still unacknowledged. */
-export async function overdueAlerts(db: DbOrTx, now: Date, graceMs: number, limit = 1000) {
+/** Unacknowledged alerts whose acknowledge deadline falls before `until` (past deadlines included). */
+export async function alertsDueBefore(db: DbOrTx, until: Date, limit = 5_000) {
   return db
     .select({ id: alerts.id, timerSeq: alerts.timerSeq, ackDeadline: alerts.ackDeadline })
     .from(alerts)
-    .where(and(eq(alerts.status, 'notified'), lt(alerts.ackDeadline, new Date(now.getTime() - graceMs))))
+    .where(and(eq(alerts.status, 'notified'), isNotNull(alerts.ackDeadline), lt(alerts.ackDeadline, until)))
     .limit(limit);
 }
 

@@ -27,6 +27,22 @@ export async function allPlaces(db: DbOrTx): Promise<Place[]> {
   return rows.map(toPlace);
 }
 
+/** A gazetteer entry as stored (the inverse of `toPlace`; missing admin codes stored as ''). */
+export function toPlaceRow(place: Omit<Place, 'id'>): PlaceRowInput {
+  return {
+    name: place.name,
+    altNames: place.altNames,
+    admin1: place.admin1,
+    admin2: place.admin2,
+    admin3: place.admin3,
+    lat: place.lat,
+    lon: place.lon,
+    code: place.code ?? null,
+    level: place.level ?? null,
+    adminCodes: place.adminCodes ? place.adminCodes.map((c) => c ?? '') : null,
+  };
+}
+
 export function toPlace(row: PlaceRow): Place {
   return {
     id: row.id,

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from '../db/index.js';
-import { getSetting, replacePlaces, type PlaceRowInput } from '../db/places.js';
+import { getSetting, replacePlaces, toPlaceRow, type PlaceRowInput } from '../db/places.js';
 import { readGazetteerFile, type GazetteerFormat } from './parse.js';
 
 export interface ImportSummary {
@@ -48,19 +48,7 @@ export async function importGazetteer(db: Db, file: string, options: ImportOptio
   for await (const row of readGazetteerFile(file, { format: options.format, source })) {
     rowsRead++;
     if ('place' in row) {
-      const p = row.place;
-      places.push({
-        name: p.name,
-        altNames: p.altNames,
-        admin1: p.admin1,
-        admin2: p.admin2,
-        admin3: p.admin3,
-        lat: p.lat,
-        lon: p.lon,
-        code: p.code ?? null,
-        level: p.level ?? null,
-        adminCodes: p.adminCodes ? p.adminCodes.map((c) => c ?? '') : null,
-      });
+      places.push(toPlaceRow(row.place));
     } else refused.push(row.refused);
     if (rowsRead % 1_000 === 0) options.onProgress?.({ phase: 'reading', done: rowsRead });
   }

@@ -1,9 +1,7 @@
 import type { Job } from 'bullmq';
 import type { ChannelName } from '../../channels/channel.js';
-import { and, eq, isNotNull, lt } from 'drizzle-orm';
-import { stalledNewAlerts } from '../../db/alerts.js';
+import { alertsDueBefore, stalledNewAlerts } from '../../db/alerts.js';
 import { queuedOutbound, unprocessedInbound } from '../../db/messages.js';
-import { alerts } from '../../db/schema/index.js';
 import type { WorkflowDeps } from '../deps.js';
 import type { JobData } from '../jobs.js';
 
@@ -28,12 +26,7 @@ export async function reconcileStep(_job: Job<JobData<'reconcile'>>, deps: Workf
   const counts = { timers: 0, alerts: 0, inbound: 0, outbound: 0 };
 
   // Timers that fire before the next run: a lost one is re-created in time.
-  const dueSoon = await deps.db
-    .select({ id: alerts.id, timerSeq: alerts.timerSeq, ackDeadline: alerts.ackDeadline })
-    .from(alerts)
-    .where(and(eq(alerts.status, 'notified'), isNotNull(alerts.ackDeadline), lt(alerts.ackDeadline, new Date(now.getTime() + 2 * options.everyMs))))
-    .limit(5_000);
-  for (const a of dueSoon) {
+  for (const a of await alertsDueBefore(deps.db, new Date(now.getTime() + 2 * options.everyMs))) {
     const delay = Math.max(0, a.ackDeadline!.getTime() - now.getTime());
     if ((await deps.queues.ensure('escalate', { alertId: a.id, seq: a.timerSeq }, { delay })) !== 'exists') counts.timers++;
   }
