@@ -151,6 +151,12 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
   });
 
   it('retries a message after Telegram’s 429, waiting retry_after', async () => {
+    // Let earlier tests' messages (paced per chat) leave first, so the 429 hits this alert's.
+    await eventually(async () => {
+      const { rows } = await app.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from outbound_messages where status = 'queued'`);
+      return rows[0]!.n === 0;
+    }, { what: 'earlier messages sent' });
+    await new Promise((r) => setTimeout(r, 1_000));
     telegram.failNext('sendMessage', { status: 429, retryAfter: 1 }, 1);
     const started = Date.now();
     const alert = await report('Engin explosif trouvé sur la route de Mopti', 700000005);

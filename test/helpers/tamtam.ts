@@ -127,7 +127,15 @@ export async function startTestTamtam(options: TestTamtamOptions): Promise<TestT
           `select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE' and table_name not like '%migration%'`,
           [namespace],
         );
-        if (rows.length) await tamtam.database.pool.query(`truncate ${rows.map((r) => `"${namespace}"."${r.table_name}"`).join(', ')} cascade`);
+        // Workers are busy on these tables: a deadlock may pick the truncate as its victim; try again.
+        for (let attempt = 1; rows.length; attempt++) {
+          try {
+            await tamtam.database.pool.query(`truncate ${rows.map((r) => `"${namespace}"."${r.table_name}"`).join(', ')} cascade`);
+            break;
+          } catch (error) {
+            if (attempt >= 5 || !/deadlock/.test((error as Error).message)) throw error;
+          }
+        }
       }
     },
     async stop() {
