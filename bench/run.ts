@@ -1,22 +1,23 @@
 // npm run bench: prints the figures recorded in BENCHMARKS.md.
-// Options: --backend redis|postgres (default both), --quick (smaller runs), --only classify|workflow.
+// Options: --backend redis|postgres (default both), --quick (smaller runs), --only classify|workflow|webhooks.
 import { benchClassification } from './classify.js';
+import { benchWebhookThroughput, benchWebhookToCard } from './webhooks.js';
 import { benchEscalationLateness, benchLatency, benchThroughput } from './workflow.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.includes('--backend') ? args[args.indexOf('--backend') + 1] : undefined;
 const part = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-const backends = part === 'classify' ? [] : (['redis', 'postgres'] as const).filter((b) => !only || b === only);
+const backends = (['redis', 'postgres'] as const).filter((b) => !only || b === only);
 
-if (part !== 'workflow') {
+if (!part || part === 'classify') {
   console.log('== classification and routing of one message, 50,000-place gazetteer (npx tsx bench/classify.ts)');
   const figures = await benchClassification();
   for (const [name, value] of Object.entries(figures)) console.log(`${name.padEnd(20)} ${value}`);
 }
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 
-for (const backend of backends) {
+for (const backend of !part || part === 'workflow' ? backends : []) {
   console.log(`\n== workflow on the ${backend} queue backend`);
   const burst = quick ? 500 : 2_000;
   const { alertsPerSecond } = await benchThroughput(backend, burst);
@@ -32,6 +33,21 @@ for (const backend of backends) {
     console.log(
       `escalation lateness, ${timers} pending timers, ${due} firing over ${spread} s (${(due! / spread!).toFixed(0)}/s): p50 ${fmt(lateness.p50)} ms, p99 ${fmt(lateness.p99)} ms (${lateness.fired} fired)`,
     );
+  }
+}
+
+for (const backend of !part || part === 'webhooks' ? backends : []) {
+  console.log(`\n== channels on the ${backend} queue backend (npx tsx bench/run.ts --only webhooks --backend ${backend})`);
+  const seconds = quick ? 5 : 10;
+  for (const role of ['web', 'all'] as const) {
+    const w = await benchWebhookThroughput(backend, role, seconds);
+    console.log(
+      `signed Twilio webhooks, role ${role}, 32 connections for ${seconds} s: ${fmt(w.requestsPerSecond)} req/s, p50 ${fmt(w.p50)} ms, p99 ${fmt(w.p99)} ms (${w.total} answered 200, ${w.stored} stored, ${w.non2xx} non-2xx, ${w.errors} errors)`,
+    );
+  }
+  for (const rate of [100, 20, 10]) {
+    const latency = await benchWebhookToCard(backend, rate, seconds);
+    console.log(`latency, Twilio webhook → officer's card at the Telegram API, ${rate} messages/s for ${seconds} s: p50 ${fmt(latency.p50)} ms, p99 ${fmt(latency.p99)} ms (${latency.count} of ${latency.total} cards)`);
   }
 }
 process.exit(0);
