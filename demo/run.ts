@@ -27,7 +27,7 @@ const ACK_TIMEOUT_SECONDS = 6;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 // From deploy/demo.yaml.
-const FOCAL_POINT = '+22376000001'; // PF Ogossagou
+const FOCAL_POINT = '+22376000001'; // PF Bankass in deploy/demo.yaml
 const DIALLO = { id: 111111, name: 'A. Diallo (officer, Mopti)' };
 const TRAORE = { id: 111112, name: 'F. Traoré (officer, Mopti)' };
 const KEITA = { id: 222222, name: 'B. Keita (supervisor, Mopti)' };
