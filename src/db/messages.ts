@@ -1,19 +1,36 @@
 import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import type { DbOrTx } from './index.js';
+import type { Db, DbOrTx } from './index.js';
 import { inboundMessages, outboundMessages } from './schema/index.js';
 
 export type InboundRow = typeof inboundMessages.$inferSelect;
 export type OutboundRow = typeof outboundMessages.$inferSelect;
 export type OutboundInput = typeof outboundMessages.$inferInsert;
 
-/** Persists an inbound message; null when this provider id was already received (a redelivery). */
-export async function insertInbound(db: DbOrTx, values: typeof inboundMessages.$inferInsert): Promise<number | null> {
-  const [row] = await db
-    .insert(inboundMessages)
-    .values(values)
-    .onConflictDoNothing({ target: [inboundMessages.channel, inboundMessages.providerMessageId] })
-    .returning({ id: inboundMessages.id });
-  return row?.id ?? null;
+/** What a webhook persists before it answers the provider. */
+export interface InboundInput {
+  channel: string;
+  providerMessageId: string;
+  fromHash: string;
+  fromEnc: string;
+  text: string;
+  meta: Record<string, unknown>;
+  receivedAt: Date;
+}
+
+/**
+ * Persists an inbound message; null when this provider id was already received (a redelivery).
+ * The webhooks' hot path: a named prepared statement straight through `pg` (no query building).
+ */
+export async function insertInbound(db: Db, values: InboundInput): Promise<number | null> {
+  const result = await db.$client.query<{ id: string }>({
+    name: 'tamtam_insert_inbound',
+    text: `insert into inbound_messages (channel, provider_message_id, from_hash, from_enc, text, meta, received_at)
+           values ($1, $2, $3, $4, $5, $6, $7)
+           on conflict (channel, provider_message_id) do nothing
+           returning id`,
+    values: [values.channel, values.providerMessageId, values.fromHash, values.fromEnc, values.text, JSON.stringify(values.meta), values.receivedAt],
+  });
+  return result.rows[0] ? Number(result.rows[0].id) : null;
 }
 
 export async function getInbound(db: DbOrTx, id: number): Promise<InboundRow | null> {
