@@ -6,9 +6,21 @@ import type { Place } from '../classify/types.js';
 export type PlaceRow = typeof places.$inferSelect;
 export type PlaceRowInput = Omit<typeof places.$inferInsert, 'id' | 'source'>;
 
-/** Replaces every place of one gazetteer source in one transaction; returns the count inserted. */
-export async function replacePlaces(db: Db, source: string, rows: PlaceRowInput[], fingerprint?: string, onBatch?: (written: number) => void): Promise<number> {
+/**
+ * Replaces every place of one gazetteer source in one transaction; returns the count inserted.
+ * Processes starting together take turns (an advisory lock per source); one that finds the same
+ * fingerprint already imported by another writes nothing.
+ */
+export async function replacePlaces(
+  db: Db,
+  source: string,
+  rows: PlaceRowInput[],
+  options: { fingerprint?: string; force?: boolean; onBatch?: (written: number) => void } = {},
+): Promise<number | 'already imported'> {
+  const { fingerprint, onBatch } = options;
   return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`tamtam gazetteer ${source}`}))`);
+    if (!options.force && fingerprint !== undefined && (await getSetting<string>(tx, `gazetteer:${source}`)) === fingerprint) return 'already imported';
     // Alerts keep pointing at old ids: re-imported places get new ids, so detach rather than delete blindly.
     await tx.execute(sql`update alerts set place_id = null where place_id in (select id from places where source = ${source})`);
     await tx.execute(sql`update focal_points set place_id = null where place_id in (select id from places where source = ${source})`);

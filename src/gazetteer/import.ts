@@ -55,7 +55,13 @@ export async function importGazetteer(db: Db, file: string, options: ImportOptio
   options.onProgress?.({ phase: 'reading', done: rowsRead });
   // A file where every row is refused (a wrong --format, a truncated download) must not wipe a gazetteer.
   if (places.length === 0 && refused.length > 0) return { source, rowsRead, placesAdded: 0, refused, skipped: false, kept: true };
-  const placesAdded = await replacePlaces(db, source, places, fingerprint, (written) => options.onProgress?.({ phase: 'saving', done: written, total: places.length }));
+  const placesAdded = await replacePlaces(db, source, places, {
+    fingerprint,
+    force: options.force,
+    onBatch: (written) => options.onProgress?.({ phase: 'saving', done: written, total: places.length }),
+  });
+  // Another process starting at the same moment imported this very file first.
+  if (placesAdded === 'already imported') return { source, rowsRead: 0, placesAdded: 0, refused: [], skipped: true, kept: false };
   return { source, rowsRead, placesAdded, refused, skipped: false, kept: false };
 }
 
