@@ -12,7 +12,8 @@ export function parseReporterCommand(text: string): ReporterCommand | null {
   const words = fold(text).replace(/[.!]+$/, '').split(/\s+/);
   if (words.length === 1) {
     const [word] = words as [string];
-    if (['stop', 'arret', 'arreter', 'stopall', 'unsubscribe'].includes(word)) return { kind: 'stop' };
+    // Twilio's own opt-out words too (CANCEL, END, QUIT…): Twilio blocks the number anyway.
+    if (['stop', 'arret', 'arreter', 'stopall', 'unsubscribe', 'cancel', 'end', 'quit'].includes(word)) return { kind: 'stop' };
     if (['start', 'debut', 'reprendre', 'unstop'].includes(word)) return { kind: 'start' };
     if (['aide', 'help', 'info', '/start', '/help', '/aide'].includes(word)) return { kind: 'help' };
   }

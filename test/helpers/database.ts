@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { databaseUrl, templateDatabase, testPostgresUrl } from './env.js';
+import { inject } from 'vitest';
+import { databaseUrl, testPostgresUrl } from './env.js';
 
 async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: testPostgresUrl });
@@ -18,7 +19,7 @@ export async function freshDatabase(): Promise<{ name: string; url: string; drop
   // CREATE DATABASE … TEMPLATE fails if another session is copying the template at the same time.
   for (let attempt = 0; ; attempt++) {
     try {
-      await admin((c) => c.query(`create database ${name} template ${templateDatabase}`));
+      await admin((c) => c.query(`create database ${name} template ${inject('templateDatabase')}`));
       break;
     } catch (error) {
       if (attempt > 20) throw error;

@@ -1,7 +1,6 @@
 /** Where the tests find PostgreSQL and Redis (the machine's services by default). */
 export const testPostgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const testRedisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const templateDatabase = 'tamtam_test_template';
 
 /** The queue backends every workflow suite runs on. */
 export const queueBackends = ['postgres', 'redis'] as const;
