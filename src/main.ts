@@ -105,7 +105,8 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
     if (config.twilio) channelList.push(createTwilioChannel({ config: config.twilio, publicUrl: config.publicUrl, db: database.db, log }));
     const channels = createChannels(channelList);
     const { t, languages } = await createI18n();
-    const analyser = createWarningAnalyser({ places: await allPlaces(database.db) });
+    // Only workers classify: a web process skips loading the gazetteer into memory.
+    const analyser = createWarningAnalyser({ places: role === 'web' ? [] : await allPlaces(database.db) });
     const deps: WorkflowDeps = { db: database.db, log, pii, queues, channels, analyser, deployment, t, now: () => new Date() };
 
     let url: string | null = null;
