@@ -12,7 +12,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { Redis } from 'ioredis';
+import { deleteQueueNamespace } from '../test/helpers/redis.js';
+import { fakeProviderEnv } from '../test/fakes/env.js';
 import { inboundSmsParams, signedTwilioWebhook, twilioSignature } from '../test/fakes/sign.js';
 import { startFakeTelegram, type FakeTelegram } from '../test/fakes/telegram-api.js';
 import { startFakeTwilio, type FakeTwilio } from '../test/fakes/twilio-api.js';
@@ -83,13 +84,7 @@ async function withTamtam<T>(backend: 'redis' | 'postgres', role: 'all' | 'web',
     PORT: String(port),
     PUBLIC_URL: publicUrl,
     DEPLOYMENT_FILE: path.join(dir, 'deployment.yaml'),
-    TELEGRAM_BOT_TOKEN: telegram.token,
-    TELEGRAM_WEBHOOK_SECRET: randomBytes(16).toString('hex'),
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    TWILIO_ACCOUNT_SID: sms.accountSid,
-    TWILIO_AUTH_TOKEN: sms.authToken,
-    TWILIO_FROM: TWILIO_NUMBER,
-    TWILIO_API_BASE: sms.url,
+    ...fakeProviderEnv({ telegram, sms, twilioFrom: TWILIO_NUMBER, webhookSecret: randomBytes(16).toString('hex') }),
     LOG_LEVEL: 'silent',
     BENCH_NAMESPACE: namespace,
     BENCH_ROLE: role,
@@ -107,12 +102,7 @@ async function withTamtam<T>(backend: 'redis' | 'postgres', role: 'all' | 'web',
     if (child.exitCode === null) child.kill('SIGTERM');
     await exited;
     await Promise.all([telegram.close(), sms.close()]);
-    if (backend === 'redis') {
-      const redis = new Redis(redisUrl);
-      const keys = await redis.keys(`${namespace}:*`);
-      for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
-      await redis.quit();
-    }
+    if (backend === 'redis') await deleteQueueNamespace(redisUrl, namespace);
     await admin.query(`drop database ${name} with (force)`);
     await admin.end();
     await rm(dir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import pino from 'pino';
-import { Redis } from 'ioredis';
+import { deleteQueueNamespace } from '../test/helpers/redis.js';
 import type { OutgoingMessage } from '../src/channels/channel.js';
 import { loadConfig } from '../src/config.js';
 import { startTamtam, type Tamtam } from '../src/main.js';
@@ -61,12 +61,7 @@ async function withInstance<T>(backend: 'redis' | 'postgres', ackTimeout: string
     return await run(app, (fn) => (listener = fn));
   } finally {
     await app.stop();
-    if (backend === 'redis') {
-      const redis = new Redis(redisUrl);
-      const keys = await redis.keys(`${namespace}:*`);
-      for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
-      await redis.quit();
-    }
+    if (backend === 'redis') await deleteQueueNamespace(redisUrl, namespace);
     await admin.query(`drop database ${name} with (force)`);
     await admin.end();
   }

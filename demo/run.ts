@@ -18,6 +18,7 @@ import type { Message } from 'grammy/types';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startTamtam, type Tamtam } from '../src/main.js';
+import { fakeProviderEnv } from '../test/fakes/env.js';
 import { inboundSmsParams, signedTwilioWebhook, telegramCallbackUpdate, telegramTextUpdate } from '../test/fakes/sign.js';
 import { startFakeTelegram, type FakeTelegram } from '../test/fakes/telegram-api.js';
 import { startFakeTwilio, type FakeTwilio } from '../test/fakes/twilio-api.js';
@@ -81,13 +82,7 @@ async function main(): Promise<number> {
       PORT: String(port),
       PUBLIC_URL: publicUrl,
       DEPLOYMENT_FILE: await demoDeployment(dir),
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_WEBHOOK_SECRET: randomBytes(16).toString('hex'),
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      TWILIO_ACCOUNT_SID: sms.accountSid,
-      TWILIO_AUTH_TOKEN: sms.authToken,
-      TWILIO_FROM: TWILIO_NUMBER,
-      TWILIO_API_BASE: sms.url,
+      ...fakeProviderEnv({ telegram, sms, twilioFrom: TWILIO_NUMBER, webhookSecret: randomBytes(16).toString('hex') }),
       ADMIN_API_TOKEN: adminToken,
       LOG_LEVEL: 'warn',
     });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeProviderEnv } from '../fakes/env.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio-api.js';
 import { telegramTextUpdate } from '../fakes/sign.js';
@@ -18,13 +19,8 @@ describe('Telegram failing for good, and polling mode', () => {
       backend: 'redis',
       deployment: testDeployment({ ackTimeout: '30m' }).replace('role: officer, phone: "+22370000001"', `role: officer, telegramId: ${diallo}, phone: "+22370000001"`),
       env: {
-        TELEGRAM_BOT_TOKEN: telegram.token,
-        TELEGRAM_API_ROOT: telegram.apiRoot,
+        ...fakeProviderEnv({ telegram, sms }),
         TELEGRAM_MODE: 'polling',
-        TWILIO_ACCOUNT_SID: sms.accountSid,
-        TWILIO_AUTH_TOKEN: sms.authToken,
-        TWILIO_FROM: '+22320000000',
-        TWILIO_API_BASE: sms.url,
       },
     });
   });

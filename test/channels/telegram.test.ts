@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeProviderEnv } from '../fakes/env.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { telegramCallbackUpdate, telegramTextUpdate } from '../fakes/sign.js';
 import { alertRows, eventsOf } from '../helpers/alerts.js';
@@ -40,7 +41,7 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
       backend: 'redis',
       deployment,
       logLines: logs,
-      env: { TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_WEBHOOK_SECRET: secret, TELEGRAM_API_ROOT: telegram.apiRoot },
+      env: fakeProviderEnv({ telegram, webhookSecret: secret }),
     });
   });
   afterAll(async () => {

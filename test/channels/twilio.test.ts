@@ -1,3 +1,4 @@
+import { fakeProviderEnv } from '../fakes/env.js';
 import { Writable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import pino from 'pino';
@@ -40,10 +41,7 @@ describe('SMS through Twilio (real HTTP, PostgreSQL, Redis; fake Twilio REST API
       env: {
         PORT: String(port),
         PUBLIC_URL: publicUrl,
-        TWILIO_ACCOUNT_SID: sms.accountSid,
-        TWILIO_AUTH_TOKEN: sms.authToken,
-        TWILIO_FROM: TWILIO_NUMBER,
-        TWILIO_API_BASE: sms.url,
+        ...fakeProviderEnv({ sms, twilioFrom: TWILIO_NUMBER }),
       },
     });
   });

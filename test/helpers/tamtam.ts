@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
+import { deleteQueueNamespace } from './redis.js';
 import pino, { type Logger } from 'pino';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config.js';
@@ -118,10 +118,7 @@ export async function startTestTamtam(options: TestTamtamOptions): Promise<TestT
     },
     async wipeQueues() {
       if (options.backend === 'redis') {
-        const redis = new Redis(testRedisUrl);
-        const keys = await redis.keys(`${namespace}:*`);
-        if (keys.length) await redis.del(...keys);
-        await redis.quit();
+        await deleteQueueNamespace(testRedisUrl, namespace);
       } else {
         const { rows } = await tamtam.database.pool.query<{ table_name: string }>(
           `select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE' and table_name not like '%migration%'`,
@@ -141,10 +138,7 @@ export async function startTestTamtam(options: TestTamtamOptions): Promise<TestT
     async stop() {
       await tamtam.stop();
       if (options.backend === 'redis' && !options.shared) {
-        const redis = new Redis(testRedisUrl);
-        const keys = await redis.keys(`${namespace}:*`);
-        if (keys.length) await redis.del(...keys);
-        await redis.quit();
+        await deleteQueueNamespace(testRedisUrl, namespace);
       }
       await db?.drop();
     },
