@@ -1,11 +1,17 @@
+import { createHash } from 'node:crypto';
 import { and, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { AlertStatus } from '../domain/taxonomy.js';
 import { newAlertReference, statusesLeadingTo } from '../domain/lifecycle.js';
 import type { DbOrTx, Tx } from './index.js';
 import { alertEvents, alerts, places } from './schema/index.js';
+import { rowMapper, selectList, statement } from './statement.js';
 
 export type AlertRow = typeof alerts.$inferSelect;
 export type AlertEventRow = typeof alertEvents.$inferSelect;
+type AlertChange = Partial<typeof alerts.$inferInsert>;
+
+const alertColumns = getTableColumns(alerts);
+const toAlertRow = rowMapper(alerts);
 
 /** One row of the timeline, as recorded with a change. */
 export interface AlertEventInput {
@@ -17,16 +23,28 @@ export interface AlertEventInput {
   data?: Record<string, unknown>;
 }
 
+const insertEvent = statement(
+  'insert_alert_event',
+  `insert into alert_events (alert_id, type, actor, from_status, to_status, data) values ($1, $2, $3, $4, $5, $6::jsonb)`,
+);
+
+/** Event columns as the last five parameters of a statement ($n … $n+4 after the alert id). */
+const eventValues = (event: AlertEventInput) => [event.type, event.actor, event.from ?? null, event.to ?? null, JSON.stringify(event.data ?? {})];
+
 export async function recordEvent(tx: DbOrTx, alertId: number, event: AlertEventInput): Promise<void> {
-  await tx.insert(alertEvents).values({
-    alertId,
-    type: event.type,
-    actor: event.actor,
-    fromStatus: event.from ?? null,
-    toStatus: event.to ?? null,
-    data: event.data ?? {},
-  });
+  await insertEvent(tx, [alertId, ...eventValues(event)]);
 }
+
+const insertAlert = statement(
+  'insert_alert',
+  `with created as (
+     insert into alerts (ref, text, channel, focal_point_id, language) values ($1, $2, $3, $4, $5)
+     on conflict (ref) do nothing returning *),
+   event as (
+     insert into alert_events (alert_id, type, actor, from_status, to_status, data)
+     select id, $6, $7, $8, $9, $10::jsonb from created)
+   select ${selectList(alerts)} from created`,
+);
 
 /** Creates an alert with a fresh reference and its `created` event (inside the caller's transaction). */
 export async function createAlert(
@@ -35,14 +53,16 @@ export async function createAlert(
 ): Promise<AlertRow> {
   for (let attempt = 0; ; attempt++) {
     const ref = newAlertReference(attempt < 5 ? 5 : 6);
-    const [row] = await tx
-      .insert(alerts)
-      .values({ ref, text: values.text, channel: values.channel, focalPointId: values.focalPointId, language: values.language })
-      .onConflictDoNothing({ target: alerts.ref })
-      .returning();
+    const [row] = await insertAlert(tx, [
+      ref,
+      values.text,
+      values.channel,
+      values.focalPointId,
+      values.language,
+      ...eventValues({ type: 'created', actor: values.actor, to: 'new', data: { channel: values.channel } }),
+    ]);
     if (!row) continue; // reference already taken: draw another
-    await recordEvent(tx, row.id, { type: 'created', actor: values.actor, to: 'new', data: { channel: values.channel } });
-    return row;
+    return toAlertRow(row);
   }
 }
 
@@ -55,61 +75,74 @@ export async function transitionAlert(
   alertId: number,
   to: AlertStatus,
   event: Omit<AlertEventInput, 'from' | 'to'>,
-  set: Partial<typeof alerts.$inferInsert> = {},
+  set: AlertChange = {},
   /** The row as already locked by the caller in this transaction (saves a round trip). */
   locked?: AlertRow,
 ): Promise<{ alert: AlertRow; from: AlertStatus } | null> {
   const current = locked ?? (await lockAlert(tx, alertId));
   if (!current || !statusesLeadingTo(to).includes(current.status as AlertStatus)) return null;
   const from = current.status as AlertStatus;
-  const [alert] = await tx
-    .update(alerts)
-    .set({ ...set, status: to, updatedAt: new Date() })
-    .where(eq(alerts.id, alertId))
-    .returning();
-  await recordEvent(tx, alertId, { ...event, from, to });
+  const alert = await changeAlert(tx, alertId, { ...set, status: to }, { ...event, from, to });
   return { alert: alert!, from };
+}
+
+type RowStatement = (db: DbOrTx, values: unknown[]) => Promise<Record<string, unknown>[]>;
+const changeStatements = new Map<string, RowStatement>();
+
+/**
+ * The statement that sets these columns (and `updated_at`) and inserts the event: one per set of
+ * columns, built once. Parameters: id, the event's five values, then the columns in order.
+ */
+function changeStatement(keys: string[]) {
+  const id = keys.join(',');
+  let found = changeStatements.get(id);
+  if (!found) {
+    const assignments = keys.map((key, i) => `"${alertColumns[key as keyof typeof alertColumns].name}" = $${i + 7}`);
+    const text = `with changed as (update alerts set ${assignments.join(', ')} where id = $1 returning *),
+      event as (
+        insert into alert_events (alert_id, type, actor, from_status, to_status, data)
+        select id, $2, $3, $4, $5, $6::jsonb from changed)
+      select ${selectList(alerts)} from changed`;
+    found = statement(`change_alert_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text);
+    changeStatements.set(id, found);
+  }
+  return found;
+}
+
+/** Sets columns and records the event in one statement; the changed row, or null if there is no such alert. */
+async function changeAlert(db: DbOrTx, alertId: number, set: AlertChange, event: AlertEventInput): Promise<AlertRow | null> {
+  const entries = Object.entries({ ...set, updatedAt: new Date() }).filter(([, value]) => value !== undefined);
+  const values = entries.map(([key, value]) => (value === null ? null : alertColumns[key as keyof typeof alertColumns].mapToDriverValue(value)));
+  const [row] = await changeStatement(entries.map(([key]) => key))(db, [alertId, ...eventValues(event), ...values]);
+  return row ? toAlertRow(row) : null;
 }
 
 /**
  * Changes fields other than the status and records the event, in one statement (both or neither
- * are written). Returns false when there is no such alert.
+ * are written). Returns the changed row, or null when there is no such alert.
  */
-export async function updateAlert(
-  db: DbOrTx,
-  alertId: number,
-  set: Partial<typeof alerts.$inferInsert>,
-  event: AlertEventInput,
-): Promise<boolean> {
-  const columns = getTableColumns(alerts);
-  const assignments = Object.entries({ ...set, updatedAt: new Date() })
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => {
-      const column = columns[key as keyof typeof columns];
-      return sql`${sql.identifier(column.name)} = ${value === null ? null : column.mapToDriverValue(value)}`;
-    });
-  const result = await db.execute(sql`
-    with changed as (update alerts set ${sql.join(assignments, sql`, `)} where id = ${alertId} returning id)
-    insert into alert_events (alert_id, type, actor, from_status, to_status, data)
-    select id, ${event.type}, ${event.actor}, ${event.from ?? null}, ${event.to ?? null}, ${JSON.stringify(event.data ?? {})}::jsonb from changed
-    returning alert_id`);
-  return result.rows.length > 0;
+export async function updateAlert(db: DbOrTx, alertId: number, set: AlertChange, event: AlertEventInput): Promise<AlertRow | null> {
+  return changeAlert(db, alertId, set, event);
 }
 
+const selectAlert = statement('get_alert', `select ${selectList(alerts)} from alerts where id = $1`);
+const selectAlertForUpdate = statement('lock_alert', `select ${selectList(alerts)} from alerts where id = $1 for update`);
+const selectAlertByRef = statement('get_alert_by_ref', `select ${selectList(alerts)} from alerts where ref = $1`);
+
 export async function getAlert(db: DbOrTx, alertId: number): Promise<AlertRow | null> {
-  const [row] = await db.select().from(alerts).where(eq(alerts.id, alertId));
-  return row ?? null;
+  const [row] = await selectAlert(db, [alertId]);
+  return row ? toAlertRow(row) : null;
 }
 
 /** Locks the alert row for the rest of the transaction (serialises workers acting on one alert). */
 export async function lockAlert(tx: Tx, alertId: number): Promise<AlertRow | null> {
-  const [row] = await tx.select().from(alerts).where(eq(alerts.id, alertId)).for('update');
-  return row ?? null;
+  const [row] = await selectAlertForUpdate(tx, [alertId]);
+  return row ? toAlertRow(row) : null;
 }
 
 export async function getAlertByRef(db: DbOrTx, ref: string): Promise<AlertRow | null> {
-  const [row] = await db.select().from(alerts).where(eq(alerts.ref, ref));
-  return row ?? null;
+  const [row] = await selectAlertByRef(db, [ref]);
+  return row ? toAlertRow(row) : null;
 }
 
 export interface AlertFilter {

@@ -2,19 +2,21 @@ import { eq } from 'drizzle-orm';
 import type { Pii } from '../pii.js';
 import type { DbOrTx } from './index.js';
 import { focalPoints } from './schema/index.js';
+import { rowMapper, selectList, statement } from './statement.js';
 
 export type FocalPointRow = typeof focalPoints.$inferSelect;
+
+const toFocalPointRow = rowMapper(focalPoints);
+const byPhoneHash = statement('focal_point_by_phone', `select ${selectList(focalPoints)} from focal_points where phone_hash = $1`);
+const byTelegramHash = statement('focal_point_by_telegram', `select ${selectList(focalPoints)} from focal_points where telegram_hash = $1`);
+const byId = statement('get_focal_point', `select ${selectList(focalPoints)} from focal_points where id = $1`);
 
 /** How a reporter is addressed: a phone number (SMS, WhatsApp, simulator) or a Telegram user id. */
 export type ReporterAddress = { kind: 'phone'; value: string } | { kind: 'telegram'; value: string };
 
-function hashColumn(kind: ReporterAddress['kind']) {
-  return kind === 'phone' ? focalPoints.phoneHash : focalPoints.telegramHash;
-}
-
 export async function findFocalPoint(db: DbOrTx, pii: Pii, address: ReporterAddress): Promise<FocalPointRow | null> {
-  const [row] = await db.select().from(focalPoints).where(eq(hashColumn(address.kind), pii.hash(`${address.kind}:${address.value}`)));
-  return row ?? null;
+  const [row] = await (address.kind === 'phone' ? byPhoneHash : byTelegramHash)(db, [pii.hash(`${address.kind}:${address.value}`)]);
+  return row ? toFocalPointRow(row) : null;
 }
 
 /**
@@ -58,6 +60,6 @@ export async function updateFocalPoint(db: DbOrTx, id: number, set: Partial<type
 }
 
 export async function getFocalPoint(db: DbOrTx, id: number): Promise<FocalPointRow | null> {
-  const [row] = await db.select().from(focalPoints).where(eq(focalPoints.id, id));
-  return row ?? null;
+  const [row] = await byId(db, [id]);
+  return row ? toFocalPointRow(row) : null;
 }

@@ -1,10 +1,18 @@
 import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from './index.js';
 import { inboundMessages, outboundMessages } from './schema/index.js';
+import { rowMapper, selectList, statement } from './statement.js';
 
 export type InboundRow = typeof inboundMessages.$inferSelect;
 export type OutboundRow = typeof outboundMessages.$inferSelect;
-export type OutboundInput = typeof outboundMessages.$inferInsert;
+/** A new outbound message; everything else (status, attempts, times) starts at its default. */
+export type OutboundInput = Pick<
+  typeof outboundMessages.$inferInsert,
+  'alertId' | 'channel' | 'recipient' | 'toEnc' | 'purpose' | 'body' | 'actions' | 'editOf' | 'dedupeKey'
+>;
+
+const toInboundRow = rowMapper(inboundMessages);
+const toOutboundRow = rowMapper(outboundMessages);
 
 /** What a webhook persists before it answers the provider. */
 export interface InboundInput {
@@ -33,21 +41,29 @@ export async function insertInbound(db: Db, values: InboundInput): Promise<numbe
   return result.rows[0] ? Number(result.rows[0].id) : null;
 }
 
+const selectInbound = statement(
+  'get_inbound',
+  `select ${selectList(inboundMessages)} from inbound_messages where id = $1`,
+);
+
 export async function getInbound(db: DbOrTx, id: number): Promise<InboundRow | null> {
-  const [row] = await db.select().from(inboundMessages).where(eq(inboundMessages.id, id));
-  return row ?? null;
+  const [row] = await selectInbound(db, [id]);
+  return row ? toInboundRow(row) : null;
 }
 
+const markProcessed = statement(
+  'mark_inbound_processed',
+  `update inbound_messages set processed_at = now(), outcome = $2, alert_id = $3, focal_point_id = $4
+    where id = $1 and processed_at is null returning id`,
+);
+
+/** Records what became of a message; false if it was already processed (by a concurrent run). */
 export async function markInboundProcessed(
   db: DbOrTx,
   id: number,
   outcome: { outcome: string; alertId?: number | null; focalPointId?: number | null },
 ): Promise<boolean> {
-  const rows = await db
-    .update(inboundMessages)
-    .set({ processedAt: new Date(), outcome: outcome.outcome, alertId: outcome.alertId ?? null, focalPointId: outcome.focalPointId ?? null })
-    .where(and(eq(inboundMessages.id, id), isNull(inboundMessages.processedAt)))
-    .returning({ id: inboundMessages.id });
+  const rows = await markProcessed(db, [id, outcome.outcome, outcome.alertId ?? null, outcome.focalPointId ?? null]);
   return rows.length > 0;
 }
 
@@ -72,32 +88,77 @@ export interface QueuedOutbound {
  * Reserves the next moment a message may leave for `chat`, at least `spacingMs` after the
  * previous reservation (and not before now). One statement, safe across processes.
  */
+const reserveSlot = statement<{ next_at: Date }>(
+  'reserve_send_slot',
+  `insert into send_slots (chat, next_at) values ($1, now())
+   on conflict (chat) do update set next_at = greatest(send_slots.next_at + $2 * interval '1 millisecond', now())
+   returning next_at`,
+);
+
 export async function reserveSendSlot(db: DbOrTx, chat: string, spacingMs: number): Promise<Date> {
-  const result = await db.execute<{ next_at: Date }>(sql`
-    insert into send_slots (chat, next_at) values (${chat}, now())
-    on conflict (chat) do update set next_at = greatest(send_slots.next_at + ${spacingMs} * interval '1 millisecond', now())
-    returning next_at`);
-  return new Date(result.rows[0]!.next_at);
+  const [row] = await reserveSlot(db, [chat, spacingMs]);
+  return new Date(row!.next_at);
 }
+
+// One statement for any number of rows: the columns travel as arrays.
+const insertOutboundRows = statement<{ id: string; channel: string; recipient: string }>(
+  'insert_outbound',
+  `insert into outbound_messages (alert_id, channel, recipient, to_enc, purpose, body, actions, edit_of, dedupe_key)
+   select * from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::text[])
+   on conflict do nothing
+   returning id, channel, recipient`,
+);
 
 /** Inserts outbound messages, skipping any whose dedupe key was already used; returns the new ones. */
 export async function insertOutbound(db: DbOrTx, rows: OutboundInput[]): Promise<QueuedOutbound[]> {
   if (rows.length === 0) return [];
-  return db
-    .insert(outboundMessages)
-    .values(rows)
-    .onConflictDoNothing()
-    .returning({ id: outboundMessages.id, channel: outboundMessages.channel, recipient: outboundMessages.recipient });
+  const inserted = await insertOutboundRows(db, [
+    rows.map((r) => r.alertId ?? null),
+    rows.map((r) => r.channel),
+    rows.map((r) => r.recipient),
+    rows.map((r) => r.toEnc),
+    rows.map((r) => r.purpose),
+    rows.map((r) => r.body),
+    rows.map((r) => (r.actions === undefined || r.actions === null ? null : JSON.stringify(r.actions))),
+    rows.map((r) => r.editOf ?? null),
+    rows.map((r) => r.dedupeKey ?? null),
+  ]);
+  return inserted.map((r) => ({ id: Number(r.id), channel: r.channel, recipient: r.recipient }));
 }
+
+const selectOutbound = statement(
+  'get_outbound',
+  `select ${selectList(outboundMessages)} from outbound_messages where id = $1`,
+);
 
 export async function getOutbound(db: DbOrTx, id: number): Promise<OutboundRow | null> {
-  const [row] = await db.select().from(outboundMessages).where(eq(outboundMessages.id, id));
-  return row ?? null;
+  const [row] = await selectOutbound(db, [id]);
+  return row ? toOutboundRow(row) : null;
 }
 
-export async function updateOutbound(db: DbOrTx, id: number, set: Partial<OutboundInput>): Promise<void> {
+export async function updateOutbound(db: DbOrTx, id: number, set: Partial<typeof outboundMessages.$inferInsert>): Promise<void> {
   await db.update(outboundMessages).set({ ...set, updatedAt: new Date() }).where(eq(outboundMessages.id, id));
 }
+
+const recordOutcome = statement<{ n: number }>(
+  'record_send_outcome',
+  `with changed as (
+      update outbound_messages
+         set status = $2,
+             provider_message_id = coalesce($3, provider_message_id),
+             sent_at = case when $2 = 'sent' then now() else sent_at end,
+             attempts = $4,
+             error = $5,
+             updated_at = now()
+       where id = $1 and status = 'queued'
+   returning id, alert_id, recipient, channel, purpose),
+    event as (
+      insert into alert_events (alert_id, type, actor, data)
+      select alert_id, $6, 'system',
+             jsonb_build_object('recipient', recipient, 'channel', channel, 'purpose', purpose, 'outboundId', id) || $7::jsonb
+        from changed where alert_id is not null)
+    select count(*)::int as n from changed`,
+);
 
 /**
  * Records how a send ended and, for an alert's message, its event: one statement, so both or
@@ -110,24 +171,8 @@ export async function recordSendOutcome(
   outcome: { status: 'sent' | 'failed'; providerMessageId?: string; attempts: number; error?: string | null },
   event: { type: string; data: Record<string, unknown> },
 ): Promise<boolean> {
-  const result = await db.execute(sql`
-    with changed as (
-      update outbound_messages
-         set status = ${outcome.status},
-             provider_message_id = coalesce(${outcome.providerMessageId ?? null}, provider_message_id),
-             sent_at = case when ${outcome.status} = 'sent' then now() else sent_at end,
-             attempts = ${outcome.attempts},
-             error = ${outcome.error ?? null},
-             updated_at = now()
-       where id = ${id} and status = 'queued'
-   returning id, alert_id, recipient, channel, purpose),
-    event as (
-      insert into alert_events (alert_id, type, actor, data)
-      select alert_id, ${event.type}, 'system',
-             jsonb_build_object('recipient', recipient, 'channel', channel, 'purpose', purpose, 'outboundId', id) || ${JSON.stringify(event.data)}::jsonb
-        from changed where alert_id is not null)
-    select count(*)::int as n from changed`);
-  return Number((result.rows[0] as { n: number }).n) > 0;
+  const [row] = await recordOutcome(db, [id, outcome.status, outcome.providerMessageId ?? null, outcome.attempts, outcome.error ?? null, event.type, JSON.stringify(event.data)]);
+  return Number(row!.n) > 0;
 }
 
 export async function queuedOutbound(db: DbOrTx, olderThan: Date, limit = 1000): Promise<QueuedOutbound[]> {

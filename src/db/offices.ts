@@ -1,7 +1,8 @@
-import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from './index.js';
 import { fieldOffices, officers } from './schema/index.js';
 import type { Deployment } from '../deployment/schema.js';
+import { rowMapper, selectList, statement } from './statement.js';
 
 export type FieldOfficeRow = typeof fieldOffices.$inferSelect;
 export type OfficerRow = typeof officers.$inferSelect;
@@ -58,40 +59,42 @@ export async function activeOffices(db: DbOrTx): Promise<FieldOfficeRow[]> {
   return db.select().from(fieldOffices).where(eq(fieldOffices.active, true));
 }
 
+const toOfficeRow = rowMapper(fieldOffices);
+const toOfficerRow = rowMapper(officers);
+const officeById = statement('get_office', `select ${selectList(fieldOffices)} from field_offices where id = $1`);
+const activeOfficer = (name: string, where: string) => statement(name, `select ${selectList(officers)} from officers where active and ${where}`);
+const officerById = activeOfficer('get_officer', 'id = $1');
+const officerWithPhone = activeOfficer('officer_by_phone', 'phone = $1');
+const officerWithTelegramId = activeOfficer('officer_by_telegram_id', 'telegram_id = $1');
+// A null filter matches everyone: one statement for every combination.
+const officersMatching = activeOfficer(
+  'find_officers',
+  '($1::text is null or office_id = $1) and ($2::text[] is null or role = any($2)) and ($3::text[] is null or id = any($3)) order by id',
+);
+
 export async function getOffice(db: DbOrTx, id: string): Promise<FieldOfficeRow | null> {
-  const [row] = await db.select().from(fieldOffices).where(eq(fieldOffices.id, id));
-  return row ?? null;
+  const [row] = await officeById(db, [id]);
+  return row ? toOfficeRow(row) : null;
 }
 
+const firstOfficer = (rows: Record<string, unknown>[]) => (rows[0] ? toOfficerRow(rows[0]) : null);
+
 export async function getOfficer(db: DbOrTx, id: string): Promise<OfficerRow | null> {
-  const [row] = await db.select().from(officers).where(and(eq(officers.id, id), eq(officers.active, true)));
-  return row ?? null;
+  return firstOfficer(await officerById(db, [id]));
 }
 
 export async function officerByPhone(db: DbOrTx, phone: string): Promise<OfficerRow | null> {
-  const [row] = await db.select().from(officers).where(and(eq(officers.phone, phone), eq(officers.active, true)));
-  return row ?? null;
+  return firstOfficer(await officerWithPhone(db, [phone]));
 }
 
 export async function officerByTelegramId(db: DbOrTx, telegramId: number): Promise<OfficerRow | null> {
-  const [row] = await db.select().from(officers).where(and(eq(officers.telegramId, telegramId), eq(officers.active, true)));
-  return row ?? null;
+  return firstOfficer(await officerWithTelegramId(db, [telegramId]));
 }
 
 /** Active officers of an office (optionally of some roles), or of some roles mission-wide. */
 export async function findOfficers(db: DbOrTx, filter: { officeId?: string; roles?: string[]; ids?: string[] }): Promise<OfficerRow[]> {
-  return db
-    .select()
-    .from(officers)
-    .where(
-      and(
-        eq(officers.active, true),
-        filter.officeId ? eq(officers.officeId, filter.officeId) : undefined,
-        filter.roles ? inArray(officers.role, filter.roles) : undefined,
-        filter.ids ? inArray(officers.id, filter.ids) : undefined,
-      ),
-    )
-    .orderBy(officers.id);
+  const rows = await officersMatching(db, [filter.officeId ?? null, filter.roles ?? null, filter.ids ?? null]);
+  return rows.map(toOfficerRow);
 }
 
 export async function setOfficerLanguage(db: DbOrTx, id: string, language: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from './index.js';
 import { places, settings } from './schema/index.js';
+import { rowMapper, selectList, statement } from './statement.js';
 import type { Place } from '../classify/types.js';
 
 export type PlaceRow = typeof places.$inferSelect;
@@ -72,9 +73,12 @@ export function toPlace(row: PlaceRow): Place {
   };
 }
 
+const toPlaceRowFromDb = rowMapper(places);
+const placeById = statement('get_place', `select ${selectList(places)} from places where id = $1`);
+
 export async function getPlace(db: DbOrTx, id: number): Promise<PlaceRow | null> {
-  const [row] = await db.select().from(places).where(eq(places.id, id));
-  return row ?? null;
+  const [row] = await placeById(db, [id]);
+  return row ? toPlaceRowFromDb(row) : null;
 }
 
 /** The place a registered focal point names in the deployment file (exact name, smallest unit first). */

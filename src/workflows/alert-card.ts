@@ -1,13 +1,16 @@
 import type { Translate } from '../i18n.js';
 import type { AlertRow } from '../db/alerts.js';
 import type { FieldOfficeRow } from '../db/offices.js';
-import type { PlaceRow } from '../db/places.js';
+import type { Place } from '../classify/types.js';
+
+/** What a card says of a place. */
+export type PlaceNames = Pick<Place, 'name' | 'admin1' | 'admin2' | 'admin3'>;
 
 /** What an officer's card shows. The reporter appears only as a pseudonym. */
 export interface AlertCardView {
   alert: AlertRow;
   office: FieldOfficeRow | null;
-  place: PlaceRow | null;
+  place: PlaceNames | null;
   pseudonym: string | null;
   /** Who moved the alert to its current status, and when (for edited cards). */
   statusBy?: { officer: string; at: Date } | null;
@@ -16,7 +19,7 @@ export interface AlertCardView {
 const hhmm = (d: Date) => d.toISOString().slice(11, 16);
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-export function placeLabel(place: PlaceRow | null, unknown: string): string {
+export function placeLabel(place: PlaceNames | null, unknown: string): string {
   if (!place) return unknown;
   const chain = [place.admin3, place.admin2, place.admin1].filter((p): p is string => Boolean(p) && p !== place.name);
   return chain.length ? `${place.name} (${chain.join(', ')})` : place.name;

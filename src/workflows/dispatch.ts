@@ -5,8 +5,9 @@ import { insertOutbound, reserveSendSlot, type OutboundInput, type QueuedOutboun
 import type { ChannelName } from '../channels/channel.js';
 import type { FieldOfficeRow } from '../db/offices.js';
 import { getPlace } from '../db/places.js';
-import { renderAlertCard } from './alert-card.js';
+import { renderAlertCard, type PlaceNames } from './alert-card.js';
 import type { WorkflowDeps } from './deps.js';
+import type { NewJob } from './queues.js';
 import { deliveryAddress, recipientKey, resolveTargets } from './recipients.js';
 
 /** Buttons under an alert card (Telegram); data is `<action>:<ref>`. */
@@ -20,6 +21,12 @@ export function cardActions(t: WorkflowDeps['t'], language: string, ref: string)
   ];
 }
 
+/** What a card shows that the caller may already have in hand (saves reading it again). */
+export interface CardContext {
+  place: PlaceNames | null;
+  pseudonym: string | null;
+}
+
 /**
  * Writes one alert card per recipient of an escalation level into the outbox, inside the caller's
  * transaction (so they exist iff the state change does). Returns the new outbound messages, to be
@@ -28,12 +35,14 @@ export function cardActions(t: WorkflowDeps['t'], language: string, ref: string)
 export async function queueAlertCards(
   tx: Tx,
   deps: Pick<WorkflowDeps, 't' | 'pii' | 'channels' | 'deployment'>,
-  args: { alert: AlertRow; office: FieldOfficeRow; targets: readonly string[]; level: number; escalatedMinutes?: number },
+  args: { alert: AlertRow; office: FieldOfficeRow; targets: readonly string[]; level: number; escalatedMinutes?: number; context?: CardContext },
 ): Promise<{ outbound: QueuedOutbound[]; recipients: string[]; unreachable: string[] }> {
   const { alert, office, level } = args;
   const recipients = await resolveTargets(tx, office, args.targets);
-  const place = alert.placeId ? await getPlace(tx, alert.placeId) : null;
-  const reporter = alert.focalPointId ? await getFocalPoint(tx, alert.focalPointId) : null;
+  const { place, pseudonym } = args.context ?? {
+    place: alert.placeId ? await getPlace(tx, alert.placeId) : null,
+    pseudonym: alert.focalPointId ? ((await getFocalPoint(tx, alert.focalPointId))?.pseudonym ?? null) : null,
+  };
   const rows: OutboundInput[] = [];
   const unreachable: string[] = [];
   for (const recipient of recipients) {
@@ -47,7 +56,7 @@ export async function queueAlertCards(
     const body = renderAlertCard(
       deps.t,
       language,
-      { alert, office, place, pseudonym: reporter?.pseudonym ?? null },
+      { alert, office, place, pseudonym },
       { escalation: level > 0 ? { level, minutes: args.escalatedMinutes ?? 0 } : undefined, smsHelp: address.channel === 'sms' },
     );
     rows.push({
@@ -73,14 +82,17 @@ export function telegramSpacingMs(recipient: string): number {
 /**
  * Enqueues the send jobs of new outbound messages. Telegram messages wait for their chat's next
  * free slot, so bursts (an escalation, card edits) stay within Telegram's per-chat limits.
+ * `alsoAdd` are other jobs to add in the same round trip (an escalation timer).
  */
-export async function enqueueSends(deps: Pick<WorkflowDeps, 'db' | 'queues'>, messages: QueuedOutbound[]): Promise<void> {
-  await Promise.all(
-    messages.map(async (m) => {
+export async function enqueueSends(deps: Pick<WorkflowDeps, 'db' | 'queues'>, messages: QueuedOutbound[], alsoAdd: NewJob[] = []): Promise<void> {
+  if (messages.length === 0 && alsoAdd.length === 0) return;
+  const jobs = await Promise.all(
+    messages.map(async (m): Promise<NewJob> => {
       const channel = m.channel as ChannelName;
       const delay =
         channel === 'telegram' ? Math.max(0, (await reserveSendSlot(deps.db, `telegram:${m.recipient}`, telegramSpacingMs(m.recipient))).getTime() - Date.now()) : 0;
-      await deps.queues.add('send', { outboundId: m.id, channel }, delay > 0 ? { delay } : {});
+      return { name: 'send', data: { outboundId: m.id, channel }, options: delay > 0 ? { delay } : {} };
     }),
   );
+  await deps.queues.addMany([...jobs, ...alsoAdd]);
 }

@@ -2,11 +2,16 @@ import type { Job, JobsOptions, Queue } from 'bullmq';
 import type { QueueBackend } from './backend.js';
 import { jobIdFor, queueDefinitions, queueOf, type JobData, type JobName, type QueueName } from './jobs.js';
 
+/** A job to add: its name, payload and options. */
+export type NewJob = { [N in JobName]: { name: N; data: JobData<N>; options?: Pick<JobsOptions, 'delay' | 'priority'> } }[JobName];
+
 /** Adds and removes workflow jobs without callers knowing which queue holds them. */
 export interface Queues {
   readonly backend: QueueBackend;
   /** Adds the job under its deterministic id (a second add of the same work is ignored). */
   add<N extends JobName>(name: N, data: JobData<N>, options?: Pick<JobsOptions, 'delay' | 'priority'>): Promise<void>;
+  /** Adds several jobs, one round trip per queue (BullMQ `addBulk`). */
+  addMany(jobs: readonly NewJob[]): Promise<void>;
   /** Like `add`, but also revives the job if it exists and has failed for good (reconciler). */
   ensure<N extends JobName>(name: N, data: JobData<N>, options?: Pick<JobsOptions, 'delay'>): Promise<'exists' | 'added' | 'retried'>;
   /** Removes a waiting or delayed job; true if it was there. */
@@ -33,6 +38,16 @@ export function createQueues(backend: QueueBackend): Queues {
     backend,
     async add(name, data, options = {}) {
       await queueFor(name, data).add(name, data, { ...options, jobId: jobIdFor(name, data) });
+    },
+    async addMany(jobs) {
+      const byQueue = new Map<QueueName, Parameters<Queue['addBulk']>[0]>();
+      for (const job of jobs) {
+        const queue = queueOf(job.name, job.data);
+        const list = byQueue.get(queue) ?? [];
+        list.push({ name: job.name, data: job.data, opts: { ...job.options, jobId: jobIdFor(job.name, job.data) } });
+        byQueue.set(queue, list);
+      }
+      await Promise.all([...byQueue].map(([queue, list]) => queues[queue].addBulk(list)));
     },
     async ensure(name, data, options = {}) {
       const job = await find(name, data);

@@ -7,6 +7,7 @@ import type { WorkflowDeps } from '../deps.js';
 import { enqueueSends, queueAlertCards } from '../dispatch.js';
 import type { JobData } from '../jobs.js';
 import { policyFor } from '../policy.js';
+import { dispatchNotification } from './notify.js';
 
 /**
  * The acknowledge deadline passed. If the alert is still unacknowledged and this timer is the
@@ -49,8 +50,10 @@ export async function escalateStep(job: Job<JobData<'escalate'>>, deps: Workflow
     return { outbound: cards.outbound, seq: nextSeq, delay: deadline.getTime() - now.getTime() };
   });
   if (!result) return 'nothing to do';
-  await enqueueSends(deps, result.outbound);
-  if (result.seq === null) return 'exhausted';
-  await deps.queues.add('escalate', { alertId, seq: result.seq }, { delay: result.delay });
+  if (result.seq === null) {
+    await enqueueSends(deps, result.outbound);
+    return 'exhausted';
+  }
+  await dispatchNotification(deps, alertId, { outbound: result.outbound, timer: { seq: result.seq, delay: result.delay } });
   return 'escalated';
 }

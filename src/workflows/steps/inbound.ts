@@ -16,6 +16,8 @@ import { enqueueSends } from '../dispatch.js';
 import type { JobData } from '../jobs.js';
 import { parseOfficerCommand } from '../officer-commands.js';
 import { parseReporterCommand, type ReporterCommand } from '../reporter-commands.js';
+import { classifyRouteNotify } from './new-alert.js';
+import { dispatchNotification } from './notify.js';
 
 /** The sender's address as a reporter key: phone numbers in E.164 (WhatsApp and SMS are one person). */
 export function reporterAddress(channel: ChannelName, from: string): ReporterAddress {
@@ -180,12 +182,14 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
     );
     return 'follow-up';
   }
+  // First attempt: the whole way to the officers in one transaction (see new-alert.ts).
+  const allStages = job.attemptsMade === 0;
   const created = await deps.db.transaction(async (tx) => {
     const alert = await createAlert(tx, { text: message.text, channel, focalPointId: reporter.id, language: reporter.language, actor: `reporter:${reporter.pseudonym}` });
     if (!(await markInboundProcessed(tx, message.id, { outcome: 'alert', alertId: alert.id, focalPointId: reporter.id }))) {
       throw new Error('inbound message processed concurrently; retrying'); // rolls the alert back
     }
-    const outbound = mayReply
+    const confirmation = mayReply
       ? await insertOutbound(tx, [
           {
             alertId: alert.id,
@@ -198,9 +202,14 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
           },
         ])
       : [];
-    return { alert, outbound };
+    const notified = allStages ? await classifyRouteNotify(tx, deps, alert, reporter) : null;
+    return { alert, confirmation, notified };
   });
+  if (created.notified) {
+    await dispatchNotification(deps, created.alert.id, created.notified, created.confirmation);
+    return 'alert created and notified';
+  }
   await deps.queues.add('classify', { alertId: created.alert.id });
-  await enqueueSends(deps, created.outbound);
+  await enqueueSends(deps, created.confirmation);
   return 'alert created';
 }
