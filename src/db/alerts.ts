@@ -35,34 +35,64 @@ export async function recordEvent(tx: DbOrTx, alertId: number, event: AlertEvent
   await insertEvent(tx, [alertId, ...eventValues(event)]);
 }
 
-const insertAlert = statement(
-  'insert_alert',
-  `with created as (
-     insert into alerts (ref, text, channel, focal_point_id, language) values ($1, $2, $3, $4, $5)
-     on conflict (ref) do nothing returning *),
-   event as (
-     insert into alert_events (alert_id, type, actor, from_status, to_status, data)
-     select id, $6, $7, $8, $9, $10::jsonb from created)
-   select ${selectList(alerts)} from created`,
-);
+/** A change to an alert with the event that records it (a workflow stage's outcome). */
+export interface AlertStage {
+  set: AlertChange;
+  event: AlertEventInput;
+}
 
-/** Creates an alert with a fresh reference and its `created` event (inside the caller's transaction). */
+const memo = <T>(build: (key: string) => T) => {
+  const cache = new Map<string, T>();
+  return (key: string) => {
+    let found = cache.get(key);
+    if (found === undefined) cache.set(key, (found = build(key)));
+    return found;
+  };
+};
+const named = (prefix: string, text: string) => statement(`${prefix}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text);
+const columnName = (key: string) => alertColumns[key as keyof typeof alertColumns].name;
+const driverValues = (entries: [string, unknown][]) =>
+  entries.map(([key, value]) => (value === null ? null : alertColumns[key as keyof typeof alertColumns].mapToDriverValue(value)));
+
+/**
+ * Inserts an alert with the given columns and its events, in order, in one statement (one per set
+ * of columns, built once). Parameters: the five event arrays, then the columns in order.
+ */
+const insertAlertStatement = memo((keys: string) => {
+  const columns = keys.split(',');
+  return named(
+    'insert_alert',
+    `with created as (
+       insert into alerts (${columns.map((k) => `"${columnName(k)}"`).join(', ')}) values (${columns.map((_, i) => `$${i + 6}`).join(', ')})
+       on conflict (ref) do nothing returning *),
+     events as (
+       insert into alert_events (alert_id, type, actor, from_status, to_status, data)
+       select created.id, e.type, e.actor, e.from_status, e.to_status, e.data
+         from created, unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[]) with ordinality as e(type, actor, from_status, to_status, data, n)
+        order by e.n)
+     select ${selectList(alerts)} from created`,
+  );
+});
+
+/**
+ * Creates an alert with a fresh reference and its `created` event (inside the caller's
+ * transaction). `stages` already decided (classification, routing) are written with it, each with
+ * its own event after `created`: the same rows as applying them one by one, in one round trip.
+ */
 export async function createAlert(
   tx: Tx,
   values: { text: string; channel: string; focalPointId: number | null; language: string | null; actor: string },
+  stages: AlertStage[] = [],
 ): Promise<AlertRow> {
+  const events = [{ type: 'created', actor: values.actor, to: 'new' as const, data: { channel: values.channel } }, ...stages.map((s) => s.event)];
+  const eventArrays = [0, 1, 2, 3, 4].map((i) => events.map((e) => eventValues(e)[i]));
+  const base = { text: values.text, channel: values.channel, focalPointId: values.focalPointId, language: values.language };
+  const columns = Object.entries(Object.assign(base, ...stages.map((s) => s.set), { updatedAt: new Date() }) as AlertChange).filter(([, v]) => v !== undefined);
   for (let attempt = 0; ; attempt++) {
-    const ref = newAlertReference(attempt < 5 ? 5 : 6);
-    const [row] = await insertAlert(tx, [
-      ref,
-      values.text,
-      values.channel,
-      values.focalPointId,
-      values.language,
-      ...eventValues({ type: 'created', actor: values.actor, to: 'new', data: { channel: values.channel } }),
-    ]);
-    if (!row) continue; // reference already taken: draw another
-    return toAlertRow(row);
+    const entries: [string, unknown][] = [['ref', newAlertReference(attempt < 5 ? 5 : 6)], ...columns];
+    const [row] = await insertAlertStatement(entries.map(([k]) => k).join(','))(tx, [...eventArrays, ...driverValues(entries)]);
+    if (row) return toAlertRow(row);
+    // The reference was already taken: draw another.
   }
 }
 
@@ -86,34 +116,26 @@ export async function transitionAlert(
   return { alert: alert!, from };
 }
 
-type RowStatement = (db: DbOrTx, values: unknown[]) => Promise<Record<string, unknown>[]>;
-const changeStatements = new Map<string, RowStatement>();
-
 /**
- * The statement that sets these columns (and `updated_at`) and inserts the event: one per set of
- * columns, built once. Parameters: id, the event's five values, then the columns in order.
+ * The statement that sets these columns and inserts the event: one per set of columns, built once.
+ * Parameters: id, the event's five values, then the columns in order.
  */
-function changeStatement(keys: string[]) {
-  const id = keys.join(',');
-  let found = changeStatements.get(id);
-  if (!found) {
-    const assignments = keys.map((key, i) => `"${alertColumns[key as keyof typeof alertColumns].name}" = $${i + 7}`);
-    const text = `with changed as (update alerts set ${assignments.join(', ')} where id = $1 returning *),
-      event as (
-        insert into alert_events (alert_id, type, actor, from_status, to_status, data)
-        select id, $2, $3, $4, $5, $6::jsonb from changed)
-      select ${selectList(alerts)} from changed`;
-    found = statement(`change_alert_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text);
-    changeStatements.set(id, found);
-  }
-  return found;
-}
+const changeStatement = memo((keys: string) => {
+  const assignments = keys.split(',').map((key, i) => `"${columnName(key)}" = $${i + 7}`);
+  return named(
+    'change_alert',
+    `with changed as (update alerts set ${assignments.join(', ')} where id = $1 returning *),
+     event as (
+       insert into alert_events (alert_id, type, actor, from_status, to_status, data)
+       select id, $2, $3, $4, $5, $6::jsonb from changed)
+     select ${selectList(alerts)} from changed`,
+  );
+});
 
 /** Sets columns and records the event in one statement; the changed row, or null if there is no such alert. */
 async function changeAlert(db: DbOrTx, alertId: number, set: AlertChange, event: AlertEventInput): Promise<AlertRow | null> {
   const entries = Object.entries({ ...set, updatedAt: new Date() }).filter(([, value]) => value !== undefined);
-  const values = entries.map(([key, value]) => (value === null ? null : alertColumns[key as keyof typeof alertColumns].mapToDriverValue(value)));
-  const [row] = await changeStatement(entries.map(([key]) => key))(db, [alertId, ...eventValues(event), ...values]);
+  const [row] = await changeStatement(entries.map(([key]) => key).join(','))(db, [alertId, ...eventValues(event), ...driverValues(entries)]);
   return row ? toAlertRow(row) : null;
 }
 

@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from './index.js';
-import { inboundMessages, outboundMessages } from './schema/index.js';
+import type { FocalPointRow } from './focal-points.js';
+import { focalPoints, inboundMessages, outboundMessages } from './schema/index.js';
 import { rowMapper, selectList, statement } from './statement.js';
 
 export type InboundRow = typeof inboundMessages.$inferSelect;
@@ -49,6 +50,25 @@ const selectInbound = statement(
 export async function getInbound(db: DbOrTx, id: number): Promise<InboundRow | null> {
   const [row] = await selectInbound(db, [id]);
   return row ? toInboundRow(row) : null;
+}
+
+const selectInboundWithSender = statement(
+  'get_inbound_with_sender',
+  `select ${selectList(inboundMessages, 'i')}, ${selectList(focalPoints, 'f', 'sender.')}
+     from inbound_messages i
+     left join focal_points f on f.phone_hash = i.from_hash or f.telegram_hash = i.from_hash
+    where i.id = $1`,
+);
+const toSenderRow = rowMapper(focalPoints, 'sender.');
+
+/**
+ * A message and, in the same round trip, the focal point registered under its sender's address
+ * (null for a first-time sender or an officer).
+ */
+export async function getInboundWithSender(db: DbOrTx, id: number): Promise<{ message: InboundRow; sender: FocalPointRow | null } | null> {
+  const [row] = await selectInboundWithSender(db, [id]);
+  if (!row) return null;
+  return { message: toInboundRow(row), sender: row['sender.id'] === null ? null : toSenderRow(row) };
 }
 
 const markProcessed = statement(

@@ -25,21 +25,24 @@ export function clientOf(db: DbOrTx): Queryable {
   return client;
 }
 
-/** `"snake_col" as "camelKey", …` for every column of a table, optionally qualified by an alias. */
-export function selectList(table: Table, alias?: string): string {
-  const prefix = alias ? `${alias}.` : '';
+/**
+ * `"snake_col" as "camelKey", …` for every column of a table, optionally qualified by a table
+ * alias and with a prefix on the keys (to select two tables' rows side by side).
+ */
+export function selectList(table: Table, alias?: string, keyPrefix = ''): string {
+  const qualifier = alias ? `${alias}.` : '';
   return Object.entries(getTableColumns(table))
-    .map(([key, column]) => `${prefix}"${column.name}" as "${key}"`)
+    .map(([key, column]) => `${qualifier}"${column.name}" as "${keyPrefix}${key}"`)
     .join(', ');
 }
 
 /** Maps a row selected with `selectList` to drizzle's row type (bigint ids to numbers, and so on). */
-export function rowMapper<T extends Table>(table: T): (raw: Record<string, unknown>) => T['$inferSelect'] {
+export function rowMapper<T extends Table>(table: T, keyPrefix = ''): (raw: Record<string, unknown>) => T['$inferSelect'] {
   const columns = Object.entries(getTableColumns(table));
   return (raw) => {
     const row: Record<string, unknown> = {};
     for (const [key, column] of columns) {
-      const value = raw[key];
+      const value = raw[keyPrefix + key];
       row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
     }
     return row as T['$inferSelect'];

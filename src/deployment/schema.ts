@@ -6,9 +6,13 @@ import { parseDuration } from './duration.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lower-case letters, digits, - or _ (at most 63)');
 const language = z.string().regex(/^[a-z]{2,3}$/, 'must be a 2- or 3-letter language code (fr, en, bm…)');
-const phone = z.string().refine((v) => parsePhoneNumberFromString(v.replace(/^whatsapp:/, ''))?.isValid() === true, {
-  message: 'must be a valid international phone number, e.g. +22370000001',
-});
+// Stored in E.164 (`+223 70 00 00 01` becomes `+22370000001`), as senders' numbers are compared.
+const phone = z
+  .string()
+  .refine((v) => parsePhoneNumberFromString(v.replace(/^whatsapp:/, ''))?.isValid() === true, {
+    message: 'must be a valid international phone number, e.g. +22370000001',
+  })
+  .transform((v) => (v.startsWith('whatsapp:') ? 'whatsapp:' : '') + parsePhoneNumberFromString(v.replace(/^whatsapp:/, ''))!.number);
 const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
   if (ms === null) {

@@ -43,6 +43,11 @@ describe('the deployment file', () => {
     expect(lines.some((line) => line.startsWith(expected) || line.includes(expected))).toBe(true);
   });
 
+  it('stores phone numbers in international form however they are written, so officers are recognised when they text', () => {
+    const parsed = parseDeployment(valid.replace('"+22370000001"', '"+223 70 00 00 01"'), '/srv/tamtam/deployment.yaml');
+    expect(parsed.officers[0]!.phone).toBe('+22370000001');
+  });
+
   it('reports every problem at once, one line each', () => {
     const yaml = valid.replace('office: gao, role: officer', 'office: gaoo, role: officer').replace('critical: 2s', 'critical: soon');
     expect(problems(yaml)).toHaveLength(2);

@@ -1,30 +1,30 @@
 import type { Job } from 'bullmq';
 import type { PlaceMatch } from '../../classify/types.js';
-import { getAlert, updateAlert, type AlertRow } from '../../db/alerts.js';
+import { getAlert, updateAlert, type AlertRow, type AlertStage } from '../../db/alerts.js';
 import { getFocalPoint, updateFocalPoint, type FocalPointRow } from '../../db/focal-points.js';
 import type { DbOrTx } from '../../db/index.js';
 import { severityOf } from '../../domain/severity.js';
 import type { WorkflowDeps } from '../deps.js';
 import type { JobData } from '../jobs.js';
 
-/**
- * Threat type, urgency, severity and place of a new alert, written with its `classified` event.
- * Returns the updated row and the place found (the route stage needs it).
- */
-export async function classifyAlert(
-  db: DbOrTx,
+/** What the classifier makes of a new alert: the change to write, its event and the place found. */
+export interface ClassifiedStage extends AlertStage {
+  place: PlaceMatch | null;
+  /** The reporter's language, when this message is the first to tell it. */
+  reporterLanguage: string | null;
+}
+
+/** Threat type, urgency, severity and place of a new alert (pure: nothing is written). */
+export function classification(
   deps: Pick<WorkflowDeps, 'analyser' | 'deployment' | 'now'>,
-  alert: AlertRow,
+  alert: Pick<AlertRow, 'text' | 'language'>,
   reporter: FocalPointRow | null,
-): Promise<{ alert: AlertRow; place: PlaceMatch | null }> {
+): ClassifiedStage {
   const c = deps.analyser.classify(alert.text);
   const place = deps.analyser.findPlace(alert.text, { registeredPlaceId: reporter?.placeId ?? null });
   const severity = severityOf(c.threatType, c.urgency, deps.deployment.severity);
-  const language = alert.language ?? c.language ?? reporter?.language ?? null;
-  const updated = await updateAlert(
-    db,
-    alert.id,
-    {
+  return {
+    set: {
       threatType: c.threatType,
       urgency: c.urgency,
       severity,
@@ -32,10 +32,10 @@ export async function classifyAlert(
       evidence: c.evidence,
       placeId: place?.place.id ?? null,
       placeConfidence: place?.confidence ?? null,
-      language,
+      language: alert.language ?? c.language ?? reporter?.language ?? null,
       classifiedAt: deps.now(),
     },
-    {
+    event: {
       type: 'classified',
       actor: 'system',
       data: {
@@ -48,10 +48,15 @@ export async function classifyAlert(
         place: place ? { id: place.place.id, name: place.place.name, confidence: place.confidence, matched: place.matched } : null,
       },
     },
-  );
-  // Replies go out in the reporter's language: learn it from their first message.
-  if (reporter && !reporter.language && c.language) await updateFocalPoint(db, reporter.id, { language: c.language });
-  return { alert: updated ?? alert, place };
+    place,
+    // Replies go out in the reporter's language: learn it from their first message.
+    reporterLanguage: reporter && !reporter.language ? c.language : null,
+  };
+}
+
+/** Records a reporter's language learnt from their message. */
+export async function learnReporterLanguage(db: DbOrTx, reporter: FocalPointRow | null, stage: ClassifiedStage): Promise<void> {
+  if (reporter && stage.reporterLanguage) await updateFocalPoint(db, reporter.id, { language: stage.reporterLanguage });
 }
 
 /** The classify job: used when the stages run one job each (retries, the reconciler). */
@@ -61,8 +66,10 @@ export async function classifyStep(job: Job<JobData<'classify'>>, deps: Workflow
   if (!alert) return 'alert gone';
   if (!alert.classifiedAt) {
     const reporter = alert.focalPointId ? await getFocalPoint(deps.db, alert.focalPointId) : null;
+    const stage = classification(deps, alert, reporter);
+    await updateAlert(deps.db, alertId, stage.set, stage.event);
     // A failed reporter-language update is retried with the job; the alert's own language is already recorded.
-    await classifyAlert(deps.db, deps, alert, reporter);
+    await learnReporterLanguage(deps.db, reporter, stage);
   }
   await deps.queues.add('route', { alertId });
   return 'classified';

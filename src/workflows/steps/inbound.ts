@@ -3,10 +3,9 @@ import type { Update } from 'grammy/types';
 import { UnrecoverableError } from 'bullmq';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { ChannelName } from '../../channels/channel.js';
-import { createAlert } from '../../db/alerts.js';
 import { findOrCreateFocalPoint, updateFocalPoint, type FocalPointRow, type ReporterAddress } from '../../db/focal-points.js';
 import type { Tx } from '../../db/index.js';
-import { getInbound, insertOutbound, markInboundProcessed, type InboundRow, type QueuedOutbound } from '../../db/messages.js';
+import { getInboundWithSender, insertOutbound, markInboundProcessed, type InboundRow, type QueuedOutbound } from '../../db/messages.js';
 import { officerByPhone, officerByTelegramId, type OfficerRow } from '../../db/offices.js';
 import { actOnAlert, bridgeToReporter, type ActionOutcome, type BridgeOutcome } from '../actions.js';
 import { answerCorrection } from '../correction-replies.js';
@@ -16,7 +15,7 @@ import { enqueueSends } from '../dispatch.js';
 import type { JobData } from '../jobs.js';
 import { parseOfficerCommand } from '../officer-commands.js';
 import { parseReporterCommand, type ReporterCommand } from '../reporter-commands.js';
-import { classifyRouteNotify } from './new-alert.js';
+import { createNotifiedAlert, createWarningAlert } from './new-alert.js';
 import { dispatchNotification } from './notify.js';
 
 /** The sender's address as a reporter key: phone numbers in E.164 (WhatsApp and SMS are one person). */
@@ -26,9 +25,18 @@ export function reporterAddress(channel: ChannelName, from: string): ReporterAdd
   return { kind: 'phone', value: parsePhoneNumberFromString(bare)?.number ?? bare };
 }
 
+/**
+ * The officer behind a sender, if any. Officers' numbers and Telegram ids come only from the
+ * deployment file, which this process loaded and synchronised at start, so a sender the file does
+ * not name is no officer and needs no query.
+ */
 async function findOfficer(deps: WorkflowDeps, channel: ChannelName, from: string): Promise<OfficerRow | null> {
-  if (channel === 'telegram') return /^\d+$/.test(from) ? officerByTelegramId(deps.db, Number(from)) : null;
-  return officerByPhone(deps.db, reporterAddress(channel, from).value);
+  if (channel === 'telegram') {
+    const id = /^\d+$/.test(from) ? Number(from) : null;
+    return id !== null && deps.deployment.officers.some((o) => o.telegramId === id) ? officerByTelegramId(deps.db, id) : null;
+  }
+  const phone = reporterAddress(channel, from).value;
+  return deps.deployment.officers.some((o) => o.phone === phone) ? officerByPhone(deps.db, phone) : null;
 }
 
 /** Reply text for an officer's command. */
@@ -144,8 +152,9 @@ async function handleTelegramUpdate(deps: WorkflowDeps, message: InboundRow, upd
  * an alert (the reporter is registered on first contact) and is confirmed.
  */
 export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDeps, languages: string[]): Promise<string> {
-  const message = await getInbound(deps.db, job.data.inboundId);
-  if (!message) throw new UnrecoverableError(`inbound message ${job.data.inboundId} not found`);
+  const found = await getInboundWithSender(deps.db, job.data.inboundId);
+  if (!found) throw new UnrecoverableError(`inbound message ${job.data.inboundId} not found`);
+  const { message } = found;
   if (message.processedAt) {
     // Processed before a crash could enqueue the next step: make sure it is queued.
     if (message.alertId && message.outcome === 'alert') await deps.queues.add('classify', { alertId: message.alertId });
@@ -163,7 +172,7 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
     await handleOfficerMessage(deps, message, officer);
     return 'officer command';
   }
-  const reporter = await findOrCreateFocalPoint(deps.db, deps.pii, reporterAddress(channel, from));
+  const reporter = found.sender ?? (await findOrCreateFocalPoint(deps.db, deps.pii, reporterAddress(channel, from)));
   const command = parseReporterCommand(message.text);
   if (command) {
     await handleReporterCommand(deps, message, reporter, command, languages);
@@ -185,7 +194,10 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
   // First attempt: the whole way to the officers in one transaction (see new-alert.ts).
   const allStages = job.attemptsMade === 0;
   const created = await deps.db.transaction(async (tx) => {
-    const alert = await createAlert(tx, { text: message.text, channel, focalPointId: reporter.id, language: reporter.language, actor: `reporter:${reporter.pseudonym}` });
+    const warning = { text: message.text, channel, reporter };
+    const { alert, notified } = allStages
+      ? await createNotifiedAlert(tx, deps, warning)
+      : { alert: await createWarningAlert(tx, warning), notified: null };
     if (!(await markInboundProcessed(tx, message.id, { outcome: 'alert', alertId: alert.id, focalPointId: reporter.id }))) {
       throw new Error('inbound message processed concurrently; retrying'); // rolls the alert back
     }
@@ -202,7 +214,6 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
           },
         ])
       : [];
-    const notified = allStages ? await classifyRouteNotify(tx, deps, alert, reporter) : null;
     return { alert, confirmation, notified };
   });
   if (created.notified) {
