@@ -19,40 +19,60 @@ export async function findFocalPoint(db: DbOrTx, pii: Pii, address: ReporterAddr
   return row ? toFocalPointRow(row) : null;
 }
 
+const insertFocalPoint = statement(
+  'insert_focal_point',
+  `insert into focal_points (pseudonym, phone_hash, phone_enc, telegram_hash, telegram_enc, name_enc, place_id, language, registered, silent)
+   values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+   on conflict do nothing
+   returning ${selectList(focalPoints)}`,
+);
+
+type RegisterExtra = { name?: string; placeId?: number | null; language?: string | null; registered?: boolean; silent?: boolean };
+
 /**
  * Finds the reporter behind an address, registering a first-time reporter (unregistered, so
  * anyone may warn). Safe under concurrency: two first messages at once make one focal point.
  */
-export async function findOrCreateFocalPoint(
-  db: DbOrTx,
-  pii: Pii,
-  address: ReporterAddress,
-  extra: { name?: string; placeId?: number | null; language?: string | null; registered?: boolean; silent?: boolean } = {},
-): Promise<FocalPointRow> {
+export async function findOrCreateFocalPoint(db: DbOrTx, pii: Pii, address: ReporterAddress, extra: RegisterExtra = {}): Promise<FocalPointRow> {
+  return (await findFocalPoint(db, pii, address)) ?? registerFocalPoint(db, pii, address, extra);
+}
+
+/**
+ * Registers a reporter not found under this address; if someone registered it meanwhile, returns
+ * that focal point instead.
+ */
+export async function registerFocalPoint(db: DbOrTx, pii: Pii, address: ReporterAddress, extra: RegisterExtra = {}): Promise<FocalPointRow> {
   const key = `${address.kind}:${address.value}`;
   const hash = pii.hash(key);
+  const sealed = pii.encrypt(address.value);
+  const phone = address.kind === 'phone';
   for (const length of [4, 6, 8, 12]) {
+    const [row] = await insertFocalPoint(db, [
+      pii.pseudonym(key, length),
+      phone ? hash : null,
+      phone ? sealed : null,
+      phone ? null : hash,
+      phone ? null : sealed,
+      extra.name ? pii.encrypt(extra.name) : null,
+      extra.placeId ?? null,
+      extra.language ?? null,
+      extra.registered ?? false,
+      extra.silent ?? false,
+    ]);
+    if (row) return toFocalPointRow(row);
+    // Either someone registered this address meanwhile, or the pseudonym collided with another
+    // reporter's: then try a longer one.
     const existing = await findFocalPoint(db, pii, address);
     if (existing) return existing;
-    const sealed = pii.encrypt(address.value);
-    const [row] = await db
-      .insert(focalPoints)
-      .values({
-        pseudonym: pii.pseudonym(key, length),
-        ...(address.kind === 'phone' ? { phoneHash: hash, phoneEnc: sealed } : { telegramHash: hash, telegramEnc: sealed }),
-        nameEnc: extra.name ? pii.encrypt(extra.name) : null,
-        placeId: extra.placeId ?? null,
-        language: extra.language ?? null,
-        registered: extra.registered ?? false,
-        silent: extra.silent ?? false,
-      })
-      .onConflictDoNothing()
-      .returning();
-    if (row) return row;
-    // Either someone registered this address meanwhile (found on the next pass) or the
-    // pseudonym collided with another reporter's: try a longer one.
   }
   throw new Error('could not register the reporter: pseudonym space exhausted');
+}
+
+const learnLanguage = statement('learn_reporter_language', `update focal_points set language = $2, updated_at = now() where id = $1 and language is null`);
+
+/** Records the language a reporter writes in, unless one is already known (chosen or registered). */
+export async function learnFocalPointLanguage(db: DbOrTx, id: number, language: string): Promise<void> {
+  await learnLanguage(db, [id, language]);
 }
 
 export async function updateFocalPoint(db: DbOrTx, id: number, set: Partial<typeof focalPoints.$inferInsert>): Promise<void> {

@@ -35,7 +35,16 @@ export interface CardContext {
 export async function queueAlertCards(
   tx: Tx,
   deps: Pick<WorkflowDeps, 't' | 'pii' | 'channels' | 'deployment'>,
-  args: { alert: AlertRow; office: FieldOfficeRow; targets: readonly string[]; level: number; escalatedMinutes?: number; context?: CardContext },
+  args: {
+    alert: AlertRow;
+    office: FieldOfficeRow;
+    targets: readonly string[];
+    level: number;
+    escalatedMinutes?: number;
+    context?: CardContext;
+    /** Other messages of the same change, written in the same statement (returned with the cards). */
+    alongside?: OutboundInput[];
+  },
 ): Promise<{ outbound: QueuedOutbound[]; recipients: string[]; unreachable: string[] }> {
   const { alert, office, level } = args;
   const recipients = await resolveTargets(tx, office, args.targets);
@@ -70,7 +79,7 @@ export async function queueAlertCards(
       dedupeKey: `card:${alert.id}:${alert.timerSeq}:${level}:${key}`,
     });
   }
-  const outbound = await insertOutbound(tx, rows);
+  const outbound = await insertOutbound(tx, [...(args.alongside ?? []), ...rows]);
   return { outbound, recipients: recipients.map(recipientKey), unreachable };
 }
 

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { PlaceMatch } from '../../classify/types.js';
 import { getAlert, updateAlert, type AlertRow, type AlertStage } from '../../db/alerts.js';
-import { getFocalPoint, updateFocalPoint, type FocalPointRow } from '../../db/focal-points.js';
+import { getFocalPoint, learnFocalPointLanguage, type FocalPointRow } from '../../db/focal-points.js';
 import type { DbOrTx } from '../../db/index.js';
 import { severityOf } from '../../domain/severity.js';
 import type { WorkflowDeps } from '../deps.js';
@@ -56,7 +56,7 @@ export function classification(
 
 /** Records a reporter's language learnt from their message. */
 export async function learnReporterLanguage(db: DbOrTx, reporter: FocalPointRow | null, stage: ClassifiedStage): Promise<void> {
-  if (reporter && stage.reporterLanguage) await updateFocalPoint(db, reporter.id, { language: stage.reporterLanguage });
+  if (reporter && stage.reporterLanguage) await learnFocalPointLanguage(db, reporter.id, stage.reporterLanguage);
 }
 
 /** The classify job: used when the stages run one job each (retries, the reconciler). */

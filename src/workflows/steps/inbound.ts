@@ -3,9 +3,10 @@ import type { Update } from 'grammy/types';
 import { UnrecoverableError } from 'bullmq';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { ChannelName } from '../../channels/channel.js';
-import { findOrCreateFocalPoint, updateFocalPoint, type FocalPointRow, type ReporterAddress } from '../../db/focal-points.js';
+import { registerFocalPoint, updateFocalPoint, type FocalPointRow, type ReporterAddress } from '../../db/focal-points.js';
 import type { Tx } from '../../db/index.js';
-import { getInboundWithSender, insertOutbound, markInboundProcessed, type InboundRow, type QueuedOutbound } from '../../db/messages.js';
+import { getInboundWithSender, insertOutbound, markInboundProcessed, type InboundRow, type OutboundInput, type QueuedOutbound } from '../../db/messages.js';
+import type { AlertRow } from '../../db/alerts.js';
 import { officerByPhone, officerByTelegramId, type OfficerRow } from '../../db/offices.js';
 import { actOnAlert, bridgeToReporter, type ActionOutcome, type BridgeOutcome } from '../actions.js';
 import { answerCorrection } from '../correction-replies.js';
@@ -172,7 +173,8 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
     await handleOfficerMessage(deps, message, officer);
     return 'officer command';
   }
-  const reporter = found.sender ?? (await findOrCreateFocalPoint(deps.db, deps.pii, reporterAddress(channel, from)));
+  // Not found with the message: a first-time reporter, registered now.
+  const reporter = found.sender ?? (await registerFocalPoint(deps.db, deps.pii, reporterAddress(channel, from)));
   const command = parseReporterCommand(message.text);
   if (command) {
     await handleReporterCommand(deps, message, reporter, command, languages);
@@ -193,16 +195,9 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
   }
   // First attempt: the whole way to the officers in one transaction (see new-alert.ts).
   const allStages = job.attemptsMade === 0;
-  const created = await deps.db.transaction(async (tx) => {
-    const warning = { text: message.text, channel, reporter };
-    const { alert, notified } = allStages
-      ? await createNotifiedAlert(tx, deps, warning)
-      : { alert: await createWarningAlert(tx, warning), notified: null };
-    if (!(await markInboundProcessed(tx, message.id, { outcome: 'alert', alertId: alert.id, focalPointId: reporter.id }))) {
-      throw new Error('inbound message processed concurrently; retrying'); // rolls the alert back
-    }
-    const confirmation = mayReply
-      ? await insertOutbound(tx, [
+  const confirmationOf = (alert: AlertRow): OutboundInput[] =>
+    mayReply
+      ? [
           {
             alertId: alert.id,
             channel,
@@ -212,12 +207,22 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
             body: deps.t(language, 'reporter:confirmation', { ref: alert.ref }),
             dedupeKey: `confirmation:${alert.id}`,
           },
-        ])
+        ]
       : [];
+  const created = await deps.db.transaction(async (tx) => {
+    const warning = { text: message.text, channel, reporter };
+    const { alert, notified } = allStages
+      ? await createNotifiedAlert(tx, deps, warning, confirmationOf)
+      : { alert: await createWarningAlert(tx, warning), notified: null };
+    if (!(await markInboundProcessed(tx, message.id, { outcome: 'alert', alertId: alert.id, focalPointId: reporter.id }))) {
+      throw new Error('inbound message processed concurrently; retrying'); // rolls the alert back
+    }
+    // With all stages, the confirmation went out with the cards.
+    const confirmation = notified ? [] : await insertOutbound(tx, confirmationOf(alert));
     return { alert, confirmation, notified };
   });
   if (created.notified) {
-    await dispatchNotification(deps, created.alert.id, created.notified, created.confirmation);
+    await dispatchNotification(deps, created.alert.id, created.notified);
     return 'alert created and notified';
   }
   await deps.queues.add('classify', { alertId: created.alert.id });

@@ -1,6 +1,7 @@
 import { createAlert, type AlertRow, type AlertStage } from '../../db/alerts.js';
 import type { FocalPointRow } from '../../db/focal-points.js';
 import type { Tx } from '../../db/index.js';
+import type { OutboundInput } from '../../db/messages.js';
 import type { WorkflowDeps } from '../deps.js';
 import { classification, learnReporterLanguage } from './classify.js';
 import { notifyAlert, type Notified } from './notify.js';
@@ -34,12 +35,18 @@ export function createWarningAlert(tx: Tx, warning: NewWarning, stages: AlertSta
  * creates the alert alone and the stages run as jobs of their own, so a fault in one stage cannot
  * keep a warning from becoming an alert.
  */
-export async function createNotifiedAlert(tx: Tx, deps: WorkflowDeps, warning: NewWarning): Promise<{ alert: AlertRow; notified: Notified }> {
+export async function createNotifiedAlert(
+  tx: Tx,
+  deps: WorkflowDeps,
+  warning: NewWarning,
+  /** Messages to queue with the cards once the alert exists (the reporter's confirmation). */
+  alongside: (alert: AlertRow) => OutboundInput[] = () => [],
+): Promise<{ alert: AlertRow; notified: Notified }> {
   const { reporter } = warning;
   const classified = classification(deps, { text: warning.text, language: reporter.language }, reporter);
   const place = classified.place?.place ?? null;
   const alert = await createWarningAlert(tx, warning, [classified, routing(deps, place)]);
   await learnReporterLanguage(tx, reporter, classified);
-  const notified = await notifyAlert(tx, deps, alert, { place, pseudonym: reporter.pseudonym });
+  const notified = await notifyAlert(tx, deps, alert, { place, pseudonym: reporter.pseudonym }, alongside(alert));
   return { alert, notified };
 }

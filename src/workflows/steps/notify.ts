@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import { lockAlert, recordEvent, transitionAlert, type AlertRow } from '../../db/alerts.js';
-import type { QueuedOutbound } from '../../db/messages.js';
+import type { OutboundInput, QueuedOutbound } from '../../db/messages.js';
 import type { Tx } from '../../db/index.js';
 import { getOffice } from '../../db/offices.js';
 import { escalationDeadline } from '../../domain/escalation.js';
@@ -21,9 +21,10 @@ export interface Notified {
 /**
  * Puts a routed alert in front of its office (escalation level 0): writes the cards, moves it to
  * `notified` and sets the acknowledge deadline, in the caller's transaction. `alert` must be
- * locked (or created) by that transaction and still `new`.
+ * locked (or created) by that transaction and still `new`. `alongside` are other messages to queue
+ * with the cards (the reporter's confirmation).
  */
-export async function notifyAlert(tx: Tx, deps: WorkflowDeps, alert: AlertRow, context?: CardContext): Promise<Notified> {
+export async function notifyAlert(tx: Tx, deps: WorkflowDeps, alert: AlertRow, context?: CardContext, alongside: OutboundInput[] = []): Promise<Notified> {
   if (!alert.officeId) throw new UnrecoverableError(`alert ${alert.id} has no office: route it first`);
   const office = await getOffice(tx, alert.officeId);
   if (!office) throw new UnrecoverableError(`alert ${alert.id}: office ${alert.officeId} not found`);
@@ -32,7 +33,7 @@ export async function notifyAlert(tx: Tx, deps: WorkflowDeps, alert: AlertRow, c
   const now = deps.now();
   const deadline = escalationDeadline(policy, (alert.severity ?? 'medium') as Severity, now);
   const seq = alert.timerSeq + 1;
-  const cards = await queueAlertCards(tx, deps, { alert: { ...alert, status: 'notified', timerSeq: seq }, office, targets: level.notify, level: 0, context });
+  const cards = await queueAlertCards(tx, deps, { alert: { ...alert, status: 'notified', timerSeq: seq }, office, targets: level.notify, level: 0, context, alongside });
   await transitionAlert(
     tx,
     alert.id,
@@ -47,9 +48,9 @@ export async function notifyAlert(tx: Tx, deps: WorkflowDeps, alert: AlertRow, c
   return { outbound: cards.outbound, timer: { seq, delay: deadline.getTime() - now.getTime() } };
 }
 
-/** After commit: the cards' send jobs (and any other messages `also` queued) and the escalation timer, in one go. */
-export async function dispatchNotification(deps: WorkflowDeps, alertId: number, notified: Notified, also: QueuedOutbound[] = []): Promise<void> {
-  await enqueueSends(deps, [...also, ...notified.outbound], [{ name: 'escalate', data: { alertId, seq: notified.timer.seq }, options: { delay: notified.timer.delay } }]);
+/** After commit: the cards' send jobs and the escalation timer, in one go. */
+export async function dispatchNotification(deps: WorkflowDeps, alertId: number, notified: Notified): Promise<void> {
+  await enqueueSends(deps, notified.outbound, [{ name: 'escalate', data: { alertId, seq: notified.timer.seq }, options: { delay: notified.timer.delay } }]);
 }
 
 /** The notify job: used when the stages run one job each (retries, the reconciler). */
