@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { and, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { AlertStatus } from '../domain/taxonomy.js';
 import { newAlertReference, statusesLeadingTo } from '../domain/lifecycle.js';
 import type { DbOrTx, Tx } from './index.js';
 import { alertEvents, alerts, places } from './schema/index.js';
-import { rowMapper, selectList, statement } from './statement.js';
+import { memo, rowMapper, selectList, statement } from './statement.js';
 
 export type AlertRow = typeof alerts.$inferSelect;
 export type AlertEventRow = typeof alertEvents.$inferSelect;
@@ -41,26 +40,17 @@ export interface AlertStage {
   event: AlertEventInput;
 }
 
-const memo = <T>(build: (key: string) => T) => {
-  const cache = new Map<string, T>();
-  return (key: string) => {
-    let found = cache.get(key);
-    if (found === undefined) cache.set(key, (found = build(key)));
-    return found;
-  };
-};
-const named = (prefix: string, text: string) => statement(`${prefix}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text);
 const columnName = (key: string) => alertColumns[key as keyof typeof alertColumns].name;
 const driverValues = (entries: [string, unknown][]) =>
   entries.map(([key, value]) => (value === null ? null : alertColumns[key as keyof typeof alertColumns].mapToDriverValue(value)));
 
 /**
  * Inserts an alert with the given columns and its events, in order, in one statement (one per set
- * of columns, built once). Parameters: the five event arrays, then the columns in order.
+ * of columns, built once and named by its text). Parameters: the five event arrays, then the columns in order.
  */
 const insertAlertStatement = memo((keys: string) => {
   const columns = keys.split(',');
-  return named(
+  return statement(
     'insert_alert',
     `with created as (
        insert into alerts (${columns.map((k) => `"${columnName(k)}"`).join(', ')}) values (${columns.map((_, i) => `$${i + 6}`).join(', ')})
@@ -85,7 +75,8 @@ export async function createAlert(
   stages: AlertStage[] = [],
 ): Promise<AlertRow> {
   const events = [{ type: 'created', actor: values.actor, to: 'new' as const, data: { channel: values.channel } }, ...stages.map((s) => s.event)];
-  const eventArrays = [0, 1, 2, 3, 4].map((i) => events.map((e) => eventValues(e)[i]));
+  const eventRows = events.map(eventValues);
+  const eventArrays = [0, 1, 2, 3, 4].map((i) => eventRows.map((row) => row[i]));
   const base = { text: values.text, channel: values.channel, focalPointId: values.focalPointId, language: values.language };
   const columns = Object.entries(Object.assign(base, ...stages.map((s) => s.set), { updatedAt: new Date() }) as AlertChange).filter(([, v]) => v !== undefined);
   for (let attempt = 0; ; attempt++) {
@@ -122,7 +113,7 @@ export async function transitionAlert(
  */
 const changeStatement = memo((keys: string) => {
   const assignments = keys.split(',').map((key, i) => `"${columnName(key)}" = $${i + 7}`);
-  return named(
+  return statement(
     'change_alert',
     `with changed as (update alerts set ${assignments.join(', ')} where id = $1 returning *),
      event as (

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { getTableColumns, type Table } from 'drizzle-orm';
 import type { DbOrTx } from './index.js';
@@ -49,11 +50,24 @@ export function rowMapper<T extends Table>(table: T, keyPrefix = ''): (raw: Reco
   };
 }
 
-/** A named statement: `run(db, values)` returns its raw rows. */
+/**
+ * A named statement: `run(db, values)` returns its raw rows. The name carries a hash of the text,
+ * since a connection keeps each name for one text (statements built at run time share a prefix).
+ */
 export function statement<Row = Record<string, unknown>>(name: string, text: string) {
-  const config = { name: `tamtam_${name}`, text };
+  const config = { name: `tamtam_${name}_${createHash('sha1').update(text).digest('hex').slice(0, 12)}`, text };
   return async (db: DbOrTx, values: unknown[]): Promise<Row[]> => {
     const result = await clientOf(db).query({ ...config, values });
     return result.rows as Row[];
+  };
+}
+
+/** Caches what `build` makes for each key (statements built once per set of columns). */
+export function memo<T>(build: (key: string) => T): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key) => {
+    let found = cache.get(key);
+    if (found === undefined) cache.set(key, (found = build(key)));
+    return found;
   };
 }
