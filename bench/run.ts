@@ -1,10 +1,11 @@
 // npm run bench: prints the figures recorded in BENCHMARKS.md.
 // Options: --backend redis|postgres (default both), --quick (smaller runs),
 // --only classify|workflow|webhooks (the parts of a full run), or --only throughput (the workflow
-// part's first figure alone),
+// part's first figure alone) or --only ceiling (BullMQ's own ceiling, no-op processors: bench/ceiling.ts),
 // --workers N (throughput measured with N `--role worker` processes doing the work, the benchmark's
 // own instance taking warnings in as role `web`; default 0: one instance with role `all`),
-// --alerts N (alerts in the throughput burst; default 2,000, 500 with --quick).
+// --alerts N (alerts in the throughput burst and the ceiling run; default 2,000, 500 with --quick).
+import { benchQueueCeiling } from './ceiling.js';
 import { benchClassification } from './classify.js';
 import { benchWebhookThroughput, benchWebhookToCard } from './webhooks.js';
 import { benchEscalationLateness, benchLatency, benchThroughput } from './workflow.js';
@@ -27,8 +28,8 @@ const part = flag('--only');
 const workers = count('--workers', 0, 0);
 const burst = count('--alerts', quick ? 500 : 2_000, 1);
 const backends = (['redis', 'postgres'] as const).filter((b) => !only || b === only);
-if (part && !['classify', 'workflow', 'throughput', 'webhooks'].includes(part)) {
-  console.error(`--only: must be classify, workflow, throughput or webhooks (got "${part}")`);
+if (part && !['classify', 'workflow', 'throughput', 'ceiling', 'webhooks'].includes(part)) {
+  console.error(`--only: must be classify, workflow, throughput, ceiling or webhooks (got "${part}")`);
   process.exit(2);
 }
 
@@ -48,6 +49,12 @@ const throughput = async (backend: 'redis' | 'postgres') => {
 for (const backend of part === 'throughput' ? backends : []) {
   console.log(`\n== throughput on the ${backend} queue backend (npx tsx bench/run.ts --only throughput --backend ${backend}${workers ? ` --workers ${workers}` : ''})`);
   await throughput(backend);
+}
+
+for (const backend of part === 'ceiling' ? backends : []) {
+  console.log(`\n== BullMQ's own ceiling on the ${backend} queue backend, no-op processors (npx tsx bench/run.ts --only ceiling --backend ${backend})`);
+  const c = await benchQueueCeiling(backend, burst);
+  console.log(`queue ceiling, ${backend}: ${fmt(c.alertsPerSecond)} alerts/s (${fmt(c.jobsPerSecond)} jobs processed/s), ${c.alerts} alerts`);
 }
 
 for (const backend of !part || part === 'workflow' ? backends : []) {
