@@ -1,14 +1,37 @@
 // npm run bench: prints the figures recorded in BENCHMARKS.md.
-// Options: --backend redis|postgres (default both), --quick (smaller runs), --only classify|workflow|webhooks.
+// Options: --backend redis|postgres (default both), --quick (smaller runs),
+// --only classify|workflow|webhooks (the parts of a full run), or --only throughput (the workflow
+// part's first figure alone) or --only ceiling (BullMQ's own ceiling, no-op processors: bench/ceiling.ts),
+// --workers N (throughput measured with N `--role worker` processes doing the work, the benchmark's
+// own instance taking warnings in as role `web`; default 0: one instance with role `all`),
+// --alerts N (alerts in the throughput burst and the ceiling run; default 2,000, 500 with --quick).
+import { benchQueueCeiling } from './ceiling.js';
 import { benchClassification } from './classify.js';
 import { benchWebhookThroughput, benchWebhookToCard } from './webhooks.js';
 import { benchEscalationLateness, benchLatency, benchThroughput } from './workflow.js';
 
 const args = process.argv.slice(2);
+const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const count = (name: string, fallback: number, min: number) => {
+  const value = flag(name);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`${name}: must be an integer ≥ ${min} (got "${value}")`);
+    process.exit(2);
+  }
+  return n;
+};
 const quick = args.includes('--quick');
-const only = args.includes('--backend') ? args[args.indexOf('--backend') + 1] : undefined;
-const part = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const only = flag('--backend');
+const part = flag('--only');
+const workers = count('--workers', 0, 0);
+const burst = count('--alerts', quick ? 500 : 2_000, 1);
 const backends = (['redis', 'postgres'] as const).filter((b) => !only || b === only);
+if (part && !['classify', 'workflow', 'throughput', 'ceiling', 'webhooks'].includes(part)) {
+  console.error(`--only: must be classify, workflow, throughput, ceiling or webhooks (got "${part}")`);
+  process.exit(2);
+}
 
 if (!part || part === 'classify') {
   console.log('== classification and routing of one message, 50,000-place gazetteer (npx tsx bench/classify.ts)');
@@ -17,11 +40,26 @@ if (!part || part === 'classify') {
 }
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 
+const throughput = async (backend: 'redis' | 'postgres') => {
+  const { alertsPerSecond, workerProcesses } = await benchThroughput(backend, burst, { workers });
+  const processes = workers > 0 ? `${workerProcesses} worker process${workerProcesses > 1 ? 'es' : ''}, role worker; intake in a role web process` : '1 worker process, role all';
+  console.log(`throughput, intake → notified (${burst} alerts, ${processes}): ${fmt(alertsPerSecond)} alerts/s`);
+};
+
+for (const backend of part === 'throughput' ? backends : []) {
+  console.log(`\n== throughput on the ${backend} queue backend (npx tsx bench/run.ts --only throughput --backend ${backend}${workers ? ` --workers ${workers}` : ''})`);
+  await throughput(backend);
+}
+
+for (const backend of part === 'ceiling' ? backends : []) {
+  console.log(`\n== BullMQ's own ceiling on the ${backend} queue backend, no-op processors (npx tsx bench/run.ts --only ceiling --backend ${backend})`);
+  const c = await benchQueueCeiling(backend, burst);
+  console.log(`queue ceiling, ${backend}: ${fmt(c.alertsPerSecond)} alerts/s (${fmt(c.jobsPerSecond)} jobs processed/s), ${c.alerts} alerts`);
+}
+
 for (const backend of !part || part === 'workflow' ? backends : []) {
   console.log(`\n== workflow on the ${backend} queue backend`);
-  const burst = quick ? 500 : 2_000;
-  const { alertsPerSecond } = await benchThroughput(backend, burst);
-  console.log(`throughput, intake → notified (${burst} alerts): ${fmt(alertsPerSecond)} alerts/s`);
+  await throughput(backend);
   const seconds = quick ? 5 : 10;
   for (const rate of [100, 20]) {
     const latency = await benchLatency(backend, rate, seconds);

@@ -1,7 +1,8 @@
 // Tamtam in a process of its own for bench/webhooks.ts, so that the load generator and the fake
-// provider APIs (in the benchmark's process) do not share its event loop. Configured by the
-// environment as `npm start` is, plus BENCH_NAMESPACE (queue namespace) and BENCH_ROLE. Prints one
-// JSON line ({"url": …}) when ready; SIGTERM stops it as `npm start` stops.
+// provider APIs (in the benchmark's process) do not share its event loop, and for bench/workflow.ts's
+// `--workers N` (role worker). Started by bench/tamtam-child.ts. Configured by the environment as
+// `npm start` is, plus BENCH_NAMESPACE (queue namespace) and BENCH_ROLE. Prints one JSON line
+// ({"url": …}, null for role worker) when ready; SIGTERM stops it as `npm start` stops.
 import pino from 'pino';
 import { loadConfig } from '../src/config.js';
 import { startTamtam, type Role } from '../src/main.js';

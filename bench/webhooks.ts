@@ -2,13 +2,12 @@
 // and latency from an SMS webhook to the fake Telegram Bot API receiving the officer's card.
 // Tamtam runs in a child process (bench/tamtam-process.ts) on a fresh database with Twilio and
 // Telegram on the fakes of test/fakes; the load generator and the fakes run in this process.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -17,6 +16,7 @@ import { fakeProviderEnv } from '../test/fakes/env.js';
 import { inboundSmsParams, signedTwilioWebhook, twilioSignature } from '../test/fakes/sign.js';
 import { startFakeTelegram, type FakeTelegram } from '../test/fakes/telegram-api.js';
 import { startFakeTwilio, type FakeTwilio } from '../test/fakes/twilio-api.js';
+import { spawnTamtam, type TamtamChild } from './tamtam-child.js';
 import { percentile, postgresUrl, redisUrl } from './workflow.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -75,8 +75,6 @@ async function withTamtam<T>(backend: 'redis' | 'postgres', role: 'all' | 'web',
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
     DATABASE_URL: url.toString(),
     ...(backend === 'redis' ? { REDIS_URL: redisUrl } : {}),
     PII_KEY: randomBytes(32).toString('base64'),
@@ -89,18 +87,13 @@ async function withTamtam<T>(backend: 'redis' | 'postgres', role: 'all' | 'web',
     BENCH_NAMESPACE: namespace,
     BENCH_ROLE: role,
   };
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'bench/tamtam-process.ts')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let tamtam: TamtamChild | undefined;
   try {
-    const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`Tamtam exited (${code}) before it was ready`)));
-    });
-    if (!JSON.parse(line).url) throw new Error(`unexpected output from Tamtam: ${line}`);
-    return await run({ publicUrl, databaseUrl: url.toString(), sms, telegram, child });
+    tamtam = await spawnTamtam(env);
+    if (!tamtam.url) throw new Error('Tamtam did not report where it listens');
+    return await run({ publicUrl, databaseUrl: url.toString(), sms, telegram, child: tamtam.child });
   } finally {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await exited;
+    await tamtam?.stop();
     await Promise.all([telegram.close(), sms.close()]);
     if (backend === 'redis') await deleteQueueNamespace(redisUrl, namespace);
     await admin.query(`drop database ${name} with (force)`);

@@ -1,7 +1,8 @@
 // Workflow benchmark: intake → notified throughput, intake → card latency at a steady rate, and
-// escalation lateness with 10,000 pending timers, on one queue backend.
+// escalation lateness with 10,000 pending timers, on one queue backend. Throughput can also be
+// measured with the jobs processed by separate `--role worker` processes (bench/tamtam-process.ts).
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import type { OutgoingMessage } from '../src/channels/channel.js';
 import { loadConfig } from '../src/config.js';
 import { startTamtam, type Tamtam } from '../src/main.js';
 import { createIntake } from '../src/workflows/intake.js';
+import { spawnTamtam, type TamtamChild } from './tamtam-child.js';
 
 export const postgresUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -42,7 +44,36 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function withInstance<T>(backend: 'redis' | 'postgres', ackTimeout: string, run: (app: Tamtam, sent: (fn: (m: OutgoingMessage) => void) => void) => Promise<T>): Promise<T> {
+interface InstanceOptions {
+  /**
+   * Tamtam processes with role `worker` to start beside the in-process instance (same database,
+   * queue namespace, deployment file and PII key). With any, the in-process instance is role `web`,
+   * so that only they process jobs; with none (the default) it is role `all`.
+   */
+  workers?: number;
+}
+
+/**
+ * Drops a benchmark's database. pg's Pool.end() resolves before its connections have closed on the
+ * server's side, so it waits (up to 5 s) for them to go first: a forced drop would otherwise
+ * terminate them mid-close, which pg reports on stderr.
+ */
+export async function dropDatabase(admin: pg.Client, name: string): Promise<void> {
+  const until = Date.now() + 5_000;
+  for (;;) {
+    const { rows } = await admin.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+    if (rows[0]!.n === 0 || Date.now() > until) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await admin.query(`drop database ${name} with (force)`);
+}
+
+async function withInstance<T>(
+  backend: 'redis' | 'postgres',
+  ackTimeout: string,
+  run: (app: Tamtam, sent: (fn: (m: OutgoingMessage) => void) => void) => Promise<T>,
+  { workers = 0 }: InstanceOptions = {},
+): Promise<T> {
   const name = `tamtam_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: postgresUrl });
   await admin.connect();
@@ -52,24 +83,61 @@ async function withInstance<T>(backend: 'redis' | 'postgres', ackTimeout: string
   const dir = await mkdtemp(path.join(tmpdir(), 'tamtam-bench-'));
   await writeFile(path.join(dir, 'deployment.yaml'), deployment(ackTimeout));
   const namespace = `bench_${randomBytes(4).toString('hex')}`;
+  const env = {
+    DATABASE_URL: url.toString(),
+    ...(backend === 'redis' ? { REDIS_URL: redisUrl } : {}),
+    PORT: '0',
+    DATA_DIR: dir,
+    DEPLOYMENT_FILE: path.join(dir, 'deployment.yaml'),
+    PII_KEY: randomBytes(32).toString('base64'),
+  };
   let listener: (m: OutgoingMessage) => void = () => {};
-  const app = await startTamtam(
-    loadConfig({ DATABASE_URL: url.toString(), REDIS_URL: backend === 'redis' ? redisUrl : undefined, PORT: '0', DATA_DIR: dir, DEPLOYMENT_FILE: path.join(dir, 'deployment.yaml'), PII_KEY: randomBytes(32).toString('base64') }),
-    { queueNamespace: namespace, log: pino({ level: 'silent' }), onSimulatorSend: (m) => listener(m) },
-  );
+  const children: TamtamChild[] = [];
+  let app: Tamtam | undefined;
   try {
-    return await run(app, (fn) => (listener = fn));
+    app = await startTamtam(loadConfig(env), {
+      role: workers > 0 ? 'web' : 'all',
+      queueNamespace: namespace,
+      log: pino({ level: 'silent' }),
+      onSimulatorSend: (m) => listener(m),
+    });
+    // Started after the in-process instance, which has migrated the database and imported the gazetteer.
+    const started = await Promise.allSettled(
+      Array.from({ length: workers }, () => spawnTamtam({ ...env, LOG_LEVEL: 'silent', BENCH_ROLE: 'worker', BENCH_NAMESPACE: namespace })),
+    );
+    for (const s of started) if (s.status === 'fulfilled') children.push(s.value);
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    // A worker process that dies would leave the benchmark waiting for ever.
+    const died = new Promise<never>((_, reject) => {
+      for (const c of children) c.child.once('exit', (code, signal) => reject(new Error(`a worker process exited (${code ?? signal}) during the benchmark`)));
+    });
+    died.catch(() => {}); // exits during the stop below are expected
+    return await Promise.race([run(app, (fn) => (listener = fn)), died]);
   } finally {
-    await app.stop();
+    // Worker processes first (they finish their active jobs), then this one, then the data.
+    await Promise.all(children.map((c) => c.stop()));
+    await app?.stop();
     if (backend === 'redis') await deleteQueueNamespace(redisUrl, namespace);
-    await admin.query(`drop database ${name} with (force)`);
+    await dropDatabase(admin, name);
     await admin.end();
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** Alerts per second from intake to `notified`, for a burst of `count` warnings. */
-export async function benchThroughput(backend: 'redis' | 'postgres', count: number): Promise<{ alertsPerSecond: number }> {
-  return withInstance(backend, '1h', async (app) => {
+/**
+ * Alerts per second from intake to `notified`, for a burst of `count` warnings. With `workers`,
+ * that many `--role worker` processes process the jobs and this process only takes the warnings
+ * in (role `web`); without, this process does both (role `all`). `workerProcesses` says how many
+ * processes ran workers.
+ */
+export async function benchThroughput(
+  backend: 'redis' | 'postgres',
+  count: number,
+  options: { workers?: number } = {},
+): Promise<{ alertsPerSecond: number; workerProcesses: number }> {
+  const workers = options.workers ?? 0;
+  const { alertsPerSecond } = await withInstance(backend, '1h', async (app) => {
     const intake = createIntake({ db: app.deps.db, pii: app.deps.pii, queues: app.deps.queues, log: app.deps.log });
     const started = Date.now();
     const batch = 50;
@@ -86,7 +154,8 @@ export async function benchThroughput(backend: 'redis' | 'postgres', count: numb
       await new Promise((r) => setTimeout(r, 20));
     }
     return { alertsPerSecond: count / ((Date.now() - started) / 1000) };
-  });
+  }, { workers });
+  return { alertsPerSecond, workerProcesses: workers > 0 ? workers : 1 };
 }
 
 /** Latency from intake to the officer's card leaving, at a steady `rate` alerts/s for `seconds`. */
