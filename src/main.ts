@@ -10,6 +10,7 @@ import { createWarningAnalyser } from './classify/analyser.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { findOrCreateFocalPoint, updateFocalPoint } from './db/focal-points.js';
 import type { Database } from './db/index.js';
+import { createOutbox } from './db/messages.js';
 import { openDatabase } from './db/open.js';
 import { syncDeployment } from './db/offices.js';
 import { allPlaces, placeByName } from './db/places.js';
@@ -107,7 +108,7 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
     const { t, languages } = await createI18n();
     // Only workers classify: a web process skips loading the gazetteer into memory.
     const analyser = createWarningAnalyser({ places: role === 'web' ? [] : await allPlaces(database.db) });
-    const deps: WorkflowDeps = { db: database.db, log, pii, queues, channels, analyser, deployment, t, now: () => new Date() };
+    const deps: WorkflowDeps = { db: database.db, outbox: createOutbox(database.db), log, pii, queues, channels, analyser, deployment, t, now: () => new Date() };
 
     let url: string | null = null;
     if (role !== 'worker') {

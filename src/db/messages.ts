@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from './index.js';
 import type { FocalPointRow } from './focal-points.js';
 import { focalPoints, inboundMessages, outboundMessages } from './schema/index.js';
+import { batched } from './batch.js';
 import { rowMapper, selectList, statement } from './statement.js';
 
 export type InboundRow = typeof inboundMessages.$inferSelect;
@@ -146,53 +147,80 @@ export async function insertOutbound(db: DbOrTx, rows: OutboundInput[]): Promise
   return inserted.map((r) => ({ id: Number(r.id), channel: r.channel, recipient: r.recipient }));
 }
 
-const selectOutbound = statement(
-  'get_outbound',
-  `select ${selectList(outboundMessages)} from outbound_messages where id = $1`,
-);
-
-export async function getOutbound(db: DbOrTx, id: number): Promise<OutboundRow | null> {
-  const [row] = await selectOutbound(db, [id]);
-  return row ? toOutboundRow(row) : null;
-}
-
 export async function updateOutbound(db: DbOrTx, id: number, set: Partial<typeof outboundMessages.$inferInsert>): Promise<void> {
   await db.update(outboundMessages).set({ ...set, updatedAt: new Date() }).where(eq(outboundMessages.id, id));
 }
 
-const recordOutcome = statement<{ n: number }>(
-  'record_send_outcome',
-  `with changed as (
-      update outbound_messages
-         set status = $2,
-             provider_message_id = coalesce($3, provider_message_id),
-             sent_at = case when $2 = 'sent' then now() else sent_at end,
-             attempts = $4,
-             error = $5,
+const selectOutbounds = statement('get_outbounds', `select ${selectList(outboundMessages)} from outbound_messages where id = any($1)`);
+
+// Several outcomes in one statement: each message still `queued` gets its outcome and, for an
+// alert's message, its event; the ids of the messages changed come back.
+const recordOutcomes = statement<{ id: string }>(
+  'record_send_outcomes',
+  `with input as (
+      select * from unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::jsonb[])
+          as v(id, status, provider_message_id, attempts, error, event_type, event_data)),
+    changed as (
+      update outbound_messages o
+         set status = v.status,
+             provider_message_id = coalesce(v.provider_message_id, o.provider_message_id),
+             sent_at = case when v.status = 'sent' then now() else o.sent_at end,
+             attempts = v.attempts,
+             error = v.error,
              updated_at = now()
-       where id = $1 and status = 'queued'
-   returning id, alert_id, recipient, channel, purpose),
+        from input v
+       where o.id = v.id and o.status = 'queued'
+   returning o.id, o.alert_id, o.recipient, o.channel, o.purpose, v.event_type, v.event_data),
     event as (
       insert into alert_events (alert_id, type, actor, data)
-      select alert_id, $6, 'system',
-             jsonb_build_object('recipient', recipient, 'channel', channel, 'purpose', purpose, 'outboundId', id) || $7::jsonb
-        from changed where alert_id is not null)
-    select count(*)::int as n from changed`,
+      select alert_id, event_type, 'system',
+             jsonb_build_object('recipient', recipient, 'channel', channel, 'purpose', purpose, 'outboundId', id) || event_data
+        from changed where alert_id is not null order by id)
+    select id from changed`,
 );
 
-/**
- * Records how a send ended and, for an alert's message, its event: one statement, so both or
- * neither are written; only a message still `queued` is changed (a duplicate send job records nothing).
- * Returns false when the message had already left `queued`.
- */
-export async function recordSendOutcome(
-  db: DbOrTx,
-  id: number,
-  outcome: { status: 'sent' | 'failed'; providerMessageId?: string; attempts: number; error?: string | null },
-  event: { type: string; data: Record<string, unknown> },
-): Promise<boolean> {
-  const [row] = await recordOutcome(db, [id, outcome.status, outcome.providerMessageId ?? null, outcome.attempts, outcome.error ?? null, event.type, JSON.stringify(event.data)]);
-  return Number(row!.n) > 0;
+/** How a send ended, as the send step records it. */
+export interface SendOutcome {
+  id: number;
+  status: 'sent' | 'failed';
+  providerMessageId?: string;
+  attempts: number;
+  error?: string | null;
+  /** The alert event that records it (`notification_sent`, `message_failed`, …) and its data. */
+  event: { type: string; data: Record<string, unknown> };
+}
+
+/** The send step's reads and writes of outbound messages; concurrent jobs share statements. */
+export interface Outbox {
+  get(id: number): Promise<OutboundRow | null>;
+  /**
+   * Records how a send ended and its event, both or neither; only a message still `queued` is
+   * changed (a duplicate send job records nothing). False when it had already left `queued`.
+   */
+  recordOutcome(outcome: SendOutcome): Promise<boolean>;
+}
+
+export function createOutbox(db: Db): Outbox {
+  return {
+    get: batched(async (ids: number[]) => {
+      const rows = new Map((await selectOutbounds(db, [ids])).map((raw) => [Number(raw.id), toOutboundRow(raw)]));
+      return ids.map((id) => rows.get(id) ?? null);
+    }),
+    recordOutcome: batched(async (outcomes: SendOutcome[]) => {
+      const changed = await recordOutcomes(db, [
+        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.status),
+        outcomes.map((o) => o.providerMessageId ?? null),
+        outcomes.map((o) => o.attempts),
+        outcomes.map((o) => o.error ?? null),
+        outcomes.map((o) => o.event.type),
+        outcomes.map((o) => JSON.stringify(o.event.data)),
+      ]);
+      const ids = new Set(changed.map((r) => Number(r.id)));
+      // A message named twice in one batch (duplicate jobs) is changed once: the first call says so.
+      return outcomes.map((o, i) => ids.has(o.id) && outcomes.findIndex((other) => other.id === o.id) === i);
+    }),
+  };
 }
 
 export async function queuedOutbound(db: DbOrTx, olderThan: Date, limit = 1000): Promise<QueuedOutbound[]> {

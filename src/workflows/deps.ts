@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Channels } from '../channels/registry.js';
 import type { WarningAnalyser } from '../classify/types.js';
 import type { Db } from '../db/index.js';
+import type { Outbox } from '../db/messages.js';
 import type { LoadedDeployment } from '../deployment/load.js';
 import type { Translate } from '../i18n.js';
 import type { Pii } from '../pii.js';
@@ -11,6 +12,8 @@ import type { OfficerUpdateHandler } from './telegram/index.js';
 /** What every workflow step may use; built once in main.ts. */
 export interface WorkflowDeps {
   db: Db;
+  /** Outbound messages as the send step reads and settles them (statements shared by concurrent jobs). */
+  outbox: Outbox;
   log: Logger;
   pii: Pii;
   queues: Queues;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { connectDatabase, type Database } from '../../src/db/index.js';
 import { databaseUrl, testPostgresUrl } from './env.js';
 
 async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -30,5 +31,24 @@ export async function freshDatabase(): Promise<{ name: string; url: string; drop
     name,
     url: databaseUrl(name),
     drop: () => admin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => {}),
+  };
+}
+
+/** A fresh database for one test file, opened as Tamtam opens it; call inside `describe`. */
+export function useFreshDatabase(): () => Database {
+  let database: Database | undefined;
+  let drop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const fresh = await freshDatabase();
+    drop = fresh.drop;
+    database = connectDatabase(fresh.url, { max: 3 });
+  });
+  afterAll(async () => {
+    await database?.close();
+    await drop?.();
+  });
+  return () => {
+    if (!database) throw new Error('the database is opened in beforeAll');
+    return database;
   };
 }

@@ -3,7 +3,7 @@ import { UnrecoverableError } from 'bullmq';
 import { and, eq, gt } from 'drizzle-orm';
 import { ChannelSendError, type ChannelName } from '../../channels/channel.js';
 import { recordEvent } from '../../db/alerts.js';
-import { getOutbound, insertOutbound, recordSendOutcome, updateOutbound, type OutboundRow } from '../../db/messages.js';
+import { insertOutbound, updateOutbound, type OutboundRow } from '../../db/messages.js';
 import { getOfficer } from '../../db/offices.js';
 import { outboundMessages } from '../../db/schema/index.js';
 import type { WorkflowDeps } from '../deps.js';
@@ -45,7 +45,7 @@ async function fallBackToSms(deps: WorkflowDeps, row: OutboundRow): Promise<void
 
 /** Delivers one outbound message through its channel; retried with backoff, final failure recorded. */
 export async function sendStep(job: Job<JobData<'send'>>, deps: WorkflowDeps): Promise<string> {
-  const row = await getOutbound(deps.db, job.data.outboundId);
+  const row = await deps.outbox.get(job.data.outboundId);
   if (!row) throw new UnrecoverableError(`outbound message ${job.data.outboundId} not found`);
   if (row.status !== 'queued') return `already ${row.status}`;
   if (await superseded(deps, row)) {
@@ -64,7 +64,7 @@ export async function sendStep(job: Job<JobData<'send'>>, deps: WorkflowDeps): P
       replaceProviderMessageId: row.editOf ?? undefined,
     });
     const sentEvent = isNotification(row) ? 'notification_sent' : 'message_sent';
-    await recordSendOutcome(deps.db, row.id, { status: 'sent', providerMessageId: sent.providerMessageId, attempts: attempt }, { type: sentEvent, data: { attempt } });
+    await deps.outbox.recordOutcome({ id: row.id, status: 'sent', providerMessageId: sent.providerMessageId, attempts: attempt, event: { type: sentEvent, data: { attempt } } });
     return 'sent';
   } catch (error) {
     const permanent = error instanceof ChannelSendError && error.permanent;
@@ -72,7 +72,7 @@ export async function sendStep(job: Job<JobData<'send'>>, deps: WorkflowDeps): P
     const reason = (error as Error).message;
     if (permanent || lastAttempt) {
       const failedEvent = isNotification(row) ? 'notification_failed' : 'message_failed';
-      await recordSendOutcome(deps.db, row.id, { status: 'failed', attempts: attempt, error: reason }, { type: failedEvent, data: { attempt, error: reason } });
+      await deps.outbox.recordOutcome({ id: row.id, status: 'failed', attempts: attempt, error: reason, event: { type: failedEvent, data: { attempt, error: reason } } });
       await fallBackToSms(deps, row);
       throw new UnrecoverableError(reason);
     }
