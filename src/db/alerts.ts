@@ -3,7 +3,8 @@ import type { AlertStatus } from '../domain/taxonomy.js';
 import { newAlertReference, statusesLeadingTo } from '../domain/lifecycle.js';
 import type { DbOrTx, Tx } from './index.js';
 import { alertEvents, alerts, places } from './schema/index.js';
-import { memo, rowMapper, selectList, statement } from './statement.js';
+import { memo } from '../memo.js';
+import { rowMapper, selectList, statement } from './statement.js';
 
 export type AlertRow = typeof alerts.$inferSelect;
 export type AlertEventRow = typeof alertEvents.$inferSelect;

@@ -62,12 +62,3 @@ export function statement<Row = Record<string, unknown>>(name: string, text: str
   };
 }
 
-/** Caches what `build` makes for each key (statements built once per set of columns). */
-export function memo<T>(build: (key: string) => T): (key: string) => T {
-  const cache = new Map<string, T>();
-  return (key) => {
-    let found = cache.get(key);
-    if (found === undefined) cache.set(key, (found = build(key)));
-    return found;
-  };
-}

@@ -8,6 +8,7 @@ import { getPlace } from '../db/places.js';
 import { renderAlertCard, type PlaceNames } from './alert-card.js';
 import type { WorkflowDeps } from './deps.js';
 import type { NewJob } from './queues.js';
+import { memo } from '../memo.js';
 import { deliveryAddress, recipientKey, resolveTargets } from './recipients.js';
 
 /** Buttons under an alert card (Telegram); data is `<action>:<ref>`. */
@@ -52,6 +53,19 @@ export async function queueAlertCards(
     place: alert.placeId ? await getPlace(tx, alert.placeId) : null,
     pseudonym: alert.focalPointId ? ((await getFocalPoint(tx, alert.focalPointId))?.pseudonym ?? null) : null,
   };
+  // Officers who read the same language on the same kind of channel get the same card: render it once.
+  const cards = memo((variant: string) => {
+    const [language, channel] = variant.split('|') as [string, string];
+    return {
+      body: renderAlertCard(
+        deps.t,
+        language,
+        { alert, office, place, pseudonym },
+        { escalation: level > 0 ? { level, minutes: args.escalatedMinutes ?? 0 } : undefined, smsHelp: channel === 'sms' },
+      ),
+      actions: cardActions(deps.t, language, alert.ref),
+    };
+  });
   const rows: OutboundInput[] = [];
   const unreachable: string[] = [];
   for (const recipient of recipients) {
@@ -62,12 +76,7 @@ export async function queueAlertCards(
       continue;
     }
     const language = recipient.kind === 'officer' ? recipient.officer.language : deps.deployment.defaultLanguage;
-    const body = renderAlertCard(
-      deps.t,
-      language,
-      { alert, office, place, pseudonym },
-      { escalation: level > 0 ? { level, minutes: args.escalatedMinutes ?? 0 } : undefined, smsHelp: address.channel === 'sms' },
-    );
+    const { body, actions } = cards(`${language}|${address.channel}`);
     rows.push({
       alertId: alert.id,
       channel: address.channel,
@@ -75,7 +84,7 @@ export async function queueAlertCards(
       toEnc: deps.pii.encrypt(address.to),
       purpose: level === 0 ? 'card' : 'escalation',
       body,
-      actions: cardActions(deps.t, language, alert.ref),
+      actions,
       dedupeKey: `card:${alert.id}:${alert.timerSeq}:${level}:${key}`,
     });
   }
