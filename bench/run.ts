@@ -1,12 +1,15 @@
 // npm run bench: prints the figures recorded in BENCHMARKS.md.
 // Options: --backend redis|postgres (default both), --quick (smaller runs),
 // --only classify|workflow|webhooks (the parts of a full run), or --only throughput (the workflow
-// part's first figure alone) or --only ceiling (BullMQ's own ceiling, no-op processors: bench/ceiling.ts),
+// part's first figure alone), --only ceiling (BullMQ's own ceiling, no-op processors: bench/ceiling.ts)
+// or --only floor (PostgreSQL alone running the workflow's statements under pgbench: bench/postgres-floor.ts);
+// a full run ends with both, as the limits of the machine the other figures were measured on.
 // --workers N (throughput measured with N `--role worker` processes doing the work, the benchmark's
 // own instance taking warnings in as role `web`; default 0: one instance with role `all`),
 // --alerts N (alerts in the throughput burst and the ceiling run; default 2,000, 500 with --quick).
 import { benchQueueCeiling } from './ceiling.js';
 import { benchClassification } from './classify.js';
+import { benchPostgresFloor } from './postgres-floor.js';
 import { benchWebhookThroughput, benchWebhookToCard } from './webhooks.js';
 import { benchEscalationLateness, benchLatency, benchThroughput } from './workflow.js';
 
@@ -28,8 +31,8 @@ const part = flag('--only');
 const workers = count('--workers', 0, 0);
 const burst = count('--alerts', quick ? 500 : 2_000, 1);
 const backends = (['redis', 'postgres'] as const).filter((b) => !only || b === only);
-if (part && !['classify', 'workflow', 'throughput', 'ceiling', 'webhooks'].includes(part)) {
-  console.error(`--only: must be classify, workflow, throughput, ceiling or webhooks (got "${part}")`);
+if (part && !['classify', 'workflow', 'throughput', 'ceiling', 'floor', 'webhooks'].includes(part)) {
+  console.error(`--only: must be classify, workflow, throughput, ceiling, floor or webhooks (got "${part}")`);
   process.exit(2);
 }
 
@@ -49,12 +52,6 @@ const throughput = async (backend: 'redis' | 'postgres') => {
 for (const backend of part === 'throughput' ? backends : []) {
   console.log(`\n== throughput on the ${backend} queue backend (npx tsx bench/run.ts --only throughput --backend ${backend}${workers ? ` --workers ${workers}` : ''})`);
   await throughput(backend);
-}
-
-for (const backend of part === 'ceiling' ? backends : []) {
-  console.log(`\n== BullMQ's own ceiling on the ${backend} queue backend, no-op processors (npx tsx bench/run.ts --only ceiling --backend ${backend})`);
-  const c = await benchQueueCeiling(backend, burst);
-  console.log(`queue ceiling, ${backend}: ${fmt(c.alertsPerSecond)} alerts/s (${fmt(c.jobsPerSecond)} jobs processed/s), ${c.alerts} alerts`);
 }
 
 for (const backend of !part || part === 'workflow' ? backends : []) {
@@ -86,6 +83,22 @@ for (const backend of !part || part === 'webhooks' ? backends : []) {
   for (const rate of [100, 20, 10]) {
     const latency = await benchWebhookToCard(backend, rate, seconds);
     console.log(`latency, Twilio webhook → officer's card at the Telegram API, ${rate} messages/s for ${seconds} s: p50 ${fmt(latency.p50)} ms, p99 ${fmt(latency.p99)} ms (${latency.count} of ${latency.total} cards)`);
+  }
+}
+for (const backend of !part || part === 'ceiling' ? backends : []) {
+  console.log(`\n== BullMQ's own ceiling on the ${backend} queue backend, no-op processors (npx tsx bench/run.ts --only ceiling --backend ${backend})`);
+  const c = await benchQueueCeiling(backend, burst);
+  console.log(`queue ceiling, ${backend}: ${fmt(c.alertsPerSecond)} alerts/s (${fmt(c.jobsPerSecond)} jobs processed/s), ${c.alerts} alerts`);
+}
+
+if (!part || part === 'floor') {
+  console.log('\n== PostgreSQL alone, pgbench with 16 clients, no Node and no queue (npx tsx bench/run.ts --only floor)');
+  for (const [script, what] of [
+    ['alert-writes', "the workflow's statements for one new warning (bench/sql/alert-writes.sql)"],
+    ['alert-writes-minimal', 'the least any implementation must write, one statement per commit (bench/sql/alert-writes-minimal.sql)'],
+  ] as const) {
+    const floor = await benchPostgresFloor(quick ? 5 : 15, 16, script);
+    console.log(`${what}: ${fmt(floor.alertsPerSecond)} alerts/s`);
   }
 }
 process.exit(0);

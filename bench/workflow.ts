@@ -20,7 +20,7 @@ export const postgresUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgre
 export const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const gazetteer = fileURLToPath(new URL('../deploy/gazetteer/mali.csv', import.meta.url));
 
-const deployment = (ackTimeout: string) => `
+export const benchDeployment = (ackTimeout: string) => `
 mission: BENCH
 fieldOffices:
   - { id: mopti, name: Mopti, area: { admin1: [Mopti] }, location: [14.49, -4.19] }
@@ -81,7 +81,7 @@ async function withInstance<T>(
   const url = new URL(postgresUrl);
   url.pathname = `/${name}`;
   const dir = await mkdtemp(path.join(tmpdir(), 'tamtam-bench-'));
-  await writeFile(path.join(dir, 'deployment.yaml'), deployment(ackTimeout));
+  await writeFile(path.join(dir, 'deployment.yaml'), benchDeployment(ackTimeout));
   const namespace = `bench_${randomBytes(4).toString('hex')}`;
   const env = {
     DATABASE_URL: url.toString(),
