@@ -7,11 +7,11 @@
 // Usage: npx tsx bench/run.ts --only ceiling [--backend redis|postgres] [--alerts N]
 import { randomBytes } from 'node:crypto';
 import type { Job, Queue, Worker } from 'bullmq';
-import pg from 'pg';
 import { deleteQueueNamespace } from '../test/helpers/redis.js';
 import { createQueueBackend } from '../src/workflows/backend.js';
 import { jobIdFor, queueDefinitions, type JobData, type QueueName } from '../src/workflows/jobs.js';
-import { dropDatabase, postgresUrl, redisUrl } from './workflow.js';
+import { benchDatabase, postgresUrl } from './database.js';
+import { redisUrl } from './workflow.js';
 
 /** Jobs processed per alert: the inbound job and its three sends. */
 const SENDS_PER_ALERT = 3;
@@ -31,15 +31,8 @@ export interface QueueCeiling {
 export async function benchQueueCeiling(backend: 'redis' | 'postgres', alerts: number): Promise<QueueCeiling> {
   const namespace = `ceiling_${randomBytes(4).toString('hex')}`;
   // On PostgreSQL the queues live in a schema (the namespace) of a database of their own.
-  const database = `tamtam_ceiling_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  const url = new URL(postgresUrl);
-  if (backend === 'postgres') {
-    await admin.query(`create database ${database}`);
-    url.pathname = `/${database}`;
-  }
-  const queues = createQueueBackend({ redisUrl: backend === 'redis' ? redisUrl : undefined, databaseUrl: url.toString(), namespace });
+  const database = backend === 'postgres' ? await benchDatabase('tamtam_ceiling') : null;
+  const queues = createQueueBackend({ redisUrl: backend === 'redis' ? redisUrl : undefined, databaseUrl: database?.url ?? postgresUrl, namespace });
   const opened: (Queue | Worker)[] = [];
   const queue = (name: QueueName) => {
     const q = queues.createQueue(name, { defaultJobOptions: queueDefinitions[name].defaultJobOptions });
@@ -106,7 +99,6 @@ export async function benchQueueCeiling(backend: 'redis' | 'postgres', alerts: n
     for (const o of opened.reverse()) await o.close();
     await queues.close();
     if (backend === 'redis') await deleteQueueNamespace(redisUrl, namespace);
-    else await dropDatabase(admin, database);
-    await admin.end();
+    await database?.drop();
   }
 }

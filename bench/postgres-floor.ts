@@ -3,35 +3,28 @@
 // driven by pgbench with 16 clients, with no Node and no queue. Whatever the application does, its
 // throughput cannot exceed this figure, since the same cores run PostgreSQL, Redis and Node.
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { connectDatabase, migrateDatabase } from '../src/db/index.js';
 import { syncDeployment } from '../src/db/offices.js';
 import { parseDeployment } from '../src/deployment/load.js';
-import { benchDeployment, postgresUrl } from './workflow.js';
+import { benchDatabase } from './database.js';
+import { benchDeployment } from './workflow.js';
 
 
 /** `script`: `alert-writes` (what Tamtam runs) or `alert-writes-minimal` (the least any implementation must write). */
 export async function benchPostgresFloor(seconds: number, clients = 16, script = 'alert-writes'): Promise<{ alertsPerSecond: number }> {
-  const name = `tamtam_floor_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
+  const database = await benchDatabase('tamtam_floor');
   try {
-    const database = connectDatabase(url.toString(), { max: 1 });
-    await migrateDatabase(database.pool);
-    await syncDeployment(database.db, parseDeployment(benchDeployment('1h').replace(/gazetteers:.*\n/, ''), '/bench/deployment.yaml'));
-    await database.close();
-    const { stdout } = await promisify(execFile)('pgbench', ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', fileURLToPath(new URL(`./sql/${script}.sql`, import.meta.url)), url.toString()]);
+    const tamtam = connectDatabase(database.url, { max: 1 });
+    await migrateDatabase(tamtam.pool);
+    await syncDeployment(tamtam.db, parseDeployment(benchDeployment('1h').replace(/gazetteers:.*\n/, ''), '/bench/deployment.yaml'));
+    await tamtam.close();
+    const { stdout } = await promisify(execFile)('pgbench', ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', fileURLToPath(new URL(`./sql/${script}.sql`, import.meta.url)), database.url]);
     const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1]);
     if (!Number.isFinite(tps)) throw new Error(`pgbench printed no tps:\n${stdout}`);
     return { alertsPerSecond: tps };
   } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }

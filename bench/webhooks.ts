@@ -17,7 +17,8 @@ import { inboundSmsParams, signedTwilioWebhook, twilioSignature } from '../test/
 import { startFakeTelegram, type FakeTelegram } from '../test/fakes/telegram-api.js';
 import { startFakeTwilio, type FakeTwilio } from '../test/fakes/twilio-api.js';
 import { spawnTamtam, type TamtamChild } from './tamtam-child.js';
-import { percentile, postgresUrl, redisUrl } from './workflow.js';
+import { benchDatabase } from './database.js';
+import { percentile, redisUrl } from './workflow.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const TWILIO_NUMBER = '+22320000000';
@@ -61,12 +62,7 @@ interface Instance {
 
 /** A fresh database, both fakes, and Tamtam in a child process with Twilio and Telegram on them. */
 async function withTamtam<T>(backend: 'redis' | 'postgres', role: 'all' | 'web', run: (instance: Instance) => Promise<T>): Promise<T> {
-  const name = `tamtam_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
+  const database = await benchDatabase();
   const dir = await mkdtemp(path.join(tmpdir(), 'tamtam-bench-'));
   await writeFile(path.join(dir, 'deployment.yaml'), deployment);
   const namespace = `bench_${randomBytes(4).toString('hex')}`;
@@ -75,7 +71,7 @@ async function withTamtam<T>(backend: 'redis' | 'postgres', role: 'all' | 'web',
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: database.url,
     ...(backend === 'redis' ? { REDIS_URL: redisUrl } : {}),
     PII_KEY: randomBytes(32).toString('base64'),
     DATA_DIR: dir,
@@ -91,13 +87,12 @@ async function withTamtam<T>(backend: 'redis' | 'postgres', role: 'all' | 'web',
   try {
     tamtam = await spawnTamtam(env);
     if (!tamtam.url) throw new Error('Tamtam did not report where it listens');
-    return await run({ publicUrl, databaseUrl: url.toString(), sms, telegram, child: tamtam.child });
+    return await run({ publicUrl, databaseUrl: database.url, sms, telegram, child: tamtam.child });
   } finally {
     await tamtam?.stop();
     await Promise.all([telegram.close(), sms.close()]);
     if (backend === 'redis') await deleteQueueNamespace(redisUrl, namespace);
-    await admin.query(`drop database ${name} with (force)`);
-    await admin.end();
+    await database.drop();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
+import { benchDatabase } from './database.js';
 import pino from 'pino';
 import { deleteQueueNamespace } from '../test/helpers/redis.js';
 import type { OutgoingMessage } from '../src/channels/channel.js';
@@ -16,7 +16,6 @@ import { startTamtam, type Tamtam } from '../src/main.js';
 import { createIntake } from '../src/workflows/intake.js';
 import { spawnTamtam, type TamtamChild } from './tamtam-child.js';
 
-export const postgresUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const gazetteer = fileURLToPath(new URL('../deploy/gazetteer/mali.csv', import.meta.url));
 
@@ -53,20 +52,6 @@ interface InstanceOptions {
   workers?: number;
 }
 
-/**
- * Drops a benchmark's database. pg's Pool.end() resolves before its connections have closed on the
- * server's side, so it waits (up to 5 s) for them to go first: a forced drop would otherwise
- * terminate them mid-close, which pg reports on stderr.
- */
-export async function dropDatabase(admin: pg.Client, name: string): Promise<void> {
-  const until = Date.now() + 5_000;
-  for (;;) {
-    const { rows } = await admin.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
-    if (rows[0]!.n === 0 || Date.now() > until) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  await admin.query(`drop database ${name} with (force)`);
-}
 
 async function withInstance<T>(
   backend: 'redis' | 'postgres',
@@ -74,17 +59,12 @@ async function withInstance<T>(
   run: (app: Tamtam, sent: (fn: (m: OutgoingMessage) => void) => void) => Promise<T>,
   { workers = 0 }: InstanceOptions = {},
 ): Promise<T> {
-  const name = `tamtam_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
+  const database = await benchDatabase();
   const dir = await mkdtemp(path.join(tmpdir(), 'tamtam-bench-'));
   await writeFile(path.join(dir, 'deployment.yaml'), benchDeployment(ackTimeout));
   const namespace = `bench_${randomBytes(4).toString('hex')}`;
   const env = {
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: database.url,
     ...(backend === 'redis' ? { REDIS_URL: redisUrl } : {}),
     PORT: '0',
     DATA_DIR: dir,
@@ -119,8 +99,7 @@ async function withInstance<T>(
     await Promise.all(children.map((c) => c.stop()));
     await app?.stop();
     if (backend === 'redis') await deleteQueueNamespace(redisUrl, namespace);
-    await dropDatabase(admin, name);
-    await admin.end();
+    await database.drop();
     await rm(dir, { recursive: true, force: true });
   }
 }
