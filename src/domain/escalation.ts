@@ -12,6 +12,16 @@ export function escalationDeadline(policy: EscalationPolicyRule, severity: Sever
   return new Date(from.getTime() + policy.ackTimeout[severity]);
 }
 
+/**
+ * The current level's deadline once the alert's severity changes: still counted from when the
+ * level was notified (the old deadline less the old severity's timeout), now with the new
+ * severity's timeout, and never before `now` (a deadline already past means: escalate now).
+ */
+export function rescheduledDeadline(policy: EscalationPolicyRule, deadline: Date, from: Severity, to: Severity, now: Date): Date {
+  const levelNotifiedAt = deadline.getTime() - policy.ackTimeout[from];
+  return new Date(Math.max(now.getTime(), levelNotifiedAt + policy.ackTimeout[to]));
+}
+
 /** The highest escalation level: every level once, then the last one `repeatLast` more times. */
 export function lastEscalationLevel(policy: EscalationPolicyRule): number {
   return policy.levels.length - 1 + policy.repeatLast;

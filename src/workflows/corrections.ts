@@ -4,7 +4,7 @@ import type { QueuedOutbound } from '../db/messages.js';
 import { activeOffices, getOffice, getOfficer, type FieldOfficeRow, type OfficerRow } from '../db/offices.js';
 import { getPlace, placeByName, toPlace, type PlaceRow } from '../db/places.js';
 import { fieldOfficeFor } from '../classify/routing.js';
-import { escalationDeadline } from '../domain/escalation.js';
+import { escalationDeadline, rescheduledDeadline } from '../domain/escalation.js';
 import { severityOf } from '../domain/severity.js';
 import type { Severity, ThreatType, Urgency } from '../domain/taxonomy.js';
 import { normalizeName } from '../gazetteer/normalize.js';
@@ -165,6 +165,18 @@ async function applyCorrection(
     } else {
       events.push({ type: 'rerouted', actor, data: moved });
       rerouted = { from: alert.officeId, to: moveTo, notified: [] };
+    }
+  } else if (set.severity && set.severity !== alert.severity && alert.status === 'notified' && alert.ackDeadline && alert.officeId) {
+    // A new severity changes how long the office has to acknowledge: a low alert corrected to
+    // critical must not keep the low deadline.
+    const office = await getOffice(tx, alert.officeId);
+    const policy = office ? policyFor(deps.deployment, office) : null;
+    const deadline = policy ? rescheduledDeadline(policy, alert.ackDeadline, (alert.severity ?? 'medium') as Severity, set.severity as Severity, now) : null;
+    if (deadline && deadline.getTime() !== alert.ackDeadline.getTime()) {
+      const seq = alert.timerSeq + 1;
+      Object.assign(set, { ackDeadline: deadline, timerSeq: seq });
+      events.push({ type: 'deadline_changed', actor, data: { level: alert.escalationLevel, severity: set.severity, from: alert.ackDeadline.toISOString(), to: deadline.toISOString() } });
+      timer = { outbound: [], oldSeq: alert.timerSeq, seq, delay: deadline.getTime() - now.getTime() };
     }
   }
   await updateAlert(tx, alertId, set, events[0]!);

@@ -133,6 +133,31 @@ describe.each(queueBackends)('officers correct the analysis on the %s queue back
     expect((await app.outbox('officer:o-toure')).filter((m) => m.alertId === alert.id).map((m) => m.purpose)).toEqual(['escalation']);
   });
 
+  it('a new severity moves the acknowledge deadline: a low alert corrected to medium escalates on the medium clock', async () => {
+    // Mopti: an hour for low alerts, 3 seconds for medium ones.
+    const graded = deployment.replace('escalation: slow }\n  - { id: gao', 'escalation: graded }\n  - { id: gao').replace(
+      '  fast:',
+      '  graded:\n    ackTimeout: { critical: 1h, high: 1h, medium: 3s, low: 1h }\n    levels: [{ notify: [office.officers] }, { notify: [office.supervisors] }]\n    repeatLast: 0\n  fast:',
+    );
+    app = await startTestTamtam({ backend, deployment: graded });
+    const alert = await reportAndWaitNotified(app, reporter, 'Des familles fuient Mopti depuis hier');
+    expect([alert.severity, alert.officeId]).toEqual(['low', 'mopti']);
+    expect(alert.ackDeadline!.getTime() - alert.notifiedAt!.getTime()).toBe(3_600_000);
+
+    const after = await lastOutboxId(app);
+    await app.send('+22370000001', `TYPE ${alert.ref} attaque`);
+    expect((await officerReply(app, '+22370000001', after)).text).toBe(`Alerte ${alert.ref} corrigée : type Attaque contre des civils, gravité MOYENNE.`);
+    const [row] = await alertRows(app);
+    expect(row!.ackDeadline!.getTime()).toBe(alert.notifiedAt!.getTime() + 3_000);
+    const changed = (await eventsOf(app, alert.id)).find((e) => e.type === 'deadline_changed')!;
+    expect(changed).toMatchObject({ actor: 'officer:o-diallo', data: { level: 0, severity: 'medium', to: row!.ackDeadline!.toISOString() } });
+
+    // Nobody acknowledges: the supervisor is called at the medium deadline, not an hour later.
+    const escalated = await eventually(async () => (await eventsOf(app, alert.id)).find((e) => e.type === 'escalated'), { timeout: 15_000, what: 'the escalation' });
+    expect(escalated.data).toMatchObject({ level: 1, recipients: ['officer:o-keita'], missedDeadline: row!.ackDeadline!.toISOString() });
+    expect(escalated.data.lateMs as number).toBeLessThan(1_000);
+  });
+
   it('BUREAU moves an acknowledged alert without restarting any clock; a place with an office given keeps that office', async () => {
     app = await startTestTamtam({ backend, deployment });
     const alert = await reportAndWaitNotified(app, reporter, 'Enlèvement de deux commerçants à Mopti');
