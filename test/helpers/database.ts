@@ -30,7 +30,18 @@ export async function freshDatabase(): Promise<{ name: string; url: string; drop
   return {
     name,
     url: databaseUrl(name),
-    drop: () => admin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => {}),
+    drop: () =>
+      admin(async (c) => {
+        // Closed pools finish closing on the server's side a moment later: wait for that (briefly)
+        // rather than terminate them mid-close, which pg reports on stderr.
+        const until = Date.now() + 2_000;
+        while (Date.now() < until) {
+          const { rows } = await c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+          if (rows[0]!.n === 0) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await c.query(`drop database if exists ${name} with (force)`);
+      }),
   };
 }
 
