@@ -8,6 +8,7 @@ import { queueCardUpdates } from './card-updates.js';
 import { sealedReporterAddress } from './conversation.js';
 import type { WorkflowDeps } from './deps.js';
 import { enqueueSends } from './dispatch.js';
+import { mayActOn } from './permissions.js';
 
 /** What an officer can do to an alert (buttons, SMS commands, API). */
 export const officerActions = ['acknowledge', 'responding', 'resolve', 'dismiss', 'escalate'] as const;
@@ -28,10 +29,6 @@ export type ActionOutcome =
   /** The alert had already moved on (another officer was first): who did what. */
   | { outcome: 'too_late'; alert: AlertRow; by: OfficerRow | null };
 
-/** Only officers of the alert's office, or JOC and admin staff, may act on it. */
-export function mayActOn(officer: OfficerRow, alert: AlertRow): boolean {
-  return officer.role === 'joc' || officer.role === 'admin' || (alert.officeId !== null && officer.officeId === alert.officeId);
-}
 
 /**
  * Applies an officer's action. The status change and its event commit together; two officers

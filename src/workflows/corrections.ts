@@ -8,7 +8,8 @@ import { escalationDeadline, rescheduledDeadline } from '../domain/escalation.js
 import { severityOf } from '../domain/severity.js';
 import type { Severity, ThreatType, Urgency } from '../domain/taxonomy.js';
 import { normalizeName } from '../gazetteer/normalize.js';
-import { mayActOn } from './actions.js';
+import { queueCardUpdates } from './card-updates.js';
+import { mayActOn } from './permissions.js';
 import type { WorkflowDeps } from './deps.js';
 import { enqueueSends, queueAlertCards } from './dispatch.js';
 import { policyFor } from './policy.js';
@@ -92,6 +93,8 @@ export async function correctAlert(deps: WorkflowDeps, request: CorrectionReques
     await recordEvent(deps.db, found.id, { type: 'action_refused', actor: `officer:${officer.id}`, data: { action: 'correct', reason: 'outside the alert office' } });
   }
   if (result.outcome !== 'done') return result;
+  // The old office's copies of the card now show where the alert went, without buttons.
+  if (result.rerouted) await queueCardUpdates(deps, found.id, null);
   if (result.timer) {
     await enqueueSends(deps, result.timer.outbound);
     // The old office's timer is no longer needed; if it fires anyway it finds a newer timerSeq.

@@ -118,6 +118,12 @@ describe.each(queueBackends)('officers correct the analysis on the %s queue back
     // Mopti's timer is gone.
     expect(await app.deps.queues.remove('escalate', { alertId: alert.id, seq: alert.timerSeq })).toBe(false);
 
+    // Mopti's officer sees on his copy of the card where the alert went, and no buttons any more.
+    const moved = await eventually(async () => (await app.outbox('officer:o-diallo')).find((m) => m.alertId === alert.id && m.purpose === 'card_update'), { what: 'the Mopti card edited' });
+    expect(moved.text).toContain('Gao Field Office');
+    const { rows: edits } = await app.database.pool.query(`select actions from outbound_messages where alert_id = $1 and purpose = 'card_update' and recipient = 'officer:o-diallo'`, [alert.id]);
+    expect(edits.map((e) => e.actions)).toEqual([[]]);
+
     const card = await eventually(async () => (await app.outbox('officer:o-maiga')).find((m) => m.alertId === alert.id && m.purpose === 'card'));
     expect(card.text).toContain('Lieu : Gao → Gao Field Office');
     expect(card.text).toMatch(/\nAnalyse automatique : \d+ % de confiance · indices : « tirent sur »/);
@@ -173,7 +179,7 @@ describe.each(queueBackends)('officers correct the analysis on the %s queue back
     expect((await officerReply(app, '+22370000001', after)).text).toBe(`Alerte ${alert.ref} corrigée : transférée à Gao Field Office (0 destinataire prévenu).`);
     const [row] = await alertRows(app);
     expect([row!.officeId, row!.timerSeq, row!.ackDeadline]).toEqual(['gao', alert.timerSeq, null]);
-    const types = (await eventsOf(app, alert.id)).map((e) => [e.type, e.data.field ?? e.data.to ?? null]);
+    const types = (await eventsOf(app, alert.id)).filter((e) => !e.type.endsWith('_sent')).map((e) => [e.type, e.data.field ?? e.data.to ?? null]);
     expect(types.slice(-2)).toEqual([['corrected', 'office'], ['rerouted', 'gao']]);
     expect((await app.outbox('officer:o-maiga')).filter((m) => m.alertId === alert.id)).toEqual([]);
   });
