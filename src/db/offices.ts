@@ -7,6 +7,30 @@ import { rowMapper, selectList, statement } from './statement.js';
 export type FieldOfficeRow = typeof fieldOffices.$inferSelect;
 export type OfficerRow = typeof officers.$inferSelect;
 
+/** An office of the deployment file as its row in `field_offices` (what `syncDeployment` writes). */
+export function officeRowOf(office: Deployment['fieldOffices'][number]): FieldOfficeRow {
+  return {
+    id: office.id,
+    name: office.name,
+    area: office.area,
+    lat: office.location?.[0] ?? null,
+    lon: office.location?.[1] ?? null,
+    telegramChatId: office.telegramChatId === undefined ? null : String(office.telegramChatId),
+    escalationPolicy: office.escalation,
+    triage: office.triage,
+    active: true,
+  };
+}
+
+/**
+ * An office as the workflow needs it: from the deployment file this process loaded (and
+ * synchronised into the table at start), else, for an office since removed from the file, its row.
+ */
+export async function officeFor(db: DbOrTx, deployment: Deployment, id: string): Promise<FieldOfficeRow | null> {
+  const office = deployment.fieldOffices.find((o) => o.id === id);
+  return office ? officeRowOf(office) : getOffice(db, id);
+}
+
 /**
  * Makes the offices and officers tables match the deployment file. Offices and officers that left
  * the file are deactivated, not deleted: alerts and events keep pointing at them.
@@ -14,17 +38,7 @@ export type OfficerRow = typeof officers.$inferSelect;
 export async function syncDeployment(db: Db, deployment: Deployment): Promise<void> {
   await db.transaction(async (tx) => {
     for (const office of deployment.fieldOffices) {
-      const values = {
-        id: office.id,
-        name: office.name,
-        area: office.area,
-        lat: office.location?.[0] ?? null,
-        lon: office.location?.[1] ?? null,
-        telegramChatId: office.telegramChatId === undefined ? null : String(office.telegramChatId),
-        escalationPolicy: office.escalation,
-        triage: office.triage,
-        active: true,
-      };
+      const values = officeRowOf(office);
       await tx.insert(fieldOffices).values(values).onConflictDoUpdate({ target: fieldOffices.id, set: values });
     }
     await tx

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { lockAlert, recordEvent, updateAlert } from '../../db/alerts.js';
-import { getOffice } from '../../db/offices.js';
+import { officeFor } from '../../db/offices.js';
 import { escalationDeadline, nextEscalation } from '../../domain/escalation.js';
 import type { Severity } from '../../domain/taxonomy.js';
 import type { WorkflowDeps } from '../deps.js';
@@ -18,7 +18,7 @@ export async function escalateStep(job: Job<JobData<'escalate'>>, deps: Workflow
   const result = await deps.db.transaction(async (tx) => {
     const alert = await lockAlert(tx, alertId);
     if (!alert || alert.status !== 'notified' || alert.timerSeq !== seq || !alert.officeId) return null;
-    const office = await getOffice(tx, alert.officeId);
+    const office = await officeFor(tx, deps.deployment, alert.officeId);
     if (!office) return null;
     const policy = policyFor(deps.deployment, office);
     const now = deps.now();

@@ -3,7 +3,7 @@ import { UnrecoverableError } from 'bullmq';
 import { lockAlert, recordEvent, transitionAlert, type AlertRow } from '../../db/alerts.js';
 import type { OutboundInput, QueuedOutbound } from '../../db/messages.js';
 import type { Tx } from '../../db/index.js';
-import { getOffice } from '../../db/offices.js';
+import { officeFor } from '../../db/offices.js';
 import { escalationDeadline } from '../../domain/escalation.js';
 import type { Severity } from '../../domain/taxonomy.js';
 import type { WorkflowDeps } from '../deps.js';
@@ -26,7 +26,7 @@ export interface Notified {
  */
 export async function notifyAlert(tx: Tx, deps: WorkflowDeps, alert: AlertRow, context?: CardContext, alongside: OutboundInput[] = []): Promise<Notified> {
   if (!alert.officeId) throw new UnrecoverableError(`alert ${alert.id} has no office: route it first`);
-  const office = await getOffice(tx, alert.officeId);
+  const office = await officeFor(tx, deps.deployment, alert.officeId);
   if (!office) throw new UnrecoverableError(`alert ${alert.id}: office ${alert.officeId} not found`);
   const policy = policyFor(deps.deployment, office);
   const level = policy.levels[0]!;
