@@ -59,9 +59,9 @@ export async function benchQueueCeiling(backend: 'redis' | 'postgres', alerts: n
     const check = () => inboundDone === alerts && sendsDone === alerts * SENDS_PER_ALERT && finish();
 
     const inboundWorker = worker('inbound', async (job: Job<JobData<'inbound'>>) => {
-      const alertId = job.data.inboundId;
+      const alertId = job.data.inboundIds[0]!;
       const sends = Array.from({ length: SENDS_PER_ALERT }, (_, k) => {
-        const data: JobData<'send'> = { outboundId: (alertId - 1) * SENDS_PER_ALERT + k + 1, channel: 'simulator' };
+        const data: JobData<'send'> = { outboundIds: [(alertId - 1) * SENDS_PER_ALERT + k + 1], channel: 'simulator' };
         return { name: 'send', data, opts: { jobId: jobIdFor('send', data) } };
       });
       const escalate: JobData<'escalate'> = { alertId, seq: 1 };
@@ -84,7 +84,7 @@ export async function benchQueueCeiling(backend: 'redis' | 'postgres', alerts: n
     for (let i = 0; i < alerts; i += batch) {
       await Promise.all(
         Array.from({ length: Math.min(batch, alerts - i) }, (_, j) => {
-          const data: JobData<'inbound'> = { inboundId: i + j + 1 };
+          const data: JobData<'inbound'> = { inboundIds: [i + j + 1] };
           return inbound.add('inbound', data, { jobId: jobIdFor('inbound', data) });
         }),
       );

@@ -1,6 +1,6 @@
 import { and, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { AlertStatus } from '../domain/taxonomy.js';
-import { newAlertReference, statusesLeadingTo } from '../domain/lifecycle.js';
+import { newAlertReference, openStatuses, statusesLeadingTo } from '../domain/lifecycle.js';
 import type { DbOrTx, Tx } from './index.js';
 import { alertEvents, alerts, places } from './schema/index.js';
 import { memo } from '../memo.js';
@@ -45,25 +45,90 @@ const columnName = (key: string) => alertColumns[key as keyof typeof alertColumn
 const driverValues = (entries: [string, unknown][]) =>
   entries.map(([key, value]) => (value === null ? null : alertColumns[key as keyof typeof alertColumns].mapToDriverValue(value)));
 
+/** A new alert to write: its columns (beyond the defaults; no `ref`, one is drawn) and its events, in order. */
+export interface NewAlert {
+  set: AlertChange;
+  events: AlertEventInput[];
+}
+
 /**
- * Inserts an alert with the given columns and its events, in order, in one statement (one per set
- * of columns, built once and named by its text). Parameters: the five event arrays, then the columns in order.
+ * Inserts alerts and their events in one statement (one per set of columns, built once and named
+ * by its text). The columns travel as arrays: $1–$6 are the events (alert ordinal, then the five
+ * event columns), $7… the alerts' columns in order. An alert whose `ref` is taken is skipped (and
+ * so are its events); the caller draws another.
  */
-const insertAlertStatement = memo((keys: string) => {
-  const columns = keys.split(',');
+const insertAlertsStatement = memo((keys: string) => {
+  const columns = keys.split(',').map((key) => alertColumns[key as keyof typeof alertColumns]);
+  const names = columns.map((c) => `"${c.name}"`).join(', ');
+  const arrays = columns.map((c, i) => `$${i + 7}::${c.getSQLType()}[]`).join(', ');
   return statement(
-    'insert_alert',
-    `with created as (
-       insert into alerts (${columns.map((k) => `"${columnName(k)}"`).join(', ')}) values (${columns.map((_, i) => `$${i + 6}`).join(', ')})
+    'insert_alerts',
+    `with input as (select * from unnest(${arrays}) with ordinality as v(${names}, ordinal)),
+     created as (
+       insert into alerts (${names}) select ${names} from input order by ordinal
        on conflict (ref) do nothing returning *),
      events as (
        insert into alert_events (alert_id, type, actor, from_status, to_status, data)
        select created.id, e.type, e.actor, e.from_status, e.to_status, e.data
-         from created, unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[]) with ordinality as e(type, actor, from_status, to_status, data, n)
+         from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[]) with ordinality as e(alert, type, actor, from_status, to_status, data, n)
+         join input on input.ordinal = e.alert
+         join created on created.ref = input.ref
         order by e.n)
      select ${selectList(alerts)} from created`,
   );
 });
+
+/** References for `count` new alerts, distinct from each other (the unique index checks the rest). */
+function drawReferences(count: number, length: number): string[] {
+  const refs = new Set<string>();
+  while (refs.size < count) refs.add(newAlertReference(length));
+  return [...refs];
+}
+
+/**
+ * Creates alerts with fresh references and their events, in order, inside the caller's
+ * transaction: one statement for the lot (a burst of warnings costs one round trip, not one per
+ * alert). Every alert must set the same columns. Returns the rows in the order given.
+ */
+export async function createAlerts(tx: Tx, batch: NewAlert[]): Promise<AlertRow[]> {
+  if (batch.length === 0) return [];
+  const updatedAt = new Date();
+  const set = new Set(batch.flatMap((a) => Object.entries(a.set).filter(([, v]) => v !== undefined).map(([k]) => k)));
+  const keys = ['ref', ...set, 'updatedAt'];
+  const created = new Map<number, AlertRow>();
+  for (let attempt = 0; created.size < batch.length; attempt++) {
+    const waiting = batch.map((_, i) => i).filter((i) => !created.has(i));
+    const refs = drawReferences(waiting.length, attempt < 5 ? 5 : 6);
+    const values = waiting.map((i, k) => ({ ...batch[i]!.set, ref: refs[k], updatedAt }) as Record<string, unknown>);
+    const events = waiting.flatMap((i, k) => batch[i]!.events.map((event) => [k + 1, ...eventValues(event)]));
+    const rows = await insertAlertsStatement(keys.join(','))(tx, [
+      ...[0, 1, 2, 3, 4, 5].map((c) => events.map((row) => row[c])),
+      ...keys.map((key) => {
+        const column = alertColumns[key as keyof typeof alertColumns];
+        return values.map((v) => (v[key] === null || v[key] === undefined ? null : column.mapToDriverValue(v[key])));
+      }),
+    ]);
+    const byRef = new Map(rows.map((raw) => [raw.ref as string, toAlertRow(raw)]));
+    // An alert whose reference was already taken gets another on the next round.
+    waiting.forEach((i, k) => {
+      const row = byRef.get(refs[k]!);
+      if (row) created.set(i, row);
+    });
+  }
+  return batch.map((_, i) => created.get(i)!);
+}
+
+/** The columns and events of a reporter's new alert, with any stages already decided. */
+export function newAlertOf(
+  values: { text: string; channel: string; focalPointId: number | null; language: string | null; actor: string },
+  stages: AlertStage[] = [],
+): NewAlert {
+  const base: AlertChange = { text: values.text, channel: values.channel, focalPointId: values.focalPointId, language: values.language };
+  return {
+    set: Object.assign(base, ...stages.map((s) => s.set)) as AlertChange,
+    events: [{ type: 'created', actor: values.actor, to: 'new', data: { channel: values.channel } }, ...stages.map((s) => s.event)],
+  };
+}
 
 /**
  * Creates an alert with a fresh reference and its `created` event (inside the caller's
@@ -75,17 +140,8 @@ export async function createAlert(
   values: { text: string; channel: string; focalPointId: number | null; language: string | null; actor: string },
   stages: AlertStage[] = [],
 ): Promise<AlertRow> {
-  const events = [{ type: 'created', actor: values.actor, to: 'new' as const, data: { channel: values.channel } }, ...stages.map((s) => s.event)];
-  const eventRows = events.map(eventValues);
-  const eventArrays = [0, 1, 2, 3, 4].map((i) => eventRows.map((row) => row[i]));
-  const base = { text: values.text, channel: values.channel, focalPointId: values.focalPointId, language: values.language };
-  const columns = Object.entries(Object.assign(base, ...stages.map((s) => s.set), { updatedAt: new Date() }) as AlertChange).filter(([, v]) => v !== undefined);
-  for (let attempt = 0; ; attempt++) {
-    const entries: [string, unknown][] = [['ref', newAlertReference(attempt < 5 ? 5 : 6)], ...columns];
-    const [row] = await insertAlertStatement(entries.map(([k]) => k).join(','))(tx, [...eventArrays, ...driverValues(entries)]);
-    if (row) return toAlertRow(row);
-    // The reference was already taken: draw another.
-  }
+  const [alert] = await createAlerts(tx, [newAlertOf(values, stages)]);
+  return alert!;
 }
 
 /**
@@ -157,6 +213,18 @@ export async function lockAlert(tx: Tx, alertId: number): Promise<AlertRow | nul
 export async function getAlertByRef(db: DbOrTx, ref: string): Promise<AlertRow | null> {
   const [row] = await selectAlertByRef(db, [ref]);
   return row ? toAlertRow(row) : null;
+}
+
+const reportersWithOpen = statement<{ focal_point_id: number }>(
+  'reporters_with_open_alerts',
+  `select distinct focal_point_id from alerts where focal_point_id = any($1::int[]) and status = any($2::text[])`,
+);
+
+/** Which of these reporters have an alert still open (their next message may be a follow-up). */
+export async function reportersWithOpenAlerts(db: DbOrTx, focalPointIds: number[]): Promise<Set<number>> {
+  if (focalPointIds.length === 0) return new Set();
+  const rows = await reportersWithOpen(db, [focalPointIds, [...openStatuses]]);
+  return new Set(rows.map((r) => Number(r.focal_point_id)));
 }
 
 export interface AlertFilter {

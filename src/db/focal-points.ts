@@ -68,11 +68,54 @@ export async function registerFocalPoint(db: DbOrTx, pii: Pii, address: Reporter
   throw new Error('could not register the reporter: pseudonym space exhausted');
 }
 
-const learnLanguage = statement('learn_reporter_language', `update focal_points set language = $2, updated_at = now() where id = $1 and language is null`);
+const insertFocalPoints = statement(
+  'insert_focal_points',
+  `insert into focal_points (pseudonym, phone_hash, phone_enc, telegram_hash, telegram_enc)
+   select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+   on conflict do nothing
+   returning ${selectList(focalPoints)}`,
+);
+
+/**
+ * Registers first-time reporters (unregistered, as `registerFocalPoint` does) in one statement,
+ * one per distinct address. An address someone registered meanwhile, or whose pseudonym collides
+ * with another reporter's, goes through `registerFocalPoint`. Returns the rows in the order given.
+ */
+export async function registerFocalPoints(db: DbOrTx, pii: Pii, addresses: ReporterAddress[]): Promise<FocalPointRow[]> {
+  if (addresses.length === 0) return [];
+  const keys = addresses.map((a) => `${a.kind}:${a.value}`);
+  const hashes = keys.map((k) => pii.hash(k));
+  const sealed = addresses.map((a) => pii.encrypt(a.value));
+  const phone = addresses.map((a) => a.kind === 'phone');
+  const rows = await insertFocalPoints(db, [
+    keys.map((k) => pii.pseudonym(k)),
+    hashes.map((h, i) => (phone[i] ? h : null)),
+    sealed.map((s, i) => (phone[i] ? s : null)),
+    hashes.map((h, i) => (phone[i] ? null : h)),
+    sealed.map((s, i) => (phone[i] ? null : s)),
+  ]);
+  const byHash = new Map(rows.map(toFocalPointRow).map((row) => [row.phoneHash ?? row.telegramHash, row]));
+  const registered: FocalPointRow[] = [];
+  for (const [i, address] of addresses.entries()) registered.push(byHash.get(hashes[i]!) ?? (await registerFocalPoint(db, pii, address)));
+  return registered;
+}
+
+const learnLanguages = statement(
+  'learn_reporter_languages',
+  `update focal_points f set language = v.language, updated_at = now()
+     from unnest($1::int[], $2::text[]) as v(id, language)
+    where f.id = v.id and f.language is null`,
+);
+
+/** Records the languages reporters write in, unless one is already known (chosen or registered). */
+export async function learnFocalPointLanguages(db: DbOrTx, learnt: { id: number; language: string }[]): Promise<void> {
+  if (learnt.length === 0) return;
+  await learnLanguages(db, [learnt.map((l) => l.id), learnt.map((l) => l.language)]);
+}
 
 /** Records the language a reporter writes in, unless one is already known (chosen or registered). */
 export async function learnFocalPointLanguage(db: DbOrTx, id: number, language: string): Promise<void> {
-  await learnLanguage(db, [id, language]);
+  await learnFocalPointLanguages(db, [{ id, language }]);
 }
 
 export async function updateFocalPoint(db: DbOrTx, id: number, set: Partial<typeof focalPoints.$inferInsert>): Promise<void> {

@@ -27,65 +27,109 @@ export interface InboundInput {
   receivedAt: Date;
 }
 
+const insertInboundRows = statement<{ id: string; channel: string; provider_message_id: string }>(
+  'insert_inbound',
+  `insert into inbound_messages (channel, provider_message_id, from_hash, from_enc, text, meta, received_at)
+   select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::timestamptz[])
+   on conflict (channel, provider_message_id) do nothing
+   returning id, channel, provider_message_id`,
+);
+
 /**
- * Persists an inbound message; null when this provider id was already received (a redelivery).
- * The webhooks' hot path: a named prepared statement straight through `pg` (no query building).
+ * Persists inbound messages in one statement (the webhooks' hot path: concurrent requests share
+ * it, see src/workflows/intake.ts). Returns each message's id in the order given, or null for a
+ * provider id already received (a redelivery, or the same id twice in the batch: the first wins).
  */
-export async function insertInbound(db: Db, values: InboundInput): Promise<number | null> {
-  const result = await db.$client.query<{ id: string }>({
-    name: 'tamtam_insert_inbound',
-    text: `insert into inbound_messages (channel, provider_message_id, from_hash, from_enc, text, meta, received_at)
-           values ($1, $2, $3, $4, $5, $6, $7)
-           on conflict (channel, provider_message_id) do nothing
-           returning id`,
-    values: [values.channel, values.providerMessageId, values.fromHash, values.fromEnc, values.text, JSON.stringify(values.meta), values.receivedAt],
+export async function insertInbounds(db: Db, batch: InboundInput[]): Promise<(number | null)[]> {
+  if (batch.length === 0) return [];
+  const rows = await insertInboundRows(db, [
+    batch.map((m) => m.channel),
+    batch.map((m) => m.providerMessageId),
+    batch.map((m) => m.fromHash),
+    batch.map((m) => m.fromEnc),
+    batch.map((m) => m.text),
+    batch.map((m) => JSON.stringify(m.meta)),
+    batch.map((m) => m.receivedAt.toISOString()),
+  ]);
+  const ids = new Map(rows.map((r) => [`${r.channel}\n${r.provider_message_id}`, Number(r.id)]));
+  return batch.map((m) => {
+    const key = `${m.channel}\n${m.providerMessageId}`;
+    const id = ids.get(key) ?? null;
+    ids.delete(key); // a second message with the same provider id is a duplicate
+    return id;
   });
-  return result.rows[0] ? Number(result.rows[0].id) : null;
 }
 
-const selectInbound = statement(
-  'get_inbound',
-  `select ${selectList(inboundMessages)} from inbound_messages where id = $1`,
+/** Persists one inbound message; null when this provider id was already received (a redelivery). */
+export async function insertInbound(db: Db, values: InboundInput): Promise<number | null> {
+  const [id] = await insertInbounds(db, [values]);
+  return id ?? null;
+}
+
+const selectInbounds = statement(
+  'get_inbounds',
+  `select ${selectList(inboundMessages)} from inbound_messages where id = any($1)`,
 );
 
 export async function getInbound(db: DbOrTx, id: number): Promise<InboundRow | null> {
-  const [row] = await selectInbound(db, [id]);
+  const [row] = await selectInbounds(db, [[id]]);
   return row ? toInboundRow(row) : null;
 }
 
-const selectInboundWithSender = statement(
-  'get_inbound_with_sender',
+const selectInboundsWithSenders = statement(
+  'get_inbounds_with_senders',
   `select ${selectList(inboundMessages, 'i')}, ${selectList(focalPoints, 'f', 'sender.')}
      from inbound_messages i
      left join focal_points f on f.phone_hash = i.from_hash or f.telegram_hash = i.from_hash
-    where i.id = $1`,
+    where i.id = any($1)
+    order by i.id`,
 );
 const toSenderRow = rowMapper(focalPoints, 'sender.');
 
-/**
- * A message and, in the same round trip, the focal point registered under its sender's address
- * (null for a first-time sender or an officer).
- */
-export async function getInboundWithSender(db: DbOrTx, id: number): Promise<{ message: InboundRow; sender: FocalPointRow | null } | null> {
-  const [row] = await selectInboundWithSender(db, [id]);
-  if (!row) return null;
-  return { message: toInboundRow(row), sender: row['sender.id'] === null ? null : toSenderRow(row) };
+/** A message received and the focal point registered under its sender's address (null for a first-time sender or an officer). */
+export interface InboundWithSender {
+  message: InboundRow;
+  sender: FocalPointRow | null;
 }
 
-const markProcessed = statement(
-  'mark_inbound_processed',
-  `update inbound_messages set processed_at = now(), outcome = $2, alert_id = $3, focal_point_id = $4
-    where id = $1 and processed_at is null returning id`,
+/** Messages by id, oldest first, each with its sender, in one round trip; ids not found are left out. */
+export async function getInboundsWithSenders(db: DbOrTx, ids: number[]): Promise<InboundWithSender[]> {
+  const rows = await selectInboundsWithSenders(db, [ids]);
+  return rows.map((row) => ({ message: toInboundRow(row), sender: row['sender.id'] === null ? null : toSenderRow(row) }));
+}
+
+const markProcessed = statement<{ id: string }>(
+  'mark_inbounds_processed',
+  `update inbound_messages i
+      set processed_at = now(), outcome = v.outcome, alert_id = v.alert_id, focal_point_id = v.focal_point_id
+     from unnest($1::bigint[], $2::text[], $3::bigint[], $4::int[]) as v(id, outcome, alert_id, focal_point_id)
+    where i.id = v.id and i.processed_at is null
+    returning i.id`,
 );
 
+/** What became of a message. */
+export interface InboundOutcome {
+  id: number;
+  outcome: string;
+  alertId?: number | null;
+  focalPointId?: number | null;
+}
+
+/** Records what became of messages; returns the ids changed (a message already processed, by a concurrent run, is not). */
+export async function markInboundsProcessed(db: DbOrTx, outcomes: InboundOutcome[]): Promise<Set<number>> {
+  if (outcomes.length === 0) return new Set();
+  const rows = await markProcessed(db, [
+    outcomes.map((o) => o.id),
+    outcomes.map((o) => o.outcome),
+    outcomes.map((o) => o.alertId ?? null),
+    outcomes.map((o) => o.focalPointId ?? null),
+  ]);
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
 /** Records what became of a message; false if it was already processed (by a concurrent run). */
-export async function markInboundProcessed(
-  db: DbOrTx,
-  id: number,
-  outcome: { outcome: string; alertId?: number | null; focalPointId?: number | null },
-): Promise<boolean> {
-  const rows = await markProcessed(db, [id, outcome.outcome, outcome.alertId ?? null, outcome.focalPointId ?? null]);
-  return rows.length > 0;
+export async function markInboundProcessed(db: DbOrTx, id: number, outcome: Omit<InboundOutcome, 'id'>): Promise<boolean> {
+  return (await markInboundsProcessed(db, [{ id, ...outcome }])).has(id);
 }
 
 export async function unprocessedInbound(db: DbOrTx, olderThan: Date, limit = 1000): Promise<number[]> {
@@ -103,31 +147,49 @@ export interface QueuedOutbound {
   channel: string;
   /** `officer:<id>`, `office:<id>` or `reporter:<id>`: one chat per recipient. */
   recipient: string;
+  alertId?: number | null;
 }
 
 /**
- * Reserves the next moment a message may leave for `chat`, at least `spacingMs` after the
- * previous reservation (and not before now). One statement, safe across processes.
+ * Reserves the next moments messages may leave for their chats: each chat's `count` messages get
+ * consecutive slots `spacingMs` apart, the first at least `spacingMs` after the chat's previous
+ * reservation (and not before now). One statement for any number of chats, safe across processes.
  */
-const reserveSlot = statement<{ next_at: Date }>(
-  'reserve_send_slot',
-  `insert into send_slots (chat, next_at) values ($1, now())
-   on conflict (chat) do update set next_at = greatest(send_slots.next_at + $2 * interval '1 millisecond', now())
-   returning next_at`,
+const reserveSlots = statement<{ chat: string; last_at: Date }>(
+  'reserve_send_slots',
+  `insert into send_slots (chat, next_at)
+   select chat, now() + (count - 1) * spacing * interval '1 millisecond'
+     from unnest($1::text[], $2::int[], $3::int[]) as v(chat, count, spacing)
+   on conflict (chat) do update
+     set next_at = greatest(send_slots.next_at + (select count * spacing from unnest($1::text[], $2::int[], $3::int[]) as w(chat, count, spacing) where w.chat = excluded.chat) * interval '1 millisecond',
+                            excluded.next_at)
+   returning chat, next_at as last_at`,
 );
 
-export async function reserveSendSlot(db: DbOrTx, chat: string, spacingMs: number): Promise<Date> {
-  const [row] = await reserveSlot(db, [chat, spacingMs]);
-  return new Date(row!.next_at);
+/** A chat's slots to reserve: how many messages, how far apart. */
+export interface SlotRequest {
+  chat: string;
+  count: number;
+  spacingMs: number;
+}
+
+/** The slots reserved for each chat (one date per message, in order), in one statement. */
+export async function reserveSendSlots(db: DbOrTx, requests: SlotRequest[]): Promise<Map<string, Date[]>> {
+  if (requests.length === 0) return new Map();
+  const rows = await reserveSlots(db, [requests.map((r) => r.chat), requests.map((r) => r.count), requests.map((r) => r.spacingMs)]);
+  const last = new Map(rows.map((r) => [r.chat, new Date(r.last_at).getTime()]));
+  return new Map(
+    requests.map((r) => [r.chat, Array.from({ length: r.count }, (_, i) => new Date(last.get(r.chat)! - (r.count - 1 - i) * r.spacingMs))]),
+  );
 }
 
 // One statement for any number of rows: the columns travel as arrays.
-const insertOutboundRows = statement<{ id: string; channel: string; recipient: string }>(
+const insertOutboundRows = statement<{ id: string; channel: string; recipient: string; alert_id: string | null }>(
   'insert_outbound',
   `insert into outbound_messages (alert_id, channel, recipient, to_enc, purpose, body, actions, edit_of, dedupe_key)
    select * from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::text[])
    on conflict do nothing
-   returning id, channel, recipient`,
+   returning id, channel, recipient, alert_id`,
 );
 
 /** Inserts outbound messages, skipping any whose dedupe key was already used; returns the new ones. */
@@ -144,7 +206,7 @@ export async function insertOutbound(db: DbOrTx, rows: OutboundInput[]): Promise
     rows.map((r) => r.editOf ?? null),
     rows.map((r) => r.dedupeKey ?? null),
   ]);
-  return inserted.map((r) => ({ id: Number(r.id), channel: r.channel, recipient: r.recipient }));
+  return inserted.map((r) => ({ id: Number(r.id), channel: r.channel, recipient: r.recipient, alertId: r.alert_id === null ? null : Number(r.alert_id) }));
 }
 
 export async function updateOutbound(db: DbOrTx, id: number, set: Partial<typeof outboundMessages.$inferInsert>): Promise<void> {

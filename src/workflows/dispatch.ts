@@ -1,7 +1,7 @@
 import type { AlertRow } from '../db/alerts.js';
 import type { Tx } from '../db/index.js';
 import { getFocalPoint } from '../db/focal-points.js';
-import { insertOutbound, reserveSendSlot, type OutboundInput, type QueuedOutbound } from '../db/messages.js';
+import { insertOutbound, reserveSendSlots, type OutboundInput, type QueuedOutbound } from '../db/messages.js';
 import type { ChannelName } from '../channels/channel.js';
 import type { FieldOfficeRow } from '../db/offices.js';
 import { getPlace } from '../db/places.js';
@@ -9,7 +9,8 @@ import { renderAlertCard, type PlaceNames } from './alert-card.js';
 import type { WorkflowDeps } from './deps.js';
 import type { NewJob } from './queues.js';
 import { memo } from '../memo.js';
-import { deliveryAddress, recipientKey, resolveTargets } from './recipients.js';
+import { deliveryAddress, recipientKey, resolveTargets, type Recipient } from './recipients.js';
+import { isRateLimited } from './jobs.js';
 
 /** Buttons under an alert card (Telegram); data is `<action>:<ref>`. */
 export function cardActions(t: WorkflowDeps['t'], language: string, ref: string) {
@@ -26,6 +27,61 @@ export function cardActions(t: WorkflowDeps['t'], language: string, ref: string)
 export interface CardContext {
   place: PlaceNames | null;
   pseudonym: string | null;
+}
+
+/** Recipients of a notification with the channel and address each is reached at, and those who cannot be reached. */
+export interface Addressees {
+  reachable: { key: string; recipient: Recipient; address: { channel: ChannelName; to: string } }[];
+  unreachable: string[];
+}
+
+export function addressees(deps: Pick<WorkflowDeps, 'channels'>, recipients: readonly Recipient[]): Addressees {
+  const result: Addressees = { reachable: [], unreachable: [] };
+  for (const recipient of recipients) {
+    const key = recipientKey(recipient);
+    const address = deliveryAddress(recipient, deps.channels);
+    if (address) result.reachable.push({ key, recipient, address });
+    else result.unreachable.push(key);
+  }
+  return result;
+}
+
+/**
+ * The outbox rows of one alert card per reachable recipient of an escalation level (nothing is
+ * written). Officers who read the same language on the same kind of channel share one rendering.
+ */
+export function alertCardRows(
+  deps: Pick<WorkflowDeps, 't' | 'pii' | 'deployment'>,
+  args: { alert: AlertRow; office: FieldOfficeRow; to: Addressees['reachable']; level: number; escalatedMinutes?: number; context: CardContext },
+): OutboundInput[] {
+  const { alert, office, level } = args;
+  const { place, pseudonym } = args.context;
+  const cards = memo((variant: string) => {
+    const [language, channel] = variant.split('|') as [string, string];
+    return {
+      body: renderAlertCard(
+        deps.t,
+        language,
+        { alert, office, place, pseudonym },
+        { escalation: level > 0 ? { level, minutes: args.escalatedMinutes ?? 0 } : undefined, smsHelp: channel === 'sms' },
+      ),
+      actions: cardActions(deps.t, language, alert.ref),
+    };
+  });
+  return args.to.map(({ key, recipient, address }) => {
+    const language = recipient.kind === 'officer' ? recipient.officer.language : deps.deployment.defaultLanguage;
+    const { body, actions } = cards(`${language}|${address.channel}`);
+    return {
+      alertId: alert.id,
+      channel: address.channel,
+      recipient: key,
+      toEnc: deps.pii.encrypt(address.to),
+      purpose: level === 0 ? 'card' : 'escalation',
+      body,
+      actions,
+      dedupeKey: `card:${alert.id}:${alert.timerSeq}:${level}:${key}`,
+    };
+  });
 }
 
 /**
@@ -47,47 +103,14 @@ export async function queueAlertCards(
     alongside?: OutboundInput[];
   },
 ): Promise<{ outbound: QueuedOutbound[]; recipients: string[]; unreachable: string[] }> {
-  const { alert, office, level } = args;
-  const recipients = await resolveTargets(tx, office, args.targets);
-  const { place, pseudonym } = args.context ?? {
+  const { alert } = args;
+  const recipients = await resolveTargets(tx, args.office, args.targets);
+  const context = args.context ?? {
     place: alert.placeId ? await getPlace(tx, alert.placeId) : null,
     pseudonym: alert.focalPointId ? ((await getFocalPoint(tx, alert.focalPointId))?.pseudonym ?? null) : null,
   };
-  // Officers who read the same language on the same kind of channel get the same card: render it once.
-  const cards = memo((variant: string) => {
-    const [language, channel] = variant.split('|') as [string, string];
-    return {
-      body: renderAlertCard(
-        deps.t,
-        language,
-        { alert, office, place, pseudonym },
-        { escalation: level > 0 ? { level, minutes: args.escalatedMinutes ?? 0 } : undefined, smsHelp: channel === 'sms' },
-      ),
-      actions: cardActions(deps.t, language, alert.ref),
-    };
-  });
-  const rows: OutboundInput[] = [];
-  const unreachable: string[] = [];
-  for (const recipient of recipients) {
-    const key = recipientKey(recipient);
-    const address = deliveryAddress(recipient, deps.channels);
-    if (!address) {
-      unreachable.push(key);
-      continue;
-    }
-    const language = recipient.kind === 'officer' ? recipient.officer.language : deps.deployment.defaultLanguage;
-    const { body, actions } = cards(`${language}|${address.channel}`);
-    rows.push({
-      alertId: alert.id,
-      channel: address.channel,
-      recipient: key,
-      toEnc: deps.pii.encrypt(address.to),
-      purpose: level === 0 ? 'card' : 'escalation',
-      body,
-      actions,
-      dedupeKey: `card:${alert.id}:${alert.timerSeq}:${level}:${key}`,
-    });
-  }
+  const { reachable, unreachable } = addressees(deps, recipients);
+  const rows = alertCardRows(deps, { ...args, to: reachable, context });
   const outbound = await insertOutbound(tx, [...(args.alongside ?? []), ...rows]);
   return { outbound, recipients: recipients.map(recipientKey), unreachable };
 }
@@ -97,20 +120,41 @@ export function telegramSpacingMs(recipient: string): number {
   return recipient.startsWith('office:') ? 3_000 : 1_000;
 }
 
+/** Messages one send job carries on a channel queue without a rate limit (a provider's limit counts jobs). */
+export const sendsPerJob = 50;
+
 /**
  * Enqueues the send jobs of new outbound messages. Telegram messages wait for their chat's next
- * free slot, so bursts (an escalation, card edits) stay within Telegram's per-chat limits.
- * `alsoAdd` are other jobs to add in the same round trip (an escalation timer).
+ * free slot (reserved for all of them in one statement), so bursts (an escalation, card edits)
+ * stay within Telegram's per-chat limits. On a channel whose queue has no rate limit (the
+ * simulator), messages due now share send jobs. `alsoAdd` are other jobs to add in the same
+ * round trip (escalation timers).
  */
 export async function enqueueSends(deps: Pick<WorkflowDeps, 'db' | 'queues'>, messages: QueuedOutbound[], alsoAdd: NewJob[] = []): Promise<void> {
   if (messages.length === 0 && alsoAdd.length === 0) return;
-  const jobs = await Promise.all(
-    messages.map(async (m): Promise<NewJob> => {
-      const channel = m.channel as ChannelName;
-      const delay =
-        channel === 'telegram' ? Math.max(0, (await reserveSendSlot(deps.db, `telegram:${m.recipient}`, telegramSpacingMs(m.recipient))).getTime() - Date.now()) : 0;
-      return { name: 'send', data: { outboundId: m.id, channel }, options: delay > 0 ? { delay } : {} };
-    }),
-  );
+  const chatOf = (m: QueuedOutbound) => `telegram:${m.recipient}`;
+  const perChat = new Map<string, { count: number; spacingMs: number }>();
+  for (const m of messages.filter((m) => m.channel === 'telegram')) {
+    const entry = perChat.get(chatOf(m)) ?? { count: 0, spacingMs: telegramSpacingMs(m.recipient) };
+    entry.count++;
+    perChat.set(chatOf(m), entry);
+  }
+  const slots = await reserveSendSlots(deps.db, [...perChat].map(([chat, r]) => ({ chat, ...r })));
+  const jobs: NewJob[] = [];
+  const shared = new Map<ChannelName, number[]>();
+  for (const m of messages) {
+    const channel = m.channel as ChannelName;
+    if (channel === 'telegram') {
+      const delay = Math.max(0, slots.get(chatOf(m))!.shift()!.getTime() - Date.now());
+      jobs.push({ name: 'send', data: { outboundIds: [m.id], channel }, options: delay > 0 ? { delay } : {} });
+    } else if (isRateLimited(channel)) {
+      jobs.push({ name: 'send', data: { outboundIds: [m.id], channel } });
+    } else {
+      shared.set(channel, [...(shared.get(channel) ?? []), m.id]);
+    }
+  }
+  for (const [channel, ids] of shared) {
+    for (let i = 0; i < ids.length; i += sendsPerJob) jobs.push({ name: 'send', data: { outboundIds: ids.slice(i, i + sendsPerJob), channel } });
+  }
   await deps.queues.addMany([...jobs, ...alsoAdd]);
 }

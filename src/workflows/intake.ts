@@ -1,20 +1,48 @@
 import type { Logger } from 'pino';
 import type { Intake } from '../channels/channel.js';
 import type { Db } from '../db/index.js';
-import { insertInbound } from '../db/messages.js';
+import { batched } from '../db/batch.js';
+import { insertInbounds, type InboundInput } from '../db/messages.js';
 import type { Pii } from '../pii.js';
+import { maxIdsPerJob } from './jobs.js';
 import type { Queues } from './queues.js';
 import { reporterAddress } from './steps/inbound.js';
+
+type Persisted = { id: number | null } | { error: Error };
 
 /**
  * The one door into Tamtam: persists the message (a redelivery changes nothing) and enqueues its
  * processing. Once this resolves, the webhook may acknowledge the provider; if the queue is down
  * the reconciler picks the message up from PostgreSQL.
+ *
+ * Messages arriving together (within one turn of the event loop, as concurrent webhook requests
+ * do under load) share one INSERT and one inbound job, whose step takes them in together. A
+ * message alone waits for nothing. If the shared INSERT fails, each message is inserted on its
+ * own, so one unstorable message cannot take the others down with it.
  */
 export function createIntake({ db, pii, queues, log }: { db: Db; pii: Pii; queues: Queues; log: Logger }): Intake {
+  const persist = batched(async (batch: InboundInput[]): Promise<Persisted[]> => {
+    let persisted: Persisted[];
+    try {
+      persisted = (await insertInbounds(db, batch)).map((id) => ({ id }));
+    } catch (error) {
+      if (batch.length === 1) return [{ error: error as Error }];
+      persisted = await Promise.all(
+        batch.map((m) => insertInbounds(db, [m]).then(([id]) => ({ id: id ?? null }), (e: Error) => ({ error: e }))),
+      );
+    }
+    const inboundIds = persisted.flatMap((p) => ('id' in p && p.id !== null ? [p.id] : []));
+    if (inboundIds.length > 0) {
+      await queues.add('inbound', { inboundIds }).catch((err: Error) => {
+        log.warn({ inboundIds, err: err.message }, 'could not enqueue inbound messages; the reconciler will');
+      });
+    }
+    return persisted;
+  }, maxIdsPerJob);
+
   return async (message) => {
     const address = reporterAddress(message.channel, message.from);
-    const inboundId = await insertInbound(db, {
+    const persisted = await persist({
       channel: message.channel,
       providerMessageId: message.providerMessageId,
       fromHash: pii.hash(`${address.kind}:${address.value}`),
@@ -23,10 +51,7 @@ export function createIntake({ db, pii, queues, log }: { db: Db; pii: Pii; queue
       meta: message.meta ?? {},
       receivedAt: message.receivedAt,
     });
-    if (inboundId === null) return { duplicate: true };
-    await queues.add('inbound', { inboundId }).catch((err: Error) => {
-      log.warn({ inboundId, err: err.message }, 'could not enqueue inbound message; the reconciler will');
-    });
-    return { duplicate: false };
+    if ('error' in persisted) throw persisted.error;
+    return { duplicate: persisted.id === null };
   };
 }

@@ -1,16 +1,22 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { DefaultJobOptions } from 'bullmq';
 
 const id = z.number().int().positive();
+/** Most ids one job carries (a burst's messages, taken in and written together). */
+export const maxIdsPerJob = 100;
+const ids = z.array(id).min(1).max(maxIdsPerJob);
 
 /** Every job's payload, keyed by job name. Payloads are ids: processors re-read the state. */
 export const jobSchemas = {
-  inbound: z.object({ inboundId: id }).strict(),
+  /** Messages received together (a burst at the intake, or the reconciler's catch-up). */
+  inbound: z.object({ inboundIds: ids }).strict(),
   classify: z.object({ alertId: id }).strict(),
   route: z.object({ alertId: id }).strict(),
   notify: z.object({ alertId: id }).strict(),
   escalate: z.object({ alertId: id, seq: z.number().int().min(0) }).strict(),
-  send: z.object({ outboundId: id, channel: z.enum(['sms', 'telegram', 'simulator']) }).strict(),
+  /** One message, or several on a channel queue without a rate limit (see enqueueSends). */
+  send: z.object({ outboundIds: ids, channel: z.enum(['sms', 'telegram', 'simulator']) }).strict(),
   reconcile: z.object({}).strict(),
 } as const;
 
@@ -25,16 +31,22 @@ export function jobIdFor<N extends JobName>(name: N, data: JobData<N>): string {
   const d = data as Record<string, number>;
   switch (name) {
     case 'inbound':
-      return `inbound-${d.inboundId}`;
+      return `inbound-${idsKey((data as JobData<'inbound'>).inboundIds)}`;
     case 'escalate':
       return `escalate-${d.alertId}-${d.seq}`;
     case 'send':
-      return `send-${d.outboundId}`;
+      return `send-${idsKey((data as JobData<'send'>).outboundIds)}`;
     case 'reconcile':
       return 'reconcile';
     default:
       return `${name}-${d.alertId}`;
   }
+}
+
+/** `42` for one id; `42-<hash of all>` for several (the same set, the same job). */
+function idsKey(list: readonly number[]): string {
+  if (list.length === 1) return String(list[0]);
+  return `${list[0]}-${createHash('sha1').update(list.join(',')).digest('hex').slice(0, 12)}`;
 }
 
 const retained = { removeOnComplete: { age: 3_600, count: 5_000 }, removeOnFail: { age: 7 * 86_400 } };
@@ -102,6 +114,11 @@ export function providerBackoff(attemptsMade: number, delay: number, err?: Error
   const retryAfter = (err as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
   if (retryAfter !== undefined && retryAfter >= 0) return retryAfter * 1_000 + 250;
   return delay * 2 ** Math.max(0, attemptsMade - 1);
+}
+
+/** Whether a channel's queue has a rate limit (then each send job carries one message, as the limit counts jobs). */
+export function isRateLimited(channel: 'sms' | 'telegram' | 'simulator'): boolean {
+  return 'limiter' in queueDefinitions[`outbound-${channel}`];
 }
 
 /** The queue that holds a job: fixed per job name, except sends, which go to their channel's queue. */

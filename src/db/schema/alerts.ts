@@ -41,6 +41,8 @@ export const alerts = pgTable(
     index('alerts_office_idx').on(t.officeId, t.createdAt),
     index('alerts_created_idx').on(t.createdAt),
     index('alerts_deadline_idx').on(t.ackDeadline),
+    // A reporter's open alerts (is a new message a follow-up?).
+    index('alerts_focal_point_idx').on(t.focalPointId, t.createdAt),
   ],
 );
 

@@ -3,10 +3,10 @@ import type { Update } from 'grammy/types';
 import { UnrecoverableError } from 'bullmq';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { ChannelName } from '../../channels/channel.js';
-import { registerFocalPoint, updateFocalPoint, type FocalPointRow, type ReporterAddress } from '../../db/focal-points.js';
+import { registerFocalPoint, registerFocalPoints, updateFocalPoint, type FocalPointRow, type ReporterAddress } from '../../db/focal-points.js';
 import type { Tx } from '../../db/index.js';
-import { getInboundWithSender, insertOutbound, markInboundProcessed, type InboundRow, type OutboundInput, type QueuedOutbound } from '../../db/messages.js';
-import type { AlertRow } from '../../db/alerts.js';
+import { getInboundsWithSenders, insertOutbound, markInboundProcessed, type InboundRow, type InboundWithSender, type QueuedOutbound } from '../../db/messages.js';
+import { reportersWithOpenAlerts } from '../../db/alerts.js';
 import { officerByPhone, officerByTelegramId, type OfficerRow } from '../../db/offices.js';
 import { actOnAlert, bridgeToReporter, type ActionOutcome, type BridgeOutcome } from '../actions.js';
 import { answerCorrection } from '../correction-replies.js';
@@ -16,8 +16,7 @@ import { enqueueSends } from '../dispatch.js';
 import type { JobData } from '../jobs.js';
 import { parseOfficerCommand } from '../officer-commands.js';
 import { parseReporterCommand, type ReporterCommand } from '../reporter-commands.js';
-import { createNotifiedAlert, createWarningAlert } from './new-alert.js';
-import { dispatchNotification } from './notify.js';
+import { alertWarningAlone, alertWarnings } from './warnings.js';
 
 /** The sender's address as a reporter key: phone numbers in E.164 (WhatsApp and SMS are one person). */
 export function reporterAddress(channel: ChannelName, from: string): ReporterAddress {
@@ -147,14 +146,32 @@ async function handleTelegramUpdate(deps: WorkflowDeps, message: InboundRow, upd
   return null;
 }
 
+/** The sender of a message is an officer of the loaded deployment (no query: see findOfficer). */
+function fromOfficer(deps: WorkflowDeps, channel: ChannelName, from: string): boolean {
+  if (channel === 'telegram') return /^\d+$/.test(from) && deps.deployment.officers.some((o) => o.telegramId === Number(from));
+  const phone = reporterAddress(channel, from).value;
+  return deps.deployment.officers.some((o) => o.phone === phone);
+}
+
 /**
- * First step for every message received: an officer's command; a reporter's keyword; a follow-up
- * to the reporter's open alert (passed to the officers holding it); or a new warning, which becomes
- * an alert (the reporter is registered on first contact) and is confirmed.
+ * A reporter's new warning, known without reading anything more: not from an officer, not a
+ * button or group chatter, not a keyword, and from a reporter with no open alert (so it cannot be
+ * a follow-up). Such messages of one job are taken in together (see alertWarnings).
  */
-export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDeps, languages: string[]): Promise<string> {
-  const found = await getInboundWithSender(deps.db, job.data.inboundId);
-  if (!found) throw new UnrecoverableError(`inbound message ${job.data.inboundId} not found`);
+function isPlainWarning(deps: WorkflowDeps, { message, sender }: InboundWithSender, from: string, withOpenAlerts: Set<number>): boolean {
+  const channel = message.channel as ChannelName;
+  if (fromOfficer(deps, channel, from) || parseReporterCommand(message.text)) return false;
+  const update = channel === 'telegram' ? (message.meta.update as Update | undefined) : undefined;
+  if (update && (update.callback_query || (update.message ?? update.edited_message)?.chat.type !== 'private')) return false;
+  return !sender || !withOpenAlerts.has(sender.id);
+}
+
+/**
+ * One message: an officer's command; a reporter's keyword; a follow-up to the reporter's open
+ * alert (passed to the officers holding it); or a new warning, which becomes an alert (the
+ * reporter is registered on first contact) and is confirmed.
+ */
+async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allStages: boolean, languages: string[]): Promise<string> {
   const { message } = found;
   if (message.processedAt) {
     // Processed before a crash could enqueue the next step: make sure it is queued.
@@ -180,52 +197,83 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
     await handleReporterCommand(deps, message, reporter, command, languages);
     return `reporter ${command.kind}`;
   }
-  const mayReply = !reporter.silent && !reporter.optedOut;
-  const language = reporter.language ?? deps.deployment.defaultLanguage;
   const followed = await followUpTarget(deps.db, reporter, message.text, message.receivedAt);
   if (followed) {
+    const language = reporter.language ?? deps.deployment.defaultLanguage;
     await finish(
       deps,
       message,
       { outcome: 'follow_up', alertId: followed.id, focalPointId: reporter.id },
-      mayReply ? { recipient: `reporter:${reporter.id}`, body: deps.t(language, 'reporter:followUp', { ref: followed.ref }), alertId: followed.id } : null,
+      !reporter.silent && !reporter.optedOut ? { recipient: `reporter:${reporter.id}`, body: deps.t(language, 'reporter:followUp', { ref: followed.ref }), alertId: followed.id } : null,
       (tx) => forwardToHolders(tx, deps, { alert: followed, reporter, text: message.text, inboundId: message.id }),
     );
     return 'follow-up';
   }
   // First attempt: the whole way to the officers in one transaction (see new-alert.ts).
-  const allStages = job.attemptsMade === 0;
-  const confirmationOf = (alert: AlertRow): OutboundInput[] =>
-    mayReply
-      ? [
-          {
-            alertId: alert.id,
-            channel,
-            recipient: `reporter:${reporter.id}`,
-            toEnc: message.fromEnc,
-            purpose: 'confirmation',
-            body: deps.t(language, 'reporter:confirmation', { ref: alert.ref }),
-            dedupeKey: `confirmation:${alert.id}`,
-          },
-        ]
-      : [];
-  const created = await deps.db.transaction(async (tx) => {
-    const warning = { text: message.text, channel, reporter };
-    const { alert, notified } = allStages
-      ? await createNotifiedAlert(tx, deps, warning, confirmationOf)
-      : { alert: await createWarningAlert(tx, warning), notified: null };
-    if (!(await markInboundProcessed(tx, message.id, { outcome: 'alert', alertId: alert.id, focalPointId: reporter.id }))) {
-      throw new Error('inbound message processed concurrently; retrying'); // rolls the alert back
-    }
-    // With all stages, the confirmation went out with the cards.
-    const confirmation = notified ? [] : await insertOutbound(tx, confirmationOf(alert));
-    return { alert, confirmation, notified };
-  });
-  if (created.notified) {
-    await dispatchNotification(deps, created.alert.id, created.notified);
+  if (allStages) {
+    await alertWarnings(deps, [{ message, reporter }]);
     return 'alert created and notified';
   }
-  await deps.queues.add('classify', { alertId: created.alert.id });
-  await enqueueSends(deps, created.confirmation);
+  await alertWarningAlone(deps, { message, reporter });
   return 'alert created';
+}
+
+/**
+ * First step for every message received. A job carries the messages that arrived together; on
+ * its first attempt, the plain new warnings among them become alerts together (one transaction,
+ * a few statements for all), then every other message is handled on its own, oldest first. Only
+ * a sender's first message of the job can be taken together: the next may follow up on it.
+ * If taking them together fails, each of their alerts is created alone and its stages run as jobs
+ * (as on a retry); a message that fails fails the job, whose retry finds the others done.
+ */
+export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDeps, languages: string[]): Promise<string> {
+  const { inboundIds } = job.data;
+  const found = await getInboundsWithSenders(deps.db, inboundIds);
+  if (found.length === 0) throw new UnrecoverableError(`inbound message ${inboundIds.join(', ')} not found`);
+  const firstAttempt = job.attemptsMade === 0;
+  const together: { found: InboundWithSender; from: string }[] = [];
+  const alone: InboundWithSender[] = [];
+  if (firstAttempt) {
+    const withOpenAlerts = await reportersWithOpenAlerts(deps.db, found.flatMap((f) => (f.sender && !f.message.processedAt ? [f.sender.id] : [])));
+    const senders = new Set<string>();
+    for (const f of found) {
+      const first = !senders.has(f.message.fromHash);
+      senders.add(f.message.fromHash);
+      const from = f.message.processedAt ? null : deps.pii.decrypt(f.message.fromEnc);
+      if (first && from !== null && isPlainWarning(deps, f, from, withOpenAlerts)) together.push({ found: f, from });
+      else alone.push(f);
+    }
+  } else alone.push(...found);
+
+  const outcomes: string[] = [];
+  // Warnings whose alerts could not be written together: created alone, their stages as jobs.
+  const stagesApart = new Set<number>();
+  if (together.length > 0) {
+    try {
+      const newcomers = together.filter((w) => !w.found.sender);
+      const registered = await registerFocalPoints(deps.db, deps.pii, newcomers.map((w) => reporterAddress(w.found.message.channel as ChannelName, w.from)));
+      const reporters = new Map(newcomers.map((w, i) => [w.found.message.id, registered[i]!]));
+      await alertWarnings(deps, together.map(({ found: f }) => ({ message: f.message, reporter: f.sender ?? reporters.get(f.message.id)! })));
+      outcomes.push(...together.map(() => 'alert created and notified'));
+    } catch (error) {
+      deps.log.warn({ messages: together.length, err: (error as Error).message }, 'new warnings taken together failed; each alert is created alone');
+      together.forEach((w) => stagesApart.add(w.found.message.id));
+      alone.push(...together.map((w) => w.found));
+      alone.sort((a, b) => a.message.id - b.message.id);
+    }
+  }
+  const failures: Error[] = [];
+  for (const f of alone) {
+    try {
+      outcomes.push(await handleMessage(deps, f, firstAttempt && !stagesApart.has(f.message.id), languages));
+    } catch (error) {
+      failures.push(error as Error);
+      deps.log.warn({ inboundId: f.message.id, err: (error as Error).message }, 'inbound message failed');
+    }
+  }
+  if (failures.length > 0) throw failures.find((e) => !(e instanceof UnrecoverableError)) ?? failures[0]!;
+  if (outcomes.length === 1) return outcomes[0]!;
+  const counts = new Map<string, number>();
+  for (const o of outcomes) counts.set(o, (counts.get(o) ?? 0) + 1);
+  return [...counts].map(([o, n]) => `${n} ${o}`).join(', ');
 }

@@ -1,10 +1,14 @@
-import { createAlert, type AlertRow, type AlertStage } from '../../db/alerts.js';
-import type { FocalPointRow } from '../../db/focal-points.js';
+import type { NewJob } from '../queues.js';
+import { createAlert, createAlerts, newAlertOf, type AlertRow, type AlertStage, type NewAlert } from '../../db/alerts.js';
+import { learnFocalPointLanguages, type FocalPointRow } from '../../db/focal-points.js';
 import type { Tx } from '../../db/index.js';
-import type { OutboundInput } from '../../db/messages.js';
+import { insertOutbound, type OutboundInput, type QueuedOutbound } from '../../db/messages.js';
+import type { FieldOfficeRow } from '../../db/offices.js';
 import type { WorkflowDeps } from '../deps.js';
-import { classification, learnReporterLanguage } from './classify.js';
-import { notifyAlert, type Notified } from './notify.js';
+import { alertCardRows } from '../dispatch.js';
+import { resolveTargets, type Recipient } from '../recipients.js';
+import { classification, type ClassifiedStage } from './classify.js';
+import { planNotification, type NotificationPlan } from './notify.js';
 import { routing } from './route.js';
 
 /** A reporter's new warning, as the inbound step hands it over. */
@@ -14,39 +18,91 @@ export interface NewWarning {
   reporter: FocalPointRow;
 }
 
-/** Creates the alert of a new warning (with any stages already decided), inside the caller's transaction. */
+const alertValues = (warning: NewWarning) => ({
+  text: warning.text,
+  channel: warning.channel,
+  focalPointId: warning.reporter.id,
+  language: warning.reporter.language,
+  actor: `reporter:${warning.reporter.pseudonym}`,
+});
+
+/** Creates the alert of a new warning, still `new` (its stages run as jobs), inside the caller's transaction. */
 export function createWarningAlert(tx: Tx, warning: NewWarning, stages: AlertStage[] = []): Promise<AlertRow> {
-  const { reporter } = warning;
-  return createAlert(
-    tx,
-    { text: warning.text, channel: warning.channel, focalPointId: reporter.id, language: reporter.language, actor: `reporter:${reporter.pseudonym}` },
-    stages,
-  );
+  return createAlert(tx, alertValues(warning), stages);
+}
+
+/** New alerts in front of their offices, once the transaction that wrote them commits. */
+export interface NotifiedAlerts {
+  /** In the order of the warnings. */
+  alerts: AlertRow[];
+  /** The cards and the messages queued alongside them, for their send jobs. */
+  outbound: QueuedOutbound[];
+  /** One escalation timer per alert, at its acknowledge deadline. */
+  timers: NewJob[];
 }
 
 /**
- * Creates the alert of a new warning already classified and routed, and puts it in front of its
- * office, all inside the caller's transaction.
+ * Creates the alerts of new warnings already classified, routed and notified, all inside the
+ * caller's transaction: each alert with its `created`, `classified`, `routed` and `notified`
+ * events, its office's cards and whatever `alongside` adds (the reporter's confirmation).
  *
- * The stages are the ones the classify, route and notify jobs apply, and each writes its own
- * event, so the timeline reads the same either way; deciding classification and routing before
- * writing and doing it all in one job and one transaction saves three jobs and a dozen round trips
- * per alert. The inbound step does this on a message's first attempt only: if it fails, the retry
- * creates the alert alone and the stages run as jobs of their own, so a fault in one stage cannot
- * keep a warning from becoming an alert.
+ * The stages are the ones the classify, route and notify jobs apply, with the same events, so the
+ * timeline reads the same either way; deciding them before writing saves three jobs and a dozen
+ * round trips per alert, and a burst of warnings is written with one statement per table rather
+ * than per alert. The inbound step does this on a message's first attempt only: if it fails, the
+ * retry creates the alert alone and the stages run as jobs of their own, so a fault in one stage
+ * cannot keep a warning from becoming an alert.
  */
-export async function createNotifiedAlert(
+export async function createNotifiedAlerts(
   tx: Tx,
   deps: WorkflowDeps,
-  warning: NewWarning,
-  /** Messages to queue with the cards once the alert exists (the reporter's confirmation). */
-  alongside: (alert: AlertRow) => OutboundInput[] = () => [],
-): Promise<{ alert: AlertRow; notified: Notified }> {
-  const { reporter } = warning;
-  const classified = classification(deps, { text: warning.text, language: reporter.language }, reporter);
-  const place = classified.place?.place ?? null;
-  const alert = await createWarningAlert(tx, warning, [classified, routing(deps, place)]);
-  await learnReporterLanguage(tx, reporter, classified);
-  const notified = await notifyAlert(tx, deps, alert, { place, pseudonym: reporter.pseudonym }, alongside(alert));
-  return { alert, notified };
+  warnings: NewWarning[],
+  /** Messages to write with the alert at `index` (the reporter's confirmation). */
+  alongside: (alert: AlertRow, index: number) => OutboundInput[] = () => [],
+): Promise<NotifiedAlerts> {
+  const now = deps.now();
+  // Officers do not change during a transaction: one look-up per office for the whole batch.
+  const resolved = new Map<string, Promise<Recipient[]>>();
+  const recipientsOf = (office: FieldOfficeRow, targets: readonly string[]) => {
+    const key = `${office.id}|${targets.join(',')}`;
+    if (!resolved.has(key)) resolved.set(key, resolveTargets(tx, office, targets));
+    return resolved.get(key)!;
+  };
+  const plans: { warning: NewWarning; classified: ClassifiedStage; notification: NotificationPlan; alert: NewAlert }[] = [];
+  for (const warning of warnings) {
+    const classified = classification(deps, { text: warning.text, language: warning.reporter.language }, warning.reporter);
+    const routed = routing(deps, classified.place?.place ?? null);
+    const notification = await planNotification(
+      tx,
+      deps,
+      { id: 0, officeId: routed.set.officeId ?? null, severity: classified.set.severity ?? null, timerSeq: 0 },
+      now,
+      recipientsOf,
+    );
+    const stages: AlertStage[] = [classified, routed, notification.stage, ...notification.after.map((event) => ({ set: {}, event }))];
+    plans.push({ warning, classified, notification, alert: newAlertOf(alertValues(warning), stages) });
+  }
+  const alerts = await createAlerts(tx, plans.map((p) => p.alert));
+  // Replies go out in the reporter's language: learn it from their first message.
+  await learnFocalPointLanguages(
+    tx,
+    plans.flatMap((p) => (p.classified.reporterLanguage ? [{ id: p.warning.reporter.id, language: p.classified.reporterLanguage }] : [])),
+  );
+  const rows = plans.flatMap(({ warning, classified, notification }, i) => [
+    ...alongside(alerts[i]!, i),
+    ...alertCardRows(deps, {
+      alert: alerts[i]!,
+      office: notification.office,
+      to: notification.to.reachable,
+      level: 0,
+      context: { place: classified.place?.place ?? null, pseudonym: warning.reporter.pseudonym },
+    }),
+  ]);
+  const outbound = await insertOutbound(tx, rows);
+  const timers = alerts.map((alert, i): NewJob => ({
+    name: 'escalate',
+    data: { alertId: alert.id, seq: alert.timerSeq },
+    options: { delay: plans[i]!.notification.deadline.getTime() - now.getTime() },
+  }));
+  return { alerts, outbound, timers };
 }

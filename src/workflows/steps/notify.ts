@@ -1,15 +1,18 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
-import { lockAlert, recordEvent, transitionAlert, type AlertRow } from '../../db/alerts.js';
-import type { OutboundInput, QueuedOutbound } from '../../db/messages.js';
+import { lockAlert, recordEvent, transitionAlert, type AlertEventInput, type AlertRow, type AlertStage } from '../../db/alerts.js';
+import { getFocalPoint } from '../../db/focal-points.js';
+import { insertOutbound, type QueuedOutbound } from '../../db/messages.js';
 import type { Tx } from '../../db/index.js';
-import { officeFor } from '../../db/offices.js';
+import { officeFor, type FieldOfficeRow } from '../../db/offices.js';
+import { getPlace } from '../../db/places.js';
 import { escalationDeadline } from '../../domain/escalation.js';
 import type { Severity } from '../../domain/taxonomy.js';
 import type { WorkflowDeps } from '../deps.js';
-import { enqueueSends, queueAlertCards, type CardContext } from '../dispatch.js';
+import { addressees, alertCardRows, enqueueSends, type Addressees } from '../dispatch.js';
 import type { JobData } from '../jobs.js';
 import { policyFor } from '../policy.js';
+import { recipientKey, resolveTargets, type Recipient } from '../recipients.js';
 
 /** What a notification leaves to do after its transaction commits. */
 export interface Notified {
@@ -18,34 +21,65 @@ export interface Notified {
   timer: { seq: number; delay: number };
 }
 
+/** What putting an alert in front of its office (escalation level 0) will write. */
+export interface NotificationPlan {
+  office: FieldOfficeRow;
+  to: Addressees;
+  deadline: Date;
+  /** The change to `notified` and its event (from `new`), and the events that follow it. */
+  stage: AlertStage;
+  after: AlertEventInput[];
+}
+
 /**
- * Puts a routed alert in front of its office (escalation level 0): writes the cards, moves it to
- * `notified` and sets the acknowledge deadline, in the caller's transaction. `alert` must be
- * locked (or created) by that transaction and still `new`. `alongside` are other messages to queue
- * with the cards (the reporter's confirmation).
+ * Decides level 0 of an alert's notification: its office's policy, who is addressed, the
+ * acknowledge deadline from `now` by severity, and the timer sequence after `timerSeq`. `recipientsOf`
+ * resolves an office's level-0 targets (a batch of alerts shares one look-up per office).
  */
-export async function notifyAlert(tx: Tx, deps: WorkflowDeps, alert: AlertRow, context?: CardContext, alongside: OutboundInput[] = []): Promise<Notified> {
+export async function planNotification(
+  tx: Tx,
+  deps: WorkflowDeps,
+  alert: Pick<AlertRow, 'id' | 'officeId' | 'severity' | 'timerSeq'>,
+  now: Date,
+  recipientsOf: (office: FieldOfficeRow, targets: readonly string[]) => Promise<Recipient[]> = (office, targets) => resolveTargets(tx, office, targets),
+): Promise<NotificationPlan> {
   if (!alert.officeId) throw new UnrecoverableError(`alert ${alert.id} has no office: route it first`);
   const office = await officeFor(tx, deps.deployment, alert.officeId);
   if (!office) throw new UnrecoverableError(`alert ${alert.id}: office ${alert.officeId} not found`);
   const policy = policyFor(deps.deployment, office);
-  const level = policy.levels[0]!;
-  const now = deps.now();
+  const recipients = await recipientsOf(office, policy.levels[0]!.notify);
+  const to = addressees(deps, recipients);
   const deadline = escalationDeadline(policy, (alert.severity ?? 'medium') as Severity, now);
-  const seq = alert.timerSeq + 1;
-  const cards = await queueAlertCards(tx, deps, { alert: { ...alert, status: 'notified', timerSeq: seq }, office, targets: level.notify, level: 0, context, alongside });
-  await transitionAlert(
-    tx,
-    alert.id,
-    'notified',
-    { type: 'notified', actor: 'system', data: { level: 0, office: office.id, recipients: cards.recipients, unreachable: cards.unreachable, deadline: deadline.toISOString() } },
-    { notifiedAt: now, ackDeadline: deadline, timerSeq: seq, escalationLevel: 0 },
-    alert,
-  );
-  if (cards.recipients.length === 0) {
-    await recordEvent(tx, alert.id, { type: 'notification_failed', actor: 'system', data: { level: 0, reason: 'nobody to notify at this level' } });
-  }
-  return { outbound: cards.outbound, timer: { seq, delay: deadline.getTime() - now.getTime() } };
+  const event: AlertEventInput = {
+    type: 'notified',
+    actor: 'system',
+    from: 'new',
+    to: 'notified',
+    data: { level: 0, office: office.id, recipients: recipients.map(recipientKey), unreachable: to.unreachable, deadline: deadline.toISOString() },
+  };
+  const after: AlertEventInput[] =
+    recipients.length === 0 ? [{ type: 'notification_failed', actor: 'system', data: { level: 0, reason: 'nobody to notify at this level' } }] : [];
+  return { office, to, deadline, stage: { set: { status: 'notified', notifiedAt: now, ackDeadline: deadline, timerSeq: alert.timerSeq + 1, escalationLevel: 0 }, event }, after };
+}
+
+/**
+ * Puts a routed alert in front of its office (escalation level 0): writes the cards, moves it to
+ * `notified` and sets the acknowledge deadline, in the caller's transaction. `alert` must be
+ * locked by that transaction and still `new`.
+ */
+export async function notifyAlert(tx: Tx, deps: WorkflowDeps, alert: AlertRow): Promise<Notified> {
+  const now = deps.now();
+  const plan = await planNotification(tx, deps, alert, now);
+  const seq = plan.stage.set.timerSeq!;
+  const context = {
+    place: alert.placeId ? await getPlace(tx, alert.placeId) : null,
+    pseudonym: alert.focalPointId ? ((await getFocalPoint(tx, alert.focalPointId))?.pseudonym ?? null) : null,
+  };
+  const rows = alertCardRows(deps, { alert: { ...alert, status: 'notified', timerSeq: seq }, office: plan.office, to: plan.to.reachable, level: 0, context });
+  const outbound = await insertOutbound(tx, rows);
+  await transitionAlert(tx, alert.id, 'notified', plan.stage.event, plan.stage.set, alert);
+  for (const event of plan.after) await recordEvent(tx, alert.id, event);
+  return { outbound, timer: { seq, delay: plan.deadline.getTime() - now.getTime() } };
 }
 
 /** After commit: the cards' send jobs and the escalation timer, in one go. */

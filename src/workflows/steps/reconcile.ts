@@ -3,7 +3,7 @@ import type { ChannelName } from '../../channels/channel.js';
 import { alertsDueBefore, stalledNewAlerts } from '../../db/alerts.js';
 import { queuedOutbound, unprocessedInbound } from '../../db/messages.js';
 import type { WorkflowDeps } from '../deps.js';
-import type { JobData } from '../jobs.js';
+import { maxIdsPerJob, type JobData } from '../jobs.js';
 
 /** How the reconciler looks at PostgreSQL; the defaults suit production. */
 export interface ReconcileOptions {
@@ -35,11 +35,15 @@ export async function reconcileStep(_job: Job<JobData<'reconcile'>>, deps: Workf
     const step = !a.classifiedAt ? 'classify' : !a.routedAt ? 'route' : 'notify';
     if ((await deps.queues.ensure(step, { alertId: a.id })) !== 'exists') counts.alerts++;
   }
-  for (const inboundId of await unprocessedInbound(deps.db, stale)) {
-    if ((await deps.queues.ensure('inbound', { inboundId })) !== 'exists') counts.inbound++;
+  // Lost messages come back together, a job per batch, as a burst does from the intake.
+  const inbound = await unprocessedInbound(deps.db, stale);
+  for (let i = 0; i < inbound.length; i += maxIdsPerJob) {
+    const inboundIds = inbound.slice(i, i + maxIdsPerJob);
+    if ((await deps.queues.ensure('inbound', { inboundIds })) !== 'exists') counts.inbound += inboundIds.length;
   }
+  // One job per message: a lost send job may have carried others that were delivered since.
   for (const m of await queuedOutbound(deps.db, stale)) {
-    if ((await deps.queues.ensure('send', { outboundId: m.id, channel: m.channel as ChannelName })) !== 'exists') counts.outbound++;
+    if ((await deps.queues.ensure('send', { outboundIds: [m.id], channel: m.channel as ChannelName })) !== 'exists') counts.outbound++;
   }
   if (counts.timers + counts.alerts + counts.inbound + counts.outbound > 0) deps.log.warn(counts, 'reconciler re-enqueued lost work');
   return counts;

@@ -44,9 +44,9 @@ async function fallBackToSms(deps: WorkflowDeps, row: OutboundRow): Promise<void
 }
 
 /** Delivers one outbound message through its channel; retried with backoff, final failure recorded. */
-export async function sendStep(job: Job<JobData<'send'>>, deps: WorkflowDeps): Promise<string> {
-  const row = await deps.outbox.get(job.data.outboundId);
-  if (!row) throw new UnrecoverableError(`outbound message ${job.data.outboundId} not found`);
+async function deliver(job: Job<JobData<'send'>>, deps: WorkflowDeps, outboundId: number): Promise<string> {
+  const row = await deps.outbox.get(outboundId);
+  if (!row) throw new UnrecoverableError(`outbound message ${outboundId} not found`);
   if (row.status !== 'queued') return `already ${row.status}`;
   if (await superseded(deps, row)) {
     await updateOutbound(deps.db, row.id, { status: 'superseded' });
@@ -90,4 +90,20 @@ export async function sendStep(job: Job<JobData<'send'>>, deps: WorkflowDeps): P
     deps.log.warn({ outboundId: row.id, channel: row.channel, attempt, err: reason }, 'send failed; will retry');
     throw error;
   }
+}
+
+/**
+ * The send job: delivers its messages (one, or several on a queue without a rate limit) side by
+ * side, so their reads and outcomes share statements. A message that can be retried fails the job,
+ * which is retried with backoff; the messages already settled are left alone on the retry. The job
+ * fails for good only when every one of its messages has.
+ */
+export async function sendStep(job: Job<JobData<'send'>>, deps: WorkflowDeps): Promise<string> {
+  const settled = await Promise.allSettled(job.data.outboundIds.map((id) => deliver(job, deps, id)));
+  const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
+  const retryable = failures.find((e) => !(e instanceof UnrecoverableError));
+  if (retryable) throw retryable;
+  if (failures.length === settled.length) throw failures[0]!;
+  const outcomes = settled.map((s) => (s.status === 'fulfilled' ? s.value : 'failed'));
+  return outcomes.length === 1 ? outcomes[0]! : `${outcomes.filter((o) => o === 'sent').length} of ${outcomes.length} sent`;
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "alerts_focal_point_idx" ON "alerts" USING btree ("focal_point_id","created_at");
