@@ -52,8 +52,18 @@ export function addressees(deps: Pick<WorkflowDeps, 'channels'>, recipients: rea
  */
 export function alertCardRows(
   deps: Pick<WorkflowDeps, 't' | 'pii' | 'deployment'>,
-  args: { alert: AlertRow; office: FieldOfficeRow; to: Addressees['reachable']; level: number; escalatedMinutes?: number; context: CardContext },
+  args: {
+    alert: AlertRow;
+    office: FieldOfficeRow;
+    to: Addressees['reachable'];
+    level: number;
+    escalatedMinutes?: number;
+    context: CardContext;
+    /** Encrypts an address for the outbox (default `pii.encrypt`; a batch of cards shares one per officer). */
+    seal?: (address: string) => string;
+  },
 ): OutboundInput[] {
+  const seal = args.seal ?? deps.pii.encrypt;
   const { alert, office, level } = args;
   const { place, pseudonym } = args.context;
   const cards = memo((variant: string) => {
@@ -75,7 +85,7 @@ export function alertCardRows(
       alertId: alert.id,
       channel: address.channel,
       recipient: key,
-      toEnc: deps.pii.encrypt(address.to),
+      toEnc: seal(address.to),
       purpose: level === 0 ? 'card' : 'escalation',
       body,
       actions,

@@ -11,6 +11,17 @@ import { reporterAddress } from './steps/inbound.js';
 type Persisted = { id: number | null } | { error: Error };
 
 /**
+ * PostgreSQL stores no NUL character in text or jsonb; a phone that sends one must not have its
+ * warning refused (the provider would not deliver it again), so NULs are dropped on the way in.
+ */
+function withoutNul<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '') as T;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;
+  return value;
+}
+
+/**
  * The one door into Tamtam: persists the message (a redelivery changes nothing) and enqueues its
  * processing. Once this resolves, the webhook may acknowledge the provider; if the queue is down
  * the reconciler picks the message up from PostgreSQL.
@@ -47,8 +58,8 @@ export function createIntake({ db, pii, queues, log }: { db: Db; pii: Pii; queue
       providerMessageId: message.providerMessageId,
       fromHash: pii.hash(`${address.kind}:${address.value}`),
       fromEnc: pii.encrypt(message.from),
-      text: message.text,
-      meta: message.meta ?? {},
+      text: withoutNul(message.text),
+      meta: withoutNul(message.meta ?? {}),
       receivedAt: message.receivedAt,
     });
     if ('error' in persisted) throw persisted.error;

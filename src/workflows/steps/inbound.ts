@@ -146,11 +146,10 @@ async function handleTelegramUpdate(deps: WorkflowDeps, message: InboundRow, upd
   return null;
 }
 
-/** The sender of a message is an officer of the loaded deployment (no query: see findOfficer). */
-function fromOfficer(deps: WorkflowDeps, channel: ChannelName, from: string): boolean {
-  if (channel === 'telegram') return /^\d+$/.test(from) && deps.deployment.officers.some((o) => o.telegramId === Number(from));
-  const phone = reporterAddress(channel, from).value;
-  return deps.deployment.officers.some((o) => o.phone === phone);
+/** The sender's address is an officer's in the loaded deployment (no query: see findOfficer). */
+function fromOfficer(deps: WorkflowDeps, address: ReporterAddress): boolean {
+  if (address.kind === 'telegram') return /^\d+$/.test(address.value) && deps.deployment.officers.some((o) => o.telegramId === Number(address.value));
+  return deps.deployment.officers.some((o) => o.phone === address.value);
 }
 
 /**
@@ -158,9 +157,9 @@ function fromOfficer(deps: WorkflowDeps, channel: ChannelName, from: string): bo
  * button or group chatter, not a keyword, and from a reporter with no open alert (so it cannot be
  * a follow-up). Such messages of one job are taken in together (see alertWarnings).
  */
-function isPlainWarning(deps: WorkflowDeps, { message, sender }: InboundWithSender, from: string, withOpenAlerts: Set<number>): boolean {
+function isPlainWarning(deps: WorkflowDeps, { message, sender }: InboundWithSender, address: ReporterAddress, withOpenAlerts: Set<number>): boolean {
   const channel = message.channel as ChannelName;
-  if (fromOfficer(deps, channel, from) || parseReporterCommand(message.text)) return false;
+  if (fromOfficer(deps, address) || parseReporterCommand(message.text)) return false;
   const update = channel === 'telegram' ? (message.meta.update as Update | undefined) : undefined;
   if (update && (update.callback_query || (update.message ?? update.edited_message)?.chat.type !== 'private')) return false;
   return !sender || !withOpenAlerts.has(sender.id);
@@ -231,7 +230,7 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
   const found = await getInboundsWithSenders(deps.db, inboundIds);
   if (found.length === 0) throw new UnrecoverableError(`inbound message ${inboundIds.join(', ')} not found`);
   const firstAttempt = job.attemptsMade === 0;
-  const together: { found: InboundWithSender; from: string }[] = [];
+  const together: { found: InboundWithSender; address: ReporterAddress }[] = [];
   const alone: InboundWithSender[] = [];
   if (firstAttempt) {
     const withOpenAlerts = await reportersWithOpenAlerts(deps.db, found.flatMap((f) => (f.sender && !f.message.processedAt ? [f.sender.id] : [])));
@@ -239,8 +238,8 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
     for (const f of found) {
       const first = !senders.has(f.message.fromHash);
       senders.add(f.message.fromHash);
-      const from = f.message.processedAt ? null : deps.pii.decrypt(f.message.fromEnc);
-      if (first && from !== null && isPlainWarning(deps, f, from, withOpenAlerts)) together.push({ found: f, from });
+      const address = f.message.processedAt ? null : reporterAddress(f.message.channel as ChannelName, deps.pii.decrypt(f.message.fromEnc));
+      if (first && address && isPlainWarning(deps, f, address, withOpenAlerts)) together.push({ found: f, address });
       else alone.push(f);
     }
   } else alone.push(...found);
@@ -251,7 +250,7 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
   if (together.length > 0) {
     try {
       const newcomers = together.filter((w) => !w.found.sender);
-      const registered = await registerFocalPoints(deps.db, deps.pii, newcomers.map((w) => reporterAddress(w.found.message.channel as ChannelName, w.from)));
+      const registered = await registerFocalPoints(deps.db, deps.pii, newcomers.map((w) => w.address));
       const reporters = new Map(newcomers.map((w, i) => [w.found.message.id, registered[i]!]));
       await alertWarnings(deps, together.map(({ found: f }) => ({ message: f.message, reporter: f.sender ?? reporters.get(f.message.id)! })));
       outcomes.push(...together.map(() => 'alert created and notified'));

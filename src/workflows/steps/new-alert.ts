@@ -6,6 +6,7 @@ import { insertOutbound, type OutboundInput, type QueuedOutbound } from '../../d
 import type { FieldOfficeRow } from '../../db/offices.js';
 import type { WorkflowDeps } from '../deps.js';
 import { alertCardRows } from '../dispatch.js';
+import { memo } from '../../memo.js';
 import { resolveTargets, type Recipient } from '../recipients.js';
 import { classification, type ClassifiedStage } from './classify.js';
 import { planNotification, type NotificationPlan } from './notify.js';
@@ -88,6 +89,8 @@ export async function createNotifiedAlerts(
     tx,
     plans.flatMap((p) => (p.classified.reporterLanguage ? [{ id: p.warning.reporter.id, language: p.classified.reporterLanguage }] : [])),
   );
+  // An officer's address is sealed once for the whole batch: the same officers get most cards.
+  const seal = memo((address) => deps.pii.encrypt(address));
   const rows = plans.flatMap(({ warning, classified, notification }, i) => [
     ...alongside(alerts[i]!, i),
     ...alertCardRows(deps, {
@@ -96,6 +99,7 @@ export async function createNotifiedAlerts(
       to: notification.to.reachable,
       level: 0,
       context: { place: classified.place?.place ?? null, pseudonym: warning.reporter.pseudonym },
+      seal,
     }),
   ]);
   const outbound = await insertOutbound(tx, rows);

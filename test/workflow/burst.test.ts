@@ -1,0 +1,150 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InboundMessage } from '../../src/channels/channel.js';
+import { createIntake } from '../../src/workflows/intake.js';
+import { alertRows, eventsOf } from '../helpers/alerts.js';
+import { queueBackends } from '../helpers/env.js';
+import { eventually, startTestTamtam, type TestTamtam } from '../helpers/tamtam.js';
+
+// Under load, messages that reach the intake together share one INSERT and one inbound job, and
+// the plain new warnings among them become alerts in one transaction. Nothing of what a reporter
+// or an officer sees may differ from messages arriving one by one.
+describe.each(queueBackends)('a burst of messages on the %s queue backend', (backend) => {
+  let app: TestTamtam;
+  let take: (from: string, text: string, id: string) => Promise<{ duplicate: boolean }>;
+  beforeAll(async () => {
+    app = await startTestTamtam({ backend });
+    const intake = createIntake({ db: app.deps.db, pii: app.deps.pii, queues: app.deps.queues, log: app.deps.log });
+    take = (from, text, id) => intake({ channel: 'simulator', providerMessageId: id, from, text, receivedAt: new Date() } satisfies InboundMessage);
+  });
+  afterAll(async () => app?.stop());
+
+  const notifiedFrom = async (phones: string[]) => {
+    const ids = new Set(
+      (await app.deps.db.execute<{ id: number }>(sql`select distinct focal_point_id as id from inbound_messages where provider_message_id like ${'burst-%'}`)).rows.map((r) => Number(r.id)),
+    );
+    const rows = (await alertRows(app)).filter((a) => a.focalPointId !== null && ids.has(a.focalPointId));
+    return rows.length >= phones.length && rows.every((a) => a.status === 'notified') ? rows : undefined;
+  };
+
+  it('turns warnings that arrive together into alerts together, each confirmed with its own reference', async () => {
+    const reporters = Array.from({ length: 12 }, (_, i) => `+2237691${String(i).padStart(4, '0')}`);
+    // In one turn of the event loop: twelve warnings, a second message from the first reporter,
+    // a keyword from another number and an officer's command.
+    const taken = await Promise.all([
+      ...reporters.map((phone, i) => take(phone, `Des hommes armés ont attaqué le marché de Mopti (${i})`, `burst-${i}`)),
+      take(reporters[0]!, 'Ils sont une vingtaine sur des motos', 'burst-follow-up'),
+      take('+22376919999', 'AIDE', 'keyword-help'),
+      take('+22370000001', 'OK ZZZZZ', 'officer-ok'),
+    ]);
+    expect(taken.every((t) => !t.duplicate)).toBe(true);
+
+    const alerts = await eventually(() => notifiedFrom(reporters), { what: 'twelve notified alerts' });
+    expect(alerts).toHaveLength(12); // the second message did not open a thirteenth
+    // Written together: the twelve `created` events carry the one transaction's timestamp.
+    const created = await Promise.all(alerts.map(async (a) => (await eventsOf(app, a.id)).filter((e) => e.type === 'created')[0]!.at.getTime()));
+    expect(new Set(created).size).toBe(1);
+    for (const alert of alerts) {
+      const types = (await eventsOf(app, alert.id)).map((e) => e.type);
+      expect(types.slice(0, 4)).toEqual(['created', 'classified', 'routed', 'notified']);
+      expect(alert).toMatchObject({ threatType: 'attack_on_civilians', officeId: 'mopti', escalationLevel: 0, timerSeq: 1 });
+    }
+    // Each reporter is confirmed once, with the reference of their own alert.
+    for (const [i, phone] of reporters.entries()) {
+      const alert = alerts.find((a) => a.text.endsWith(`(${i})`))!;
+      const confirmations = await eventually(async () => {
+        const found = (await app.outbox(phone)).filter((m) => m.purpose === 'confirmation');
+        return found.length > 0 ? found : undefined;
+      });
+      expect(confirmations.map((m) => m.text)).toEqual([expect.stringContaining(`Réf ${alert.ref}.`)]);
+    }
+    // Every officer of the office gets every card.
+    const cards = await eventually(async () => {
+      const found = (await app.outbox('officer:o-traore')).filter((m) => m.purpose === 'card' && alerts.some((a) => a.id === m.alertId));
+      return found.length === 12 ? found : undefined;
+    }, { what: "o-traore's twelve cards" });
+    expect(new Set(cards.map((c) => c.alertId)).size).toBe(12);
+
+    // The first reporter's second message was handled after the warnings: a follow-up to their alert.
+    const first = alerts.find((a) => a.text.endsWith('(0)'))!;
+    await eventually(async () => (await eventsOf(app, first.id)).find((e) => e.type === 'reporter_message'), { what: 'the follow-up' });
+    // The keyword and the officer's command got their answers.
+    expect((await eventually(async () => (await app.outbox('+22376919999')).find((m) => m.purpose === 'reply')))!.text).toBe(
+      'Décrivez ce qui se passe, où et quand. Vous recevrez une référence. STOP: plus de messages. LANGUE EN: anglais.',
+    );
+    expect((await eventually(async () => (await app.outbox('+22370000001')).find((m) => m.purpose === 'reply')))!.text).toContain('ZZZZZ');
+    const { rows } = await app.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from inbound_messages where processed_at is null`);
+    expect(rows[0]!.n).toBe(0);
+  });
+
+  it('recognises a redelivery within the same burst, and one unstorable message does not lose the others', async () => {
+    // A constraint only this test's database has stands for any message PostgreSQL refuses.
+    await app.deps.db.execute(sql`alter table inbound_messages add constraint test_refuses_boom check (text not like '%BOOM%')`);
+    try {
+      const results = await Promise.allSettled([
+        take('+22376920001', 'Tirs entendus à Mopti', 'redelivered-1'),
+        take('+22376920001', 'Tirs entendus à Mopti', 'redelivered-1'),
+        take('+22376920002', 'BOOM', 'refused-1'),
+        take('+22376920003', 'Enlèvement de deux femmes à Mopti', 'kept-1'),
+      ]);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'refused'))).toEqual([{ duplicate: false }, { duplicate: true }, 'refused', { duplicate: false }]);
+    } finally {
+      await app.deps.db.execute(sql`alter table inbound_messages drop constraint test_refuses_boom`);
+    }
+    const stored = await app.deps.db.execute<{ provider_message_id: string }>(
+      sql`select provider_message_id from inbound_messages where provider_message_id in ('redelivered-1', 'refused-1', 'kept-1') order by id`,
+    );
+    expect(stored.rows.map((r) => r.provider_message_id)).toEqual(['redelivered-1', 'kept-1']);
+    // Both stored messages become alerts.
+    await eventually(async () => {
+      const rows = await app.deps.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from inbound_messages i join alerts a on a.id = i.alert_id where i.provider_message_id in ('redelivered-1', 'kept-1') and a.status = 'notified'`,
+      );
+      return rows.rows[0]!.n === 2 || undefined;
+    }, { what: 'two notified alerts' });
+  });
+
+  it('keeps a warning whose text or provider data holds a NUL character (PostgreSQL stores none)', async () => {
+    const intake = createIntake({ db: app.deps.db, pii: app.deps.pii, queues: app.deps.queues, log: app.deps.log });
+    const taken = await intake({
+      channel: 'simulator',
+      providerMessageId: 'nul-1',
+      from: '+22376940001',
+      text: 'Tirs\u0000 à Mopti',
+      meta: { raw: { Body: 'Tirs\u0000 à Mopti' } },
+      receivedAt: new Date(),
+    });
+    expect(taken).toEqual({ duplicate: false });
+    const alert = await eventually(async () => (await alertRows(app)).find((a) => a.text === 'Tirs à Mopti' && a.status === 'notified'), { what: 'the alert' });
+    expect(alert.officeId).toBe('mopti');
+  });
+
+  it('still makes every alert when the warnings cannot be written together', async () => {
+    const classify = app.deps.analyser.classify.bind(app.deps.analyser);
+    let faults = 0;
+    app.deps.analyser.classify = (text) => {
+      if (text.includes('panne') && faults++ === 0) throw new Error('classifier fault (test)');
+      return classify(text);
+    };
+    const reporters = Array.from({ length: 5 }, (_, i) => `+2237693${String(i).padStart(4, '0')}`);
+    try {
+      await Promise.all(reporters.map((phone, i) => take(phone, `Pillage de greniers à Mopti ${i === 2 ? '(panne)' : `(${i})`}`, `apart-${i}`)));
+      const alerts = await eventually(async () => {
+        const rows = (await alertRows(app)).filter((a) => a.text.startsWith('Pillage de greniers à Mopti') && a.status === 'notified');
+        return rows.length === 5 ? rows : undefined;
+      }, { what: 'five notified alerts' });
+      for (const alert of alerts) {
+        // Created alone, the confirmation may leave between the stages.
+        const stages = (await eventsOf(app, alert.id)).map((e) => e.type).filter((t) => !t.endsWith('_sent'));
+        expect(stages.slice(0, 4)).toEqual(['created', 'classified', 'routed', 'notified']);
+        expect(alert.threatType).toBe('looting_destruction');
+      }
+      for (const phone of reporters) {
+        await eventually(async () => ((await app.outbox(phone)).filter((m) => m.purpose === 'confirmation').length === 1) || undefined, { what: `${phone}'s confirmation` });
+      }
+      expect(faults).toBeGreaterThanOrEqual(2);
+    } finally {
+      app.deps.analyser.classify = classify;
+    }
+  });
+});
