@@ -81,11 +81,18 @@ const insertFocalPoints = statement(
  * one per distinct address. An address someone registered meanwhile, or whose pseudonym collides
  * with another reporter's, goes through `registerFocalPoint`. Returns the rows in the order given.
  */
-export async function registerFocalPoints(db: DbOrTx, pii: Pii, addresses: ReporterAddress[]): Promise<FocalPointRow[]> {
+export async function registerFocalPoints(
+  db: DbOrTx,
+  pii: Pii,
+  addresses: (ReporterAddress & {
+    /** The address's lookup hash and sealed value when the caller has them (the intake made them). */
+    known?: { hash: string; sealed: string };
+  })[],
+): Promise<FocalPointRow[]> {
   if (addresses.length === 0) return [];
   const keys = addresses.map((a) => `${a.kind}:${a.value}`);
-  const hashes = keys.map((k) => pii.hash(k));
-  const sealed = addresses.map((a) => pii.encrypt(a.value));
+  const hashes = addresses.map((a, i) => a.known?.hash ?? pii.hash(keys[i]!));
+  const sealed = addresses.map((a) => a.known?.sealed ?? pii.encrypt(a.value));
   const phone = addresses.map((a) => a.kind === 'phone');
   const rows = await insertFocalPoints(db, [
     keys.map((k) => pii.pseudonym(k)),
@@ -96,7 +103,7 @@ export async function registerFocalPoints(db: DbOrTx, pii: Pii, addresses: Repor
   ]);
   const byHash = new Map(rows.map(toFocalPointRow).map((row) => [row.phoneHash ?? row.telegramHash, row]));
   const registered: FocalPointRow[] = [];
-  for (const [i, address] of addresses.entries()) registered.push(byHash.get(hashes[i]!) ?? (await registerFocalPoint(db, pii, address)));
+  for (const [i, { kind, value }] of addresses.entries()) registered.push(byHash.get(hashes[i]!) ?? (await registerFocalPoint(db, pii, { kind, value } as ReporterAddress)));
   return registered;
 }
 

@@ -230,7 +230,7 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
   const found = await getInboundsWithSenders(deps.db, inboundIds);
   if (found.length === 0) throw new UnrecoverableError(`inbound message ${inboundIds.join(', ')} not found`);
   const firstAttempt = job.attemptsMade === 0;
-  const together: { found: InboundWithSender; address: ReporterAddress }[] = [];
+  const together: { found: InboundWithSender; address: ReporterAddress; sealedAsIs: boolean }[] = [];
   const alone: InboundWithSender[] = [];
   if (firstAttempt) {
     const withOpenAlerts = await reportersWithOpenAlerts(deps.db, found.flatMap((f) => (f.sender && !f.message.processedAt ? [f.sender.id] : [])));
@@ -238,8 +238,9 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
     for (const f of found) {
       const first = !senders.has(f.message.fromHash);
       senders.add(f.message.fromHash);
-      const address = f.message.processedAt ? null : reporterAddress(f.message.channel as ChannelName, deps.pii.decrypt(f.message.fromEnc));
-      if (first && address && isPlainWarning(deps, f, address, withOpenAlerts)) together.push({ found: f, address });
+      const from = f.message.processedAt ? null : deps.pii.decrypt(f.message.fromEnc);
+      const address = from === null ? null : reporterAddress(f.message.channel as ChannelName, from);
+      if (first && address && isPlainWarning(deps, f, address, withOpenAlerts)) together.push({ found: f, address, sealedAsIs: from === address.value });
       else alone.push(f);
     }
   } else alone.push(...found);
@@ -250,7 +251,11 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
   if (together.length > 0) {
     try {
       const newcomers = together.filter((w) => !w.found.sender);
-      const registered = await registerFocalPoints(deps.db, deps.pii, newcomers.map((w) => w.address));
+      const registered = await registerFocalPoints(deps.db, deps.pii, newcomers.map((w) => ({
+          ...w.address,
+          // The intake hashed the address the same way, and sealed it as it is stored when the sender wrote it so.
+          known: w.sealedAsIs ? { hash: w.found.message.fromHash, sealed: w.found.message.fromEnc } : undefined,
+        })));
       const reporters = new Map(newcomers.map((w, i) => [w.found.message.id, registered[i]!]));
       await alertWarnings(deps, together.map(({ found: f }) => ({ message: f.message, reporter: f.sender ?? reporters.get(f.message.id)! })));
       outcomes.push(...together.map(() => 'alert created and notified'));

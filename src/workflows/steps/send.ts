@@ -9,6 +9,7 @@ import { outboundMessages } from '../../db/schema/index.js';
 import type { WorkflowDeps } from '../deps.js';
 import { enqueueSends } from '../dispatch.js';
 import type { JobData } from '../jobs.js';
+import { memo } from '../../memo.js';
 
 const isNotification = (row: OutboundRow) => row.purpose === 'card' || row.purpose === 'escalation';
 
@@ -44,7 +45,7 @@ async function fallBackToSms(deps: WorkflowDeps, row: OutboundRow): Promise<void
 }
 
 /** Delivers one outbound message through its channel; retried with backoff, final failure recorded. */
-async function deliver(job: Job<JobData<'send'>>, deps: WorkflowDeps, outboundId: number): Promise<string> {
+async function deliver(job: Job<JobData<'send'>>, deps: WorkflowDeps, outboundId: number, open: (sealed: string) => string): Promise<string> {
   const row = await deps.outbox.get(outboundId);
   if (!row) throw new UnrecoverableError(`outbound message ${outboundId} not found`);
   if (row.status !== 'queued') return `already ${row.status}`;
@@ -58,7 +59,7 @@ async function deliver(job: Job<JobData<'send'>>, deps: WorkflowDeps, outboundId
     if (!channel) throw new ChannelSendError(`channel ${row.channel} is not configured`, row.channel as ChannelName, true);
     const sent = await channel.send({
       id: row.id,
-      to: deps.pii.decrypt(row.toEnc),
+      to: open(row.toEnc),
       text: row.body,
       actions: row.actions ?? undefined,
       replaceProviderMessageId: row.editOf ?? undefined,
@@ -99,7 +100,9 @@ async function deliver(job: Job<JobData<'send'>>, deps: WorkflowDeps, outboundId
  * fails for good only when every one of its messages has.
  */
 export async function sendStep(job: Job<JobData<'send'>>, deps: WorkflowDeps): Promise<string> {
-  const settled = await Promise.allSettled(job.data.outboundIds.map((id) => deliver(job, deps, id)));
+  // Cards of one batch share each officer's sealed address (see createNotifiedAlerts): open it once.
+  const open = memo((sealed) => deps.pii.decrypt(sealed));
+  const settled = await Promise.allSettled(job.data.outboundIds.map((id) => deliver(job, deps, id, open)));
   const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
   const retryable = failures.find((e) => !(e instanceof UnrecoverableError));
   if (retryable) throw retryable;
