@@ -2,7 +2,7 @@
 // escalation lateness with 10,000 pending timers, on one queue backend. Throughput can also be
 // measured with the jobs processed by separate `--role worker` processes (bench/tamtam-process.ts).
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +111,20 @@ async function withInstance<T>(
 }
 
 /**
+ * CPU time the whole machine has spent so far (every process: Tamtam, PostgreSQL, Redis, the
+ * benchmark), in ms, from /proc/stat; NaN elsewhere. Less noisy than wall time on a shared VM.
+ */
+async function machineCpuMs(): Promise<number> {
+  try {
+    const [, ...fields] = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = fields as number[];
+    return ((user! + nice! + system! + irq! + softirq! + (steal ?? 0)) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return NaN;
+  }
+}
+
+/**
  * Alerts per second from intake to `notified`, for a burst of `count` warnings. With `workers`,
  * that many `--role worker` processes process the jobs and this process only takes the warnings
  * in (role `web`); without, this process does both (role `all`). `workerProcesses` says how many
@@ -120,10 +134,11 @@ export async function benchThroughput(
   backend: 'redis' | 'postgres',
   count: number,
   options: { workers?: number } = {},
-): Promise<{ alertsPerSecond: number; intakeSeconds: number; workerProcesses: number }> {
+): Promise<{ alertsPerSecond: number; intakeSeconds: number; cpuMsPerAlert: number; workerProcesses: number }> {
   const workers = options.workers ?? 0;
-  const { alertsPerSecond, intakeSeconds } = await withInstance(backend, '1h', async (app, _sent, observer) => {
+  const { alertsPerSecond, intakeSeconds, cpuMsPerAlert } = await withInstance(backend, '1h', async (app, _sent, observer) => {
     const intake = createIntake({ db: app.deps.db, pii: app.deps.pii, queues: app.deps.queues, log: app.deps.log });
+    const cpuBefore = await machineCpuMs();
     const started = Date.now();
     const batch = 50;
     for (let i = 0; i < count; i += batch) {
@@ -139,9 +154,10 @@ export async function benchThroughput(
       if (rows[0]!.n >= count) break;
       await new Promise((r) => setTimeout(r, 20));
     }
-    return { alertsPerSecond: count / ((Date.now() - started) / 1000), intakeSeconds };
+    const alertsPerSecond = count / ((Date.now() - started) / 1000);
+    return { alertsPerSecond, intakeSeconds, cpuMsPerAlert: ((await machineCpuMs()) - cpuBefore) / count };
   }, { workers });
-  return { alertsPerSecond, intakeSeconds, workerProcesses: workers > 0 ? workers : 1 };
+  return { alertsPerSecond, intakeSeconds, cpuMsPerAlert, workerProcesses: workers > 0 ? workers : 1 };
 }
 
 /** Latency from intake to the officer's card leaving, at a steady `rate` alerts/s for `seconds`. */

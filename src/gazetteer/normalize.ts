@@ -12,6 +12,15 @@ const ligatures: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss', ø: 'o
  * Idempotent: `normalizeText(normalizeText(s)) === normalizeText(s)`.
  */
 export function normalizeText(text: string): string {
+  // Plain ASCII (most words of most messages) has no diacritics, ligatures or Arabic to handle,
+  // and the classifier normalises every word: the short way gives the same result.
+  return asciiOnly.test(text) ? text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim() : normalizeUnicode(text);
+}
+
+const asciiOnly = /^[\x00-\x7f]*$/;
+
+/** `normalizeText` for any text (exported so that tests can hold the ASCII short way to it). */
+export function normalizeUnicode(text: string): string {
   return text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nameVariants, normalizeName, normalizeText, tokenize } from '../../src/gazetteer/normalize.js';
+import { nameVariants, normalizeName, normalizeText, normalizeUnicode, tokenize } from '../../src/gazetteer/normalize.js';
 
 describe('normalizeText', () => {
   it.each([
@@ -21,6 +21,11 @@ describe('normalizeText', () => {
   it('is idempotent and never throws', () => {
     fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => normalizeText(normalizeText(s)) === normalizeText(s)));
     fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => normalizeText(normalizeText(s)) === normalizeText(s)));
+  });
+
+  it('reads plain ASCII the same way as any other text', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary-ascii' }), (s) => normalizeText(s) === normalizeUnicode(s)), { numRuns: 2_000 });
+    expect(normalizeText("D'HOMMES  armes,  a MOPTI!")).toBe('d hommes armes a mopti');
   });
 
   it('tokens have no spaces and no empty words', () => {
