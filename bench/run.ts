@@ -94,7 +94,8 @@ for (const backend of !part || part === 'ceiling' ? backends : []) {
 if (!part || part === 'floor') {
   console.log('\n== PostgreSQL alone, pgbench with 16 clients, no Node and no queue (npx tsx bench/run.ts --only floor)');
   for (const [script, what] of [
-    ['alert-writes', "the workflow's statements for one new warning (bench/sql/alert-writes.sql)"],
+    ['alert-writes-burst', "the workflow's statements for 50 new warnings taken in together (bench/sql/alert-writes-burst.sql)"],
+    ['alert-writes', "the workflow's statements for one new warning alone (bench/sql/alert-writes.sql)"],
     ['alert-writes-minimal', 'the least any implementation must write, one statement per commit (bench/sql/alert-writes-minimal.sql)'],
   ] as const) {
     const floor = await benchPostgresFloor(quick ? 5 : 15, 16, script);
