@@ -17,6 +17,8 @@ export function normalizeText(text: string): string {
   return asciiOnly.test(text) ? text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim() : normalizeUnicode(text);
 }
 
+// Any code point below 128 (control characters included: they too are not letters or digits).
+// eslint-disable-next-line no-control-regex
 const asciiOnly = /^[\x00-\x7f]*$/;
 
 /** `normalizeText` for any text (exported so that tests can hold the ASCII short way to it). */

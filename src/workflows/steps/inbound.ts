@@ -217,6 +217,44 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
   return 'alert created';
 }
 
+/** A plain new warning (see isPlainWarning), with its sender's address. */
+interface PlainWarning {
+  found: InboundWithSender;
+  address: ReporterAddress;
+  /** The intake sealed the sender's address as the reporter's record stores it (the sender wrote it in E.164). */
+  sealedAsIs: boolean;
+}
+
+/** Sorts a job's messages: the plain new warnings to take in together, and the rest, oldest first. */
+async function sortOut(deps: WorkflowDeps, found: InboundWithSender[]): Promise<{ together: PlainWarning[]; alone: InboundWithSender[] }> {
+  const together: PlainWarning[] = [];
+  const alone: InboundWithSender[] = [];
+  const withOpenAlerts = await reportersWithOpenAlerts(deps.db, found.flatMap((f) => (f.sender && !f.message.processedAt ? [f.sender.id] : [])));
+  const senders = new Set<string>();
+  for (const f of found) {
+    const first = !senders.has(f.message.fromHash);
+    senders.add(f.message.fromHash);
+    const from = f.message.processedAt ? null : deps.pii.decrypt(f.message.fromEnc);
+    const address = from === null ? null : reporterAddress(f.message.channel as ChannelName, from);
+    if (first && address && isPlainWarning(deps, f, address, withOpenAlerts)) together.push({ found: f, address, sealedAsIs: from === address.value });
+    else alone.push(f);
+  }
+  return { together, alone };
+}
+
+/** Registers the first-time reporters among plain new warnings (one statement), then makes their alerts together. */
+async function takeTogether(deps: WorkflowDeps, together: PlainWarning[]): Promise<void> {
+  const newcomers = together.filter((w) => !w.found.sender);
+  const registered = await registerFocalPoints(
+    deps.db,
+    deps.pii,
+    // The intake hashed each address the same way, and sealed it as stored when the sender wrote it so.
+    newcomers.map((w) => ({ ...w.address, known: w.sealedAsIs ? { hash: w.found.message.fromHash, sealed: w.found.message.fromEnc } : undefined })),
+  );
+  const reporters = new Map(newcomers.map((w, i) => [w.found.message.id, registered[i]!]));
+  await alertWarnings(deps, together.map(({ found: f }) => ({ message: f.message, reporter: f.sender ?? reporters.get(f.message.id)! })));
+}
+
 /**
  * First step for every message received. A job carries the messages that arrived together; on
  * its first attempt, the plain new warnings among them become alerts together (one transaction,
@@ -230,34 +268,13 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
   const found = await getInboundsWithSenders(deps.db, inboundIds);
   if (found.length === 0) throw new UnrecoverableError(`inbound message ${inboundIds.join(', ')} not found`);
   const firstAttempt = job.attemptsMade === 0;
-  const together: { found: InboundWithSender; address: ReporterAddress; sealedAsIs: boolean }[] = [];
-  const alone: InboundWithSender[] = [];
-  if (firstAttempt) {
-    const withOpenAlerts = await reportersWithOpenAlerts(deps.db, found.flatMap((f) => (f.sender && !f.message.processedAt ? [f.sender.id] : [])));
-    const senders = new Set<string>();
-    for (const f of found) {
-      const first = !senders.has(f.message.fromHash);
-      senders.add(f.message.fromHash);
-      const from = f.message.processedAt ? null : deps.pii.decrypt(f.message.fromEnc);
-      const address = from === null ? null : reporterAddress(f.message.channel as ChannelName, from);
-      if (first && address && isPlainWarning(deps, f, address, withOpenAlerts)) together.push({ found: f, address, sealedAsIs: from === address.value });
-      else alone.push(f);
-    }
-  } else alone.push(...found);
-
+  const { together, alone } = firstAttempt ? await sortOut(deps, found) : { together: [], alone: found };
   const outcomes: string[] = [];
   // Warnings whose alerts could not be written together: created alone, their stages as jobs.
   const stagesApart = new Set<number>();
   if (together.length > 0) {
     try {
-      const newcomers = together.filter((w) => !w.found.sender);
-      const registered = await registerFocalPoints(deps.db, deps.pii, newcomers.map((w) => ({
-          ...w.address,
-          // The intake hashed the address the same way, and sealed it as it is stored when the sender wrote it so.
-          known: w.sealedAsIs ? { hash: w.found.message.fromHash, sealed: w.found.message.fromEnc } : undefined,
-        })));
-      const reporters = new Map(newcomers.map((w, i) => [w.found.message.id, registered[i]!]));
-      await alertWarnings(deps, together.map(({ found: f }) => ({ message: f.message, reporter: f.sender ?? reporters.get(f.message.id)! })));
+      await takeTogether(deps, together);
       outcomes.push(...together.map(() => 'alert created and notified'));
     } catch (error) {
       deps.log.warn({ messages: together.length, err: (error as Error).message }, 'new warnings taken together failed; each alert is created alone');
