@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createIntake } from '../../src/workflows/intake.js';
 import { queueBackends } from '../helpers/env.js';
 import { eventually, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
 
@@ -26,7 +27,9 @@ describe.each(queueBackends)('a worker killed mid-job on the %s backend', (backe
     apps.length = 0;
   });
 
-  it('loses nothing and duplicates nothing', async () => {
+  // One by one, each message is a job of its own; in bursts, jobs carry up to 40 messages whose
+  // alerts are written in one transaction.
+  it.each(['one by one', 'in bursts'] as const)('loses nothing and duplicates nothing, messages arriving %s', async (arrival) => {
     const deployment = testDeployment({ ackTimeout: '1h' });
     const web = await startTestTamtam({ backend, deployment, start: { role: 'web' } });
     apps.push(web);
@@ -34,10 +37,18 @@ describe.each(queueBackends)('a worker killed mid-job on the %s backend', (backe
     await writeFile(deploymentFile, deployment);
     child = await startWorkerProcess(web.databaseUrl, web.namespace, backend, deploymentFile);
 
-    const total = 120;
-    for (let i = 0; i < total; i++) {
-      const response = await web.send(`+2237620${String(i).padStart(4, '0')}`, `Hommes armés vus près de Mopti (${i})`);
-      expect(response.status).toBe(202);
+    // Bursts are taken in fast: more of them, so that the kill still comes mid-way.
+    const total = arrival === 'one by one' ? 120 : 400;
+    const from = (i: number) => `+2237620${String(i).padStart(4, '0')}`;
+    const text = (i: number) => `Hommes armés vus près de Mopti (${i})`;
+    if (arrival === 'one by one') {
+      for (let i = 0; i < total; i++) expect((await web.send(from(i), text(i))).status).toBe(202);
+    } else {
+      const intake = createIntake({ db: web.deps.db, pii: web.deps.pii, queues: web.deps.queues, log: web.deps.log });
+      for (let i = 0; i < total; i += 40) {
+        const burst = Array.from({ length: 40 }, (_, k) => i + k);
+        await Promise.all(burst.map((n) => intake({ channel: 'simulator', providerMessageId: `crash-${n}`, from: from(n), text: text(n), receivedAt: new Date() })));
+      }
     }
     const count = async (query: ReturnType<typeof sql>) => Number((await web.deps.db.execute<{ n: number }>(query)).rows[0]!.n);
     // Kill the worker while it is busy: some messages processed, others not yet.
