@@ -160,18 +160,30 @@ export async function benchThroughput(
   return { alertsPerSecond, intakeSeconds, cpuMsPerAlert, workerProcesses: workers > 0 ? workers : 1 };
 }
 
-/** Latency from intake to the officer's card leaving, at a steady `rate` alerts/s for `seconds`. */
-export async function benchLatency(backend: 'redis' | 'postgres', rate: number, seconds: number): Promise<{ p50: number; p99: number; count: number }> {
+/** Percentiles of latencies (ms) and how many there were. */
+export interface LatencyFigures {
+  p50: number;
+  p99: number;
+  count: number;
+}
+
+/**
+ * Latency from intake to the officer's card leaving, at a steady `rate` alerts/s for twice
+ * `seconds`: the first `seconds` from a cold start (fresh process: connections opened, statements
+ * prepared and code compiled as the first warnings come), the next `seconds` warm.
+ */
+export async function benchLatency(backend: 'redis' | 'postgres', rate: number, seconds: number): Promise<{ cold: LatencyFigures; warm: LatencyFigures }> {
   return withInstance(backend, '1h', async (app, onSent) => {
     const intake = createIntake({ db: app.deps.db, pii: app.deps.pii, queues: app.deps.queues, log: app.deps.log });
     const injectedAt = new Map<number, number>();
-    const latencies: number[] = [];
+    const latencies = new Map<number, number>();
     onSent((m) => {
       const n = Number(m.text.match(/#(\d+)\)/)?.[1]);
       const at = injectedAt.get(n);
-      if (m.to === 'officer:o-1' && at !== undefined) latencies.push(performance.now() - at);
+      if (m.to === 'officer:o-1' && at !== undefined) latencies.set(n, performance.now() - at);
     });
-    const total = rate * seconds;
+    const half = rate * seconds;
+    const total = 2 * half;
     const started = performance.now();
     for (let i = 0; i < total; i++) {
       const due = started + (i * 1000) / rate;
@@ -181,8 +193,12 @@ export async function benchLatency(backend: 'redis' | 'postgres', rate: number, 
       void intake({ channel: 'simulator', providerMessageId: `l-${i}`, from: `+2237${String(7000000 + i)}`, text: `Tirs entendus à Mopti (#${i})`, receivedAt: new Date() });
     }
     const deadline = Date.now() + 60_000;
-    while (latencies.length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), count: latencies.length };
+    while (latencies.size < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const figures = (from: number, to: number): LatencyFigures => {
+      const values = [...latencies].filter(([n]) => n >= from && n < to).map(([, ms]) => ms);
+      return { p50: percentile(values, 50), p99: percentile(values, 99), count: values.length };
+    };
+    return { cold: figures(0, half), warm: figures(half, total) };
   });
 }
 
