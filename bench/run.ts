@@ -44,9 +44,13 @@ if (!part || part === 'classify') {
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 
 const throughput = async (backend: 'redis' | 'postgres') => {
-  const { alertsPerSecond, intakeSeconds, cpuMsPerAlert, workerProcesses } = await benchThroughput(backend, burst, { workers });
+  const { cold, warm, workerProcesses } = await benchThroughput(backend, burst, { workers });
   const processes = workers > 0 ? `${workerProcesses} worker process${workerProcesses > 1 ? 'es' : ''}, role worker; intake in a role web process` : '1 worker process, role all';
-  console.log(`throughput, intake → notified (${burst} alerts, ${processes}): ${fmt(alertsPerSecond)} alerts/s (all taken in after ${intakeSeconds.toFixed(2)} s; machine CPU ${cpuMsPerAlert.toFixed(2)} ms per alert)`);
+  for (const [when, f] of [['a fresh process', cold], ['the same process, warm', warm]] as const) {
+    console.log(
+      `throughput, intake → notified (${burst} alerts, ${processes}), ${when}: ${fmt(f.alertsPerSecond)} alerts/s (all taken in after ${f.intakeSeconds.toFixed(2)} s; machine CPU ${f.cpuMsPerAlert.toFixed(2)} ms per alert)`,
+    );
+  }
 };
 
 for (const backend of part === 'throughput' ? backends : []) {

@@ -74,9 +74,14 @@ const insertAlertsStatement = memo((keys: string) => {
          join input on input.ordinal = e.alert
          join created on created.ref = input.ref
         order by e.n)
-     select ${selectList(alerts)} from created`,
+     select id, ref, created_at from created`,
   );
 });
+
+/** A new row's columns before anything is set: the columns' own defaults, else null (`created_at` comes from the database). */
+const blankAlert = Object.fromEntries(
+  Object.entries(alertColumns).map(([key, column]) => [key, column.hasDefault && typeof column.default !== 'object' ? column.default : null]),
+) as unknown as AlertRow;
 
 /** References for `count` new alerts, distinct from each other (the unique index checks the rest). */
 function drawReferences(count: number, length: number): string[] {
@@ -108,11 +113,14 @@ export async function createAlerts(tx: Tx, batch: NewAlert[]): Promise<AlertRow[
         return values.map((v) => (v[key] === null || v[key] === undefined ? null : column.mapToDriverValue(v[key])));
       }),
     ]);
-    const byRef = new Map(rows.map((raw) => [raw.ref as string, toAlertRow(raw)]));
+    // The row as written: what was set over the defaults (nothing is computed in the database but
+    // the id and the creation time), without reading every column back.
+    const byRef = new Map(rows.map((raw) => [raw.ref as string, { id: Number(raw.id), createdAt: new Date(raw.created_at as string) }]));
     // An alert whose reference was already taken gets another on the next round.
     waiting.forEach((i, k) => {
-      const row = byRef.get(refs[k]!);
-      if (row) created.set(i, row);
+      const written = byRef.get(refs[k]!);
+      const set = Object.fromEntries(Object.entries(values[k]!).filter(([, v]) => v !== undefined));
+      if (written) created.set(i, { ...blankAlert, ...(set as Partial<AlertRow>), ...written });
     });
   }
   return batch.map((_, i) => created.get(i)!);
