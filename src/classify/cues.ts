@@ -30,8 +30,13 @@ const fuzzyMinLength = 6;
  */
 export class CueMatcher {
   private readonly byFirstWord = new Map<string, Cue[]>();
-  private readonly byPrefix: Cue[] = [];
-  private readonly bySuffix: Cue[] = [];
+  /** `word*` and `*word` cues by their fixed part, and the lengths those parts have. */
+  private readonly byPrefix = new Map<string, Cue[]>();
+  private readonly bySuffix = new Map<string, Cue[]>();
+  private readonly prefixLengths = new Set<number>();
+  private readonly suffixLengths = new Set<number>();
+  /** Each affix cue's place in the order cues were added: candidates are tried in that order. */
+  private readonly affixOrder = new Map<Cue, number>();
   private readonly firstWordsByDeletion = new Map<number, string[]>();
   /** Words known as themselves (never read as a misspelling of another word). */
   private readonly vocabulary: Set<string>;
@@ -77,9 +82,13 @@ export class CueMatcher {
     const hits: CueHit[] = [];
     for (let i = 0; i < words.length; i += 1) {
       const word = words[i] as string;
-      const candidates = [...(this.byFirstWord.get(word) ?? [])];
-      for (const cue of this.byPrefix) if (word.startsWith((cue.words[0] as PatternWord).text)) candidates.push(cue);
-      for (const cue of this.bySuffix) if (word.endsWith((cue.words[0] as PatternWord).text)) candidates.push(cue);
+      // Affix cues are looked up by the word's own prefixes and suffixes of the lengths they have,
+      // not tried one by one (a hundred and more per word, for every word of every message).
+      const candidates = [
+        ...(this.byFirstWord.get(word) ?? []),
+        ...this.affixCues(this.prefixLengths, this.byPrefix, word, (n) => word.slice(0, n)),
+        ...this.affixCues(this.suffixLengths, this.bySuffix, word, (n) => word.slice(word.length - n)),
+      ];
       if (candidates.length === 0 && word.length >= fuzzyMinLength - 1 && !this.vocabulary.has(word)) {
         for (const similar of this.similarFirstWords(word)) candidates.push(...(this.byFirstWord.get(similar) ?? []));
       }
@@ -105,6 +114,12 @@ export class CueMatcher {
     return position;
   }
 
+  private affixCues(lengths: Set<number>, index: Map<string, Cue[]>, word: string, part: (length: number) => string): Cue[] {
+    const found: Cue[] = [];
+    for (const length of lengths) if (length <= word.length) found.push(...(index.get(part(length)) ?? []));
+    return found.length > 1 ? found.sort((a, b) => this.affixOrder.get(a)! - this.affixOrder.get(b)!) : found;
+  }
+
   private similarFirstWords(word: string): string[] {
     const found = new Set<string>();
     for (const key of deletions(word, 1)) {
@@ -119,9 +134,12 @@ export class CueMatcher {
     const first = cue.words[0];
     if (!first) return;
     for (const w of cue.words) if (w.kind === 'exact') this.vocabulary.add(w.text);
-    if (first.kind === 'prefix') this.byPrefix.push(cue);
-    else if (first.kind === 'suffix') this.bySuffix.push(cue);
-    else this.byFirstWord.set(first.text, [...(this.byFirstWord.get(first.text) ?? []), cue]);
+    if (first.kind === 'prefix' || first.kind === 'suffix') {
+      const [index, lengths] = first.kind === 'prefix' ? [this.byPrefix, this.prefixLengths] : [this.bySuffix, this.suffixLengths];
+      index.set(first.text, [...(index.get(first.text) ?? []), cue]);
+      lengths.add(first.text.length);
+      this.affixOrder.set(cue, this.affixOrder.size);
+    } else this.byFirstWord.set(first.text, [...(this.byFirstWord.get(first.text) ?? []), cue]);
   }
 }
 
