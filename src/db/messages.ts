@@ -60,22 +60,6 @@ export async function insertInbounds(db: Db, batch: InboundInput[]): Promise<(nu
   });
 }
 
-/** Persists one inbound message; null when this provider id was already received (a redelivery). */
-export async function insertInbound(db: Db, values: InboundInput): Promise<number | null> {
-  const [id] = await insertInbounds(db, [values]);
-  return id ?? null;
-}
-
-const selectInbounds = statement(
-  'get_inbounds',
-  `select ${selectList(inboundMessages)} from inbound_messages where id = any($1)`,
-);
-
-export async function getInbound(db: DbOrTx, id: number): Promise<InboundRow | null> {
-  const [row] = await selectInbounds(db, [[id]]);
-  return row ? toInboundRow(row) : null;
-}
-
 const selectInboundsWithSenders = statement(
   'get_inbounds_with_senders',
   `select ${selectList(inboundMessages, 'i')}, ${selectList(focalPoints, 'f', 'sender.')}
