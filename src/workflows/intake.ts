@@ -38,9 +38,9 @@ export function createIntake({ db, pii, queues, log }: { db: Db; pii: Pii; queue
       persisted = (await insertInbounds(db, batch)).map((id) => ({ id }));
     } catch (error) {
       if (batch.length === 1) return [{ error: error as Error }];
-      persisted = await Promise.all(
-        batch.map((m) => insertInbounds(db, [m]).then(([id]) => ({ id: id ?? null }), (e: Error) => ({ error: e }))),
-      );
+      // One by one, in order: of two copies of a message, the first is kept, as in the batch.
+      persisted = [];
+      for (const m of batch) persisted.push(await insertInbounds(db, [m]).then(([id]) => ({ id: id ?? null }), (e: Error) => ({ error: e })));
     }
     const inboundIds = persisted.flatMap((p) => ('id' in p && p.id !== null ? [p.id] : []));
     if (inboundIds.length > 0) {
