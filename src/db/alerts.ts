@@ -98,13 +98,14 @@ function drawReferences(count: number, length: number): string[] {
 export async function createAlerts(tx: Tx, batch: NewAlert[]): Promise<AlertRow[]> {
   if (batch.length === 0) return [];
   const updatedAt = new Date();
-  const set = new Set(batch.flatMap((a) => Object.entries(a.set).filter(([, v]) => v !== undefined).map(([k]) => k)));
-  const keys = ['ref', ...set, 'updatedAt'];
+  // What each alert sets (a column left undefined keeps its default), and the columns of all.
+  const sets = batch.map((a) => Object.fromEntries(Object.entries(a.set).filter(([, v]) => v !== undefined)) as Partial<AlertRow>);
+  const keys = ['ref', ...new Set(sets.flatMap((set) => Object.keys(set))), 'updatedAt'];
   const created = new Map<number, AlertRow>();
   for (let attempt = 0; created.size < batch.length; attempt++) {
     const waiting = batch.map((_, i) => i).filter((i) => !created.has(i));
     const refs = drawReferences(waiting.length, attempt < 5 ? 5 : 6);
-    const values = waiting.map((i, k) => ({ ...batch[i]!.set, ref: refs[k], updatedAt }) as Record<string, unknown>);
+    const values = waiting.map((i, k) => ({ ...sets[i], ref: refs[k], updatedAt }) as Record<string, unknown>);
     const events = waiting.flatMap((i, k) => batch[i]!.events.map((event) => [k + 1, ...eventValues(event)]));
     const rows = await insertAlertsStatement(keys.join(','))(tx, [
       ...[0, 1, 2, 3, 4, 5].map((c) => events.map((row) => row[c])),
@@ -119,8 +120,7 @@ export async function createAlerts(tx: Tx, batch: NewAlert[]): Promise<AlertRow[
     // An alert whose reference was already taken gets another on the next round.
     waiting.forEach((i, k) => {
       const written = byRef.get(refs[k]!);
-      const set = Object.fromEntries(Object.entries(values[k]!).filter(([, v]) => v !== undefined));
-      if (written) created.set(i, { ...blankAlert, ...(set as Partial<AlertRow>), ...written });
+      if (written) created.set(i, { ...blankAlert, ...values[k], ...written });
     });
   }
   return batch.map((_, i) => created.get(i)!);

@@ -131,7 +131,6 @@ export interface QueuedOutbound {
   channel: string;
   /** `officer:<id>`, `office:<id>` or `reporter:<id>`: one chat per recipient. */
   recipient: string;
-  alertId?: number | null;
 }
 
 /**
@@ -168,12 +167,12 @@ export async function reserveSendSlots(db: DbOrTx, requests: SlotRequest[]): Pro
 }
 
 // One statement for any number of rows: the columns travel as arrays.
-const insertOutboundRows = statement<{ id: string; channel: string; recipient: string; alert_id: string | null }>(
+const insertOutboundRows = statement<{ id: string; channel: string; recipient: string }>(
   'insert_outbound',
   `insert into outbound_messages (alert_id, channel, recipient, to_enc, purpose, body, actions, edit_of, dedupe_key)
    select * from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::text[])
    on conflict do nothing
-   returning id, channel, recipient, alert_id`,
+   returning id, channel, recipient`,
 );
 
 /** Inserts outbound messages, skipping any whose dedupe key was already used; returns the new ones. */
@@ -190,7 +189,7 @@ export async function insertOutbound(db: DbOrTx, rows: OutboundInput[]): Promise
     rows.map((r) => r.editOf ?? null),
     rows.map((r) => r.dedupeKey ?? null),
   ]);
-  return inserted.map((r) => ({ id: Number(r.id), channel: r.channel, recipient: r.recipient, alertId: r.alert_id === null ? null : Number(r.alert_id) }));
+  return inserted.map((r) => ({ id: Number(r.id), channel: r.channel, recipient: r.recipient }));
 }
 
 export async function updateOutbound(db: DbOrTx, id: number, set: Partial<typeof outboundMessages.$inferInsert>): Promise<void> {

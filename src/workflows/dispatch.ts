@@ -1,5 +1,5 @@
 import type { AlertRow } from '../db/alerts.js';
-import type { Tx } from '../db/index.js';
+import type { DbOrTx, Tx } from '../db/index.js';
 import { getFocalPoint } from '../db/focal-points.js';
 import { insertOutbound, reserveSendSlots, type OutboundInput, type QueuedOutbound } from '../db/messages.js';
 import type { ChannelName } from '../channels/channel.js';
@@ -27,6 +27,14 @@ export function cardActions(t: WorkflowDeps['t'], language: string, ref: string)
 export interface CardContext {
   place: PlaceNames | null;
   pseudonym: string | null;
+}
+
+/** What a card shows of an alert's place and reporter, read from the database. */
+export async function cardContextOf(db: DbOrTx, alert: Pick<AlertRow, 'placeId' | 'focalPointId'>): Promise<CardContext> {
+  return {
+    place: alert.placeId ? await getPlace(db, alert.placeId) : null,
+    pseudonym: alert.focalPointId ? ((await getFocalPoint(db, alert.focalPointId))?.pseudonym ?? null) : null,
+  };
 }
 
 /** Recipients of a notification with the channel and address each is reached at, and those who cannot be reached. */
@@ -115,10 +123,7 @@ export async function queueAlertCards(
 ): Promise<{ outbound: QueuedOutbound[]; recipients: string[]; unreachable: string[] }> {
   const { alert } = args;
   const recipients = await resolveTargets(tx, args.office, args.targets);
-  const context = args.context ?? {
-    place: alert.placeId ? await getPlace(tx, alert.placeId) : null,
-    pseudonym: alert.focalPointId ? ((await getFocalPoint(tx, alert.focalPointId))?.pseudonym ?? null) : null,
-  };
+  const context = args.context ?? (await cardContextOf(tx, alert));
   const { reachable, unreachable } = addressees(deps, recipients);
   const rows = alertCardRows(deps, { ...args, to: reachable, context });
   const outbound = await insertOutbound(tx, [...(args.alongside ?? []), ...rows]);

@@ -25,18 +25,21 @@ export function reporterAddress(channel: ChannelName, from: string): ReporterAdd
   return { kind: 'phone', value: parsePhoneNumberFromString(bare)?.number ?? bare };
 }
 
+/** The sender's address is an officer's in the loaded deployment (no query: see findOfficer). */
+function fromOfficer(deps: WorkflowDeps, address: ReporterAddress): boolean {
+  if (address.kind === 'telegram') return /^\d+$/.test(address.value) && deps.deployment.officers.some((o) => o.telegramId === Number(address.value));
+  return deps.deployment.officers.some((o) => o.phone === address.value);
+}
+
 /**
  * The officer behind a sender, if any. Officers' numbers and Telegram ids come only from the
  * deployment file, which this process loaded and synchronised at start, so a sender the file does
  * not name is no officer and needs no query.
  */
 async function findOfficer(deps: WorkflowDeps, channel: ChannelName, from: string): Promise<OfficerRow | null> {
-  if (channel === 'telegram') {
-    const id = /^\d+$/.test(from) ? Number(from) : null;
-    return id !== null && deps.deployment.officers.some((o) => o.telegramId === id) ? officerByTelegramId(deps.db, id) : null;
-  }
-  const phone = reporterAddress(channel, from).value;
-  return deps.deployment.officers.some((o) => o.phone === phone) ? officerByPhone(deps.db, phone) : null;
+  const address = reporterAddress(channel, from);
+  if (!fromOfficer(deps, address)) return null;
+  return address.kind === 'telegram' ? officerByTelegramId(deps.db, Number(address.value)) : officerByPhone(deps.db, address.value);
 }
 
 /** Reply text for an officer's command. */
@@ -144,12 +147,6 @@ async function handleTelegramUpdate(deps: WorkflowDeps, message: InboundRow, upd
     return 'ignored';
   }
   return null;
-}
-
-/** The sender's address is an officer's in the loaded deployment (no query: see findOfficer). */
-function fromOfficer(deps: WorkflowDeps, address: ReporterAddress): boolean {
-  if (address.kind === 'telegram') return /^\d+$/.test(address.value) && deps.deployment.officers.some((o) => o.telegramId === Number(address.value));
-  return deps.deployment.officers.some((o) => o.phone === address.value);
 }
 
 /**

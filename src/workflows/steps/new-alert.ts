@@ -9,7 +9,7 @@ import { alertCardRows } from '../dispatch.js';
 import { memo } from '../../memo.js';
 import { resolveTargets, type Recipient } from '../recipients.js';
 import { classification, type ClassifiedStage } from './classify.js';
-import { planNotification, type NotificationPlan } from './notify.js';
+import { escalationTimer, planNotification, type NotificationPlan } from './notify.js';
 import { routing } from './route.js';
 
 /** A reporter's new warning, as the inbound step hands it over. */
@@ -103,10 +103,6 @@ export async function createNotifiedAlerts(
     }),
   ]);
   const outbound = await insertOutbound(tx, rows);
-  const timers = alerts.map((alert, i): NewJob => ({
-    name: 'escalate',
-    data: { alertId: alert.id, seq: alert.timerSeq },
-    options: { delay: plans[i]!.notification.deadline.getTime() - now.getTime() },
-  }));
+  const timers = alerts.map((alert, i) => escalationTimer(alert.id, alert.timerSeq, plans[i]!.notification.deadline.getTime() - now.getTime()));
   return { alerts, outbound, timers };
 }

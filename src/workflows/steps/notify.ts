@@ -1,17 +1,16 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import { lockAlert, recordEvent, transitionAlert, type AlertEventInput, type AlertRow, type AlertStage } from '../../db/alerts.js';
-import { getFocalPoint } from '../../db/focal-points.js';
 import { insertOutbound, type QueuedOutbound } from '../../db/messages.js';
 import type { Tx } from '../../db/index.js';
 import { officeFor, type FieldOfficeRow } from '../../db/offices.js';
-import { getPlace } from '../../db/places.js';
 import { escalationDeadline } from '../../domain/escalation.js';
 import type { Severity } from '../../domain/taxonomy.js';
 import type { WorkflowDeps } from '../deps.js';
-import { addressees, alertCardRows, enqueueSends, type Addressees } from '../dispatch.js';
+import { addressees, alertCardRows, cardContextOf, enqueueSends, type Addressees } from '../dispatch.js';
 import type { JobData } from '../jobs.js';
 import { policyFor } from '../policy.js';
+import type { NewJob } from '../queues.js';
 import { recipientKey, resolveTargets, type Recipient } from '../recipients.js';
 
 /** What a notification leaves to do after its transaction commits. */
@@ -71,10 +70,7 @@ export async function notifyAlert(tx: Tx, deps: WorkflowDeps, alert: AlertRow): 
   const now = deps.now();
   const plan = await planNotification(tx, deps, alert, now);
   const seq = plan.stage.set.timerSeq!;
-  const context = {
-    place: alert.placeId ? await getPlace(tx, alert.placeId) : null,
-    pseudonym: alert.focalPointId ? ((await getFocalPoint(tx, alert.focalPointId))?.pseudonym ?? null) : null,
-  };
+  const context = await cardContextOf(tx, alert);
   const rows = alertCardRows(deps, { alert: { ...alert, status: 'notified', timerSeq: seq }, office: plan.office, to: plan.to.reachable, level: 0, context });
   const outbound = await insertOutbound(tx, rows);
   await transitionAlert(tx, alert.id, 'notified', plan.stage.event, plan.stage.set, alert);
@@ -82,9 +78,14 @@ export async function notifyAlert(tx: Tx, deps: WorkflowDeps, alert: AlertRow): 
   return { outbound, timer: { seq, delay: plan.deadline.getTime() - now.getTime() } };
 }
 
+/** The escalation timer of an alert's acknowledge deadline: job `escalate-<alert>-<seq>`, due in `delay` ms. */
+export function escalationTimer(alertId: number, seq: number, delay: number): NewJob {
+  return { name: 'escalate', data: { alertId, seq }, options: { delay } };
+}
+
 /** After commit: the cards' send jobs and the escalation timer, in one go. */
 export async function dispatchNotification(deps: WorkflowDeps, alertId: number, notified: Notified): Promise<void> {
-  await enqueueSends(deps, notified.outbound, [{ name: 'escalate', data: { alertId, seq: notified.timer.seq }, options: { delay: notified.timer.delay } }]);
+  await enqueueSends(deps, notified.outbound, [escalationTimer(alertId, notified.timer.seq, notified.timer.delay)]);
 }
 
 /** The notify job: used when the stages run one job each (retries, the reconciler). */
