@@ -4,6 +4,7 @@ import type { FocalPointRow } from './focal-points.js';
 import { focalPoints, inboundMessages, outboundMessages } from './schema/index.js';
 import { batched } from './batch.js';
 import { rowMapper, selectList, statement } from './statement.js';
+import { memo } from '../memo.js';
 
 export type InboundRow = typeof inboundMessages.$inferSelect;
 export type OutboundRow = typeof outboundMessages.$inferSelect;
@@ -243,9 +244,23 @@ export interface Outbox {
    * changed (a duplicate send job records nothing). False when it had already left `queued`.
    */
   recordOutcome(outcome: SendOutcome): Promise<boolean>;
+  /** Whether the alert has had any of these events (concurrent calls share one statement). */
+  hasEvent(alertId: number, types: readonly string[]): Promise<boolean>;
 }
 
+const alertsWithEvents = statement<{ alert_id: string }>(
+  'alerts_with_events',
+  `select distinct alert_id from alert_events where alert_id = any($1::bigint[]) and type = any($2::text[])`,
+);
+
 export function createOutbox(db: Db): Outbox {
+  // One batched lookup per set of event types asked about.
+  const eventLookups = memo((joined: string) =>
+    batched(async (alertIds: number[]) => {
+      const found = new Set((await alertsWithEvents(db, [alertIds, joined.split(',')])).map((r) => Number(r.alert_id)));
+      return alertIds.map((id) => found.has(id));
+    }),
+  );
   return {
     get: batched(async (ids: number[]) => {
       const rows = new Map((await selectOutbounds(db, [ids])).map((raw) => [Number(raw.id), toOutboundRow(raw)]));
@@ -265,6 +280,7 @@ export function createOutbox(db: Db): Outbox {
       // A message named twice in one batch (duplicate jobs) is changed once: the first call says so.
       return outcomes.map((o, i) => ids.has(o.id) && outcomes.findIndex((other) => other.id === o.id) === i);
     }),
+    hasEvent: (alertId, types) => eventLookups(types.join(','))(alertId),
   };
 }
 

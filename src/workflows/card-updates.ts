@@ -1,26 +1,55 @@
-import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, like } from 'drizzle-orm';
 import { getAlert } from '../db/alerts.js';
 import { getFocalPoint } from '../db/focal-points.js';
 import { insertOutbound } from '../db/messages.js';
-import { findOfficers, getOffice } from '../db/offices.js';
+import { findOfficers, getOffice, getOfficer } from '../db/offices.js';
 import { getPlace } from '../db/places.js';
-import { outboundMessages } from '../db/schema/index.js';
+import { alertEvents, outboundMessages } from '../db/schema/index.js';
 import { openStatuses } from '../domain/lifecycle.js';
 import type { AlertStatus } from '../domain/taxonomy.js';
+import type { AlertRow } from '../db/alerts.js';
 import { renderAlertCard } from './alert-card.js';
 import type { WorkflowDeps } from './deps.js';
 import { cardActions, enqueueSends } from './dispatch.js';
 import { mayActOn } from './permissions.js';
 
 /** Channels whose messages can be edited in place. */
-const editable = ['telegram', 'simulator'];
+export const editable: readonly string[] = ['telegram', 'simulator'];
+
+/**
+ * Events after which an alert's cards read differently: a status an officer set (the event is
+ * named after the status) or a move to another office.
+ */
+export const cardChangingEvents: readonly string[] = ['acknowledged', 'responding', 'resolved', 'dismissed', 'rerouted'];
+
+/** Buttons compared by label and data (jsonb does not keep the keys' order). */
+const sameButtons = (a: readonly { label: string; data: string }[], b: readonly { label: string; data: string }[]) =>
+  a.length === b.length && a.every((button, i) => button.label === b[i]!.label && button.data === b[i]!.data);
+
+type StatusBy = { officer: string; at: Date } | null;
+
+/** The officer who set the alert's current status, and when, from its timeline. */
+async function statusByOf(deps: WorkflowDeps, alert: AlertRow): Promise<StatusBy> {
+  const [event] = await deps.db
+    .select({ actor: alertEvents.actor, at: alertEvents.at })
+    .from(alertEvents)
+    .where(and(eq(alertEvents.alertId, alert.id), eq(alertEvents.type, alert.status), like(alertEvents.actor, 'officer:%')))
+    .orderBy(desc(alertEvents.id))
+    .limit(1);
+  const officer = event ? await getOfficer(deps.db, event.actor.slice('officer:'.length)) : null;
+  return officer && event ? { officer: officer.name, at: event.at } : null;
+}
 
 /**
  * Re-renders every copy of an alert's card (each officer's, the office group's) after a status
  * change or a move to another office, showing who did what and when; closed alerts lose their
  * buttons, and so do the copies of an office the alert has left.
+ *
+ * `by` is who made the change; when it is not given it is read from the timeline. With `copyId`,
+ * only that copy is looked at, and only if it no longer reads as the alert does now: this is how
+ * the send step catches up a card that was still waiting to go out when the alert changed.
  */
-export async function queueCardUpdates(deps: WorkflowDeps, alertId: number, by: { officer: string; at: Date } | null): Promise<void> {
+export async function queueCardUpdates(deps: WorkflowDeps, alertId: number, by?: StatusBy, only?: { copyId: number }): Promise<void> {
   const alert = await getAlert(deps.db, alertId);
   if (!alert) return;
   const copies = await deps.db
@@ -28,17 +57,18 @@ export async function queueCardUpdates(deps: WorkflowDeps, alertId: number, by: 
     .from(outboundMessages)
     .where(
       and(
-        eq(outboundMessages.alertId, alertId),
+        only ? eq(outboundMessages.id, only.copyId) : eq(outboundMessages.alertId, alertId),
         inArray(outboundMessages.purpose, ['card', 'escalation']),
         inArray(outboundMessages.channel, editable),
         isNotNull(outboundMessages.providerMessageId),
       ),
     );
   if (copies.length === 0) return;
-  const [office, place, reporter] = await Promise.all([
+  const [office, place, reporter, statusBy] = await Promise.all([
     alert.officeId ? getOffice(deps.db, alert.officeId) : null,
     alert.placeId ? getPlace(deps.db, alert.placeId) : null,
     alert.focalPointId ? getFocalPoint(deps.db, alert.focalPointId) : null,
+    by === undefined ? statusByOf(deps, alert) : by,
   ]);
   const officerIds = copies.map((c) => c.recipient).filter((r) => r.startsWith('officer:')).map((r) => r.slice(8));
   const officers = new Map((officerIds.length ? await findOfficers(deps.db, { ids: officerIds }) : []).map((o) => [`officer:${o.id}`, o]));
@@ -48,19 +78,29 @@ export async function queueCardUpdates(deps: WorkflowDeps, alertId: number, by: 
     const officer = officers.get(recipient);
     return officer ? mayActOn(officer, alert) : recipient === `office:${alert.officeId}`;
   };
-  const rows = copies.map((copy) => {
+  const view = { alert, office, place, pseudonym: reporter?.pseudonym ?? null };
+  const rows = copies.flatMap((copy) => {
     const language = officers.get(copy.recipient)?.language ?? deps.deployment.defaultLanguage;
-    return {
-      alertId,
-      channel: copy.channel,
-      recipient: copy.recipient,
-      toEnc: copy.toEnc,
-      purpose: 'card_update',
-      body: renderAlertCard(deps.t, language, { alert, office, place, pseudonym: reporter?.pseudonym ?? null, statusBy: by }),
-      actions: open && mayAct(copy.recipient) ? cardActions(deps.t, language, alert.ref) : [],
-      editOf: copy.providerMessageId,
-      dedupeKey: `card_update:${copy.id}:${alert.status}:${alert.updatedAt.getTime()}`,
-    };
+    const actions = open && mayAct(copy.recipient) ? cardActions(deps.t, language, alert.ref) : [];
+    if (only) {
+      // The copy as sent, without an escalation's heading line, against the card as it would be written now.
+      const sent = copy.purpose === 'escalation' ? copy.body.slice(copy.body.indexOf('\n') + 1) : copy.body;
+      const upToDate = sent === renderAlertCard(deps.t, language, view) && sameButtons(copy.actions ?? [], actions);
+      if (upToDate) return [];
+    }
+    return [
+      {
+        alertId,
+        channel: copy.channel,
+        recipient: copy.recipient,
+        toEnc: copy.toEnc,
+        purpose: 'card_update',
+        body: renderAlertCard(deps.t, language, { ...view, statusBy }),
+        actions,
+        editOf: copy.providerMessageId,
+        dedupeKey: `card_update:${copy.id}:${alert.status}:${alert.updatedAt.getTime()}`,
+      },
+    ];
   });
-  await enqueueSends(deps, await insertOutbound(deps.db, rows));
+  if (rows.length) await enqueueSends(deps, await insertOutbound(deps.db, rows));
 }

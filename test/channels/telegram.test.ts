@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeProviderEnv } from '../fakes/env.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { telegramCallbackUpdate, telegramTextUpdate } from '../fakes/sign.js';
+import { actOnAlert } from '../../src/workflows/actions.js';
 import { alertRows, eventsOf } from '../helpers/alerts.js';
 import { eventually, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
 
@@ -55,6 +56,15 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
     const alert = await eventually(async () => (await alertRows(app)).find((a) => a.text === text && a.status === 'notified'), { what: 'the alert' });
     await eventually(async () => cardsFor(diallo, alert.ref).length > 0 && cardsFor(traore, alert.ref).length > 0 && cardsFor(group, alert.ref).length > 0, { what: 'the cards' });
     return alert;
+  }
+
+  /** Lets earlier tests' messages (paced per chat) leave first, so an injected failure hits this test's. */
+  async function earlierMessagesSent() {
+    await eventually(async () => {
+      const { rows } = await app.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from outbound_messages where status = 'queued'`);
+      return rows[0]!.n === 0;
+    }, { what: 'earlier messages sent' });
+    await new Promise((r) => setTimeout(r, 1_000));
   }
 
   it('sets its webhook with the secret at start', () => {
@@ -152,12 +162,7 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
   });
 
   it('retries a message after Telegram’s 429, waiting retry_after', async () => {
-    // Let earlier tests' messages (paced per chat) leave first, so the 429 hits this alert's.
-    await eventually(async () => {
-      const { rows } = await app.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from outbound_messages where status = 'queued'`);
-      return rows[0]!.n === 0;
-    }, { what: 'earlier messages sent' });
-    await new Promise((r) => setTimeout(r, 1_000));
+    await earlierMessagesSent();
     telegram.failNext('sendMessage', { status: 429, retryAfter: 1 }, 1);
     const started = Date.now();
     const alert = await report('Engin explosif trouvé sur la route de Mopti', 700000005);
@@ -171,6 +176,38 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
     expect(throttled).toHaveLength(1);
     expect(new Date(throttled[0]!.sent_at!).getTime() - started).toBeGreaterThanOrEqual(1_000);
     expect((await eventsOf(app, alert.id)).filter((e) => e.type.endsWith('_failed'))).toEqual([]);
+  });
+
+  it('a card Telegram held back that goes out after the acknowledgement is then edited to say who took it', async () => {
+    await earlierMessagesSent();
+    // Telegram turns away the three cards and the confirmation for two seconds.
+    telegram.failNext('sendMessage', { status: 429, retryAfter: 2 }, 4);
+    const text = 'Coups de feu au marché de Mopti, deux blessés';
+    expect((await post(telegramTextUpdate({ text, fromId: 700000006 }))).status).toBe(200);
+    const alert = await eventually(async () => (await alertRows(app)).find((a) => a.text === text && a.status === 'notified'), { what: 'the alert' });
+    await eventually(async () => {
+      const { rows } = await app.deps.db.execute<{ n: number }>(
+        sql`select count(*)::int as n from outbound_messages where alert_id = ${alert.id} and purpose = 'card' and status = 'queued' and attempts = 1`,
+      );
+      return rows[0]!.n === 3;
+    }, { what: 'the three cards held back' });
+
+    // Diallo acknowledges (by SMS, say) while the cards are still waiting: there is nothing to edit yet.
+    expect(await actOnAlert(app.deps, { alert: { id: alert.id }, officerId: 'o-diallo', action: 'acknowledge' })).toMatchObject({ outcome: 'done' });
+
+    // Each card goes out as it was written, then is edited in place to show the acknowledgement.
+    const edits = await eventually(async () => {
+      const calls = telegram.callsOf('editMessageText').filter((c) => String(c.params.text).includes(alert.ref));
+      return calls.length >= 3 ? calls : undefined;
+    }, { what: 'three card edits' });
+    expect(new Set(edits.map((e) => e.params.chat_id))).toEqual(new Set([diallo, traore, group]));
+    for (const edit of edits) {
+      expect(String(edit.params.text)).toMatch(/Statut : prise en charge par A\. Diallo à \d\d:\d\d UTC/);
+      const card = (await telegram.messagesIn(Number(edit.params.chat_id))).find((m) => 'text' in m && m.text?.includes(alert.ref))!;
+      expect(edit.params.message_id).toBe(card.message_id);
+    }
+    const { rows } = await app.deps.db.execute<{ status: string }>(sql`select status from outbound_messages where alert_id = ${alert.id} and purpose = 'card_update'`);
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
   });
 
   it('keeps to about one message a second per chat when alerts come in a burst', async () => {

@@ -8,6 +8,7 @@ import { getOfficer } from '../../db/offices.js';
 import { outboundMessages } from '../../db/schema/index.js';
 import type { WorkflowDeps } from '../deps.js';
 import { enqueueSends } from '../dispatch.js';
+import { cardChangingEvents, editable, queueCardUpdates } from '../card-updates.js';
 import type { JobData } from '../jobs.js';
 import { memo } from '../../memo.js';
 
@@ -44,6 +45,18 @@ async function fallBackToSms(deps: WorkflowDeps, row: OutboundRow): Promise<void
   await enqueueSends(deps, queued);
 }
 
+/**
+ * A card that waited in the queue (a rate limit, a retry) may go out after an officer acknowledged
+ * the alert or moved it to another office. The edits made then skipped this copy, which had no
+ * message id yet; now that it has one, it is edited if it no longer reads as the alert does.
+ * Looked at after the id is stored: a change committed later finds the id and edits it itself.
+ */
+async function catchUpCard(deps: WorkflowDeps, row: OutboundRow): Promise<void> {
+  if (!isNotification(row) || !row.alertId || !editable.includes(row.channel)) return;
+  if (!(await deps.outbox.hasEvent(row.alertId, cardChangingEvents))) return;
+  await queueCardUpdates(deps, row.alertId, undefined, { copyId: row.id });
+}
+
 /** Delivers one outbound message through its channel; retried with backoff, final failure recorded. */
 async function deliver(job: Job<JobData<'send'>>, deps: WorkflowDeps, outboundId: number, open: (sealed: string) => string): Promise<string> {
   const row = await deps.outbox.get(outboundId);
@@ -66,31 +79,38 @@ async function deliver(job: Job<JobData<'send'>>, deps: WorkflowDeps, outboundId
     });
     const sentEvent = isNotification(row) ? 'notification_sent' : 'message_sent';
     await deps.outbox.recordOutcome({ id: row.id, status: 'sent', providerMessageId: sent.providerMessageId, attempts: attempt, event: { type: sentEvent, data: { attempt } } });
-    return 'sent';
   } catch (error) {
-    const permanent = error instanceof ChannelSendError && error.permanent;
-    const lastAttempt = attempt >= (job.opts.attempts ?? 1);
-    const reason = (error as Error).message;
-    if (permanent || lastAttempt) {
-      const failedEvent = isNotification(row) ? 'notification_failed' : 'message_failed';
-      await deps.outbox.recordOutcome({ id: row.id, status: 'failed', attempts: attempt, error: reason, event: { type: failedEvent, data: { attempt, error: reason } } });
-      await fallBackToSms(deps, row);
-      throw new UnrecoverableError(reason);
-    }
-    await deps.db.transaction(async (tx) => {
-      await updateOutbound(tx, row.id, { attempts: attempt, error: reason });
-      if (row.alertId) {
-        const retryAfter = error instanceof ChannelSendError ? error.retryAfterSeconds : undefined;
-        await recordEvent(tx, row.alertId, {
-          type: 'send_retry',
-          actor: 'system',
-          data: { recipient: row.recipient, channel: row.channel, purpose: row.purpose, outboundId: row.id, attempt, error: reason, retryAfter },
-        });
-      }
-    });
-    deps.log.warn({ outboundId: row.id, channel: row.channel, attempt, err: reason }, 'send failed; will retry');
-    throw error;
+    return failed(job, deps, row, attempt, error);
   }
+  // Outside the try: the message is sent and recorded whatever happens here.
+  await catchUpCard(deps, row).catch((error: unknown) => deps.log.warn({ outboundId: row.id, err: (error as Error).message }, 'could not check whether a sent card is out of date'));
+  return 'sent';
+}
+
+/** Records a failed send: retried with backoff, or failed for good (and an officer's card goes by SMS). */
+async function failed(job: Job<JobData<'send'>>, deps: WorkflowDeps, row: OutboundRow, attempt: number, error: unknown): Promise<never> {
+  const permanent = error instanceof ChannelSendError && error.permanent;
+  const lastAttempt = attempt >= (job.opts.attempts ?? 1);
+  const reason = (error as Error).message;
+  if (permanent || lastAttempt) {
+    const failedEvent = isNotification(row) ? 'notification_failed' : 'message_failed';
+    await deps.outbox.recordOutcome({ id: row.id, status: 'failed', attempts: attempt, error: reason, event: { type: failedEvent, data: { attempt, error: reason } } });
+    await fallBackToSms(deps, row);
+    throw new UnrecoverableError(reason);
+  }
+  await deps.db.transaction(async (tx) => {
+    await updateOutbound(tx, row.id, { attempts: attempt, error: reason });
+    if (row.alertId) {
+      const retryAfter = error instanceof ChannelSendError ? error.retryAfterSeconds : undefined;
+      await recordEvent(tx, row.alertId, {
+        type: 'send_retry',
+        actor: 'system',
+        data: { recipient: row.recipient, channel: row.channel, purpose: row.purpose, outboundId: row.id, attempt, error: reason, retryAfter },
+      });
+    }
+  });
+  deps.log.warn({ outboundId: row.id, channel: row.channel, attempt, err: reason }, 'send failed; will retry');
+  throw error;
 }
 
 /**
