@@ -76,7 +76,7 @@ export async function createNotifiedAlerts(
     const notification = await planNotification(
       tx,
       deps,
-      { id: 0, officeId: routed.set.officeId ?? null, severity: classified.set.severity ?? null, timerSeq: 0 },
+      { id: null, officeId: routed.set.officeId ?? null, severity: classified.set.severity ?? null, timerSeq: 0 },
       now,
       recipientsOf,
     );

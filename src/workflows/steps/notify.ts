@@ -38,13 +38,15 @@ export interface NotificationPlan {
 export async function planNotification(
   tx: Tx,
   deps: WorkflowDeps,
-  alert: Pick<AlertRow, 'id' | 'officeId' | 'severity' | 'timerSeq'>,
+  /** `id` is null for an alert being created in the same transaction (it names the alert in errors only). */
+  alert: Pick<AlertRow, 'officeId' | 'severity' | 'timerSeq'> & { id: number | null },
   now: Date,
   recipientsOf: (office: FieldOfficeRow, targets: readonly string[]) => Promise<Recipient[]> = (office, targets) => resolveTargets(tx, office, targets),
 ): Promise<NotificationPlan> {
-  if (!alert.officeId) throw new UnrecoverableError(`alert ${alert.id} has no office: route it first`);
+  const which = alert.id === null ? 'a new alert' : `alert ${alert.id}`;
+  if (!alert.officeId) throw new UnrecoverableError(`${which} has no office: route it first`);
   const office = await officeFor(tx, deps.deployment, alert.officeId);
-  if (!office) throw new UnrecoverableError(`alert ${alert.id}: office ${alert.officeId} not found`);
+  if (!office) throw new UnrecoverableError(`${which}: office ${alert.officeId} not found`);
   const policy = policyFor(deps.deployment, office);
   const recipients = await recipientsOf(office, policy.levels[0]!.notify);
   const to = addressees(deps, recipients);
