@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, like } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, like, notInArray } from 'drizzle-orm';
 import { getAlert } from '../db/alerts.js';
 import { getFocalPoint } from '../db/focal-points.js';
 import { insertOutbound } from '../db/messages.js';
@@ -18,9 +18,9 @@ export const editable: readonly string[] = ['telegram', 'simulator'];
 
 /**
  * Events after which an alert's cards read differently: a status an officer set (the event is
- * named after the status) or a move to another office.
+ * named after the status), a corrected analysis, a move to another office.
  */
-export const cardChangingEvents: readonly string[] = ['acknowledged', 'responding', 'resolved', 'dismissed', 'rerouted'];
+export const cardChangingEvents: readonly string[] = ['acknowledged', 'responding', 'resolved', 'dismissed', 'rerouted', 'corrected'];
 
 /** Buttons compared by label and data (jsonb does not keep the keys' order). */
 const sameButtons = (a: readonly { label: string; data: string }[], b: readonly { label: string; data: string }[]) =>
@@ -45,9 +45,10 @@ async function statusByOf(deps: WorkflowDeps, alert: AlertRow): Promise<StatusBy
  * change or a move to another office, showing who did what and when; closed alerts lose their
  * buttons, and so do the copies of an office the alert has left.
  *
- * `by` is who made the change; when it is not given it is read from the timeline. With `copyId`,
- * only that copy is looked at, and only if it no longer reads as the alert does now: this is how
- * the send step catches up a card that was still waiting to go out when the alert changed.
+ * `by` is who set the current status; when it is not given it is read from the timeline. A copy is
+ * edited only if it no longer reads as the alert does now. With `copyId`, only that copy is looked
+ * at: this is how the send step catches up a card that was still waiting to go out when the alert
+ * changed.
  */
 export async function queueCardUpdates(deps: WorkflowDeps, alertId: number, by?: StatusBy, only?: { copyId: number }): Promise<void> {
   const alert = await getAlert(deps.db, alertId);
@@ -79,15 +80,24 @@ export async function queueCardUpdates(deps: WorkflowDeps, alertId: number, by?:
     return officer ? mayActOn(officer, alert) : recipient === `office:${alert.officeId}`;
   };
   const view = { alert, office, place, pseudonym: reporter?.pseudonym ?? null };
+  // What each copy shows now: its latest edit (sent, or queued to be) or else the card as sent,
+  // without an escalation's heading line (edits have none).
+  const edits = await deps.db
+    .select({ editOf: outboundMessages.editOf, body: outboundMessages.body, actions: outboundMessages.actions })
+    .from(outboundMessages)
+    .where(and(eq(outboundMessages.alertId, alertId), eq(outboundMessages.purpose, 'card_update'), notInArray(outboundMessages.status, ['failed', 'superseded'])))
+    .orderBy(outboundMessages.id);
+  const latestEdit = new Map(edits.map((e) => [e.editOf, e]));
+  const shownOn = (copy: (typeof copies)[number]) =>
+    latestEdit.get(copy.providerMessageId) ?? { body: copy.purpose === 'escalation' ? copy.body.slice(copy.body.indexOf('\n') + 1) : copy.body, actions: copy.actions };
   const rows = copies.flatMap((copy) => {
     const language = officers.get(copy.recipient)?.language ?? deps.deployment.defaultLanguage;
     const actions = open && mayAct(copy.recipient) ? cardActions(deps.t, language, alert.ref) : [];
-    if (only) {
-      // The copy as sent, without an escalation's heading line, against the card as it would be written now.
-      const sent = copy.purpose === 'escalation' ? copy.body.slice(copy.body.indexOf('\n') + 1) : copy.body;
-      const upToDate = sent === renderAlertCard(deps.t, language, view) && sameButtons(copy.actions ?? [], actions);
-      if (upToDate) return [];
-    }
+    const body = renderAlertCard(deps.t, language, { ...view, statusBy });
+    // A copy that already reads as the alert does (a card written after the change, a copy edited
+    // since) is left alone, whether or not it names who set the status.
+    const shown = shownOn(copy);
+    if ((shown.body === body || shown.body === renderAlertCard(deps.t, language, view)) && sameButtons(shown.actions ?? [], actions)) return [];
     return [
       {
         alertId,
@@ -95,7 +105,7 @@ export async function queueCardUpdates(deps: WorkflowDeps, alertId: number, by?:
         recipient: copy.recipient,
         toEnc: copy.toEnc,
         purpose: 'card_update',
-        body: renderAlertCard(deps.t, language, { ...view, statusBy }),
+        body,
         actions,
         editOf: copy.providerMessageId,
         dedupeKey: `card_update:${copy.id}:${alert.status}:${alert.updatedAt.getTime()}`,

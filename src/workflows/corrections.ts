@@ -93,8 +93,9 @@ export async function correctAlert(deps: WorkflowDeps, request: CorrectionReques
     await recordEvent(deps.db, found.id, { type: 'action_refused', actor: `officer:${officer.id}`, data: { action: 'correct', reason: 'outside the alert office' } });
   }
   if (result.outcome !== 'done') return result;
-  // The old office's copies of the card now show where the alert went, without buttons.
-  if (result.rerouted) await queueCardUpdates(deps, found.id, null);
+  // Every copy of the card shows the corrected analysis; the old office's copies show where the
+  // alert went, without buttons.
+  await queueCardUpdates(deps, found.id);
   if (result.timer) {
     await enqueueSends(deps, result.timer.outbound);
     // The old office's timer is no longer needed; if it fires anyway it finds a newer timerSeq.

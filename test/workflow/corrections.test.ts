@@ -70,9 +70,14 @@ describe.each(queueBackends)('officers correct the analysis on the %s queue back
       ['officer:o-diallo', { field: 'threatType', from: 'displacement', to: 'attack_on_civilians' }],
       ['officer:o-diallo', { field: 'severity', from: 'low', to: 'medium' }],
     ]);
-    // The same type again changes nothing and records nothing.
+    // Diallo's copy of the card now shows the corrected analysis, buttons kept.
+    const edited = await eventually(async () => (await app.outbox('officer:o-diallo')).find((m) => m.alertId === alert.id && m.purpose === 'card_update'), { what: 'the card edited' });
+    expect(edited.text.split('\n').slice(0, 2)).toEqual([`ALERTE ${alert.ref} · MOYENNE`, 'Attaque contre des civils (passé)']);
+    // The same type again changes nothing, records nothing and edits nothing more.
     expect((await correctAlert(app.deps, { alert: { ref: alert.ref }, officerId: 'o-diallo', threatType: 'attack_on_civilians' })).outcome).toBe('unchanged');
     expect((await eventsOf(app, alert.id)).filter((e) => e.type === 'corrected')).toHaveLength(2);
+    const { rows: edits } = await app.database.pool.query(`select actions from outbound_messages where alert_id = $1 and purpose = 'card_update'`, [alert.id]);
+    expect(edits.map((e) => (e.actions as { data: string }[]).map((a) => a.data.split(':')[0]))).toEqual([['ack', 'responding', 'resolve', 'dismiss', 'escalate']]);
 
     if (backend === 'postgres') {
       // The command line exports the correction as a labelled example.
