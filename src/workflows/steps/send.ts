@@ -61,7 +61,11 @@ async function catchUpCard(deps: WorkflowDeps, row: OutboundRow): Promise<void> 
 async function deliver(job: Job<JobData<'send'>>, deps: WorkflowDeps, outboundId: number, open: (sealed: string) => string): Promise<string> {
   const row = await deps.outbox.get(outboundId);
   if (!row) throw new UnrecoverableError(`outbound message ${outboundId} not found`);
-  if (row.status !== 'queued') return `already ${row.status}`;
+  if (row.status !== 'queued') {
+    // A retry after a crash between the send and its check: check now.
+    if (row.providerMessageId) await checkedCard(deps, row);
+    return `already ${row.status}`;
+  }
   if (await superseded(deps, row)) {
     await updateOutbound(deps.db, row.id, { status: 'superseded' });
     return 'superseded';
@@ -83,8 +87,13 @@ async function deliver(job: Job<JobData<'send'>>, deps: WorkflowDeps, outboundId
     return failed(job, deps, row, attempt, error);
   }
   // Outside the try: the message is sent and recorded whatever happens here.
-  await catchUpCard(deps, row).catch((error: unknown) => deps.log.warn({ outboundId: row.id, err: (error as Error).message }, 'could not check whether a sent card is out of date'));
+  await checkedCard(deps, row);
   return 'sent';
+}
+
+/** catchUpCard, whose failure is logged: it must not fail a send that went out. */
+async function checkedCard(deps: WorkflowDeps, row: OutboundRow): Promise<void> {
+  await catchUpCard(deps, row).catch((error: unknown) => deps.log.warn({ outboundId: row.id, err: (error as Error).message }, 'could not check whether a sent card is out of date'));
 }
 
 /** Records a failed send: retried with backoff, or failed for good (and an officer's card goes by SMS). */
