@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNotNull, like, notInArray } from 'drizzle-orm';
-import { getAlert } from '../db/alerts.js';
+import { getAlert, type AlertRow } from '../db/alerts.js';
 import { getFocalPoint } from '../db/focal-points.js';
 import { insertOutbound } from '../db/messages.js';
 import { findOfficers, getOffice, getOfficer } from '../db/offices.js';
@@ -7,7 +7,6 @@ import { getPlace } from '../db/places.js';
 import { alertEvents, outboundMessages } from '../db/schema/index.js';
 import { openStatuses } from '../domain/lifecycle.js';
 import type { AlertStatus } from '../domain/taxonomy.js';
-import type { AlertRow } from '../db/alerts.js';
 import { renderAlertCard } from './alert-card.js';
 import type { WorkflowDeps } from './deps.js';
 import { cardActions, enqueueSends } from './dispatch.js';
@@ -42,7 +41,7 @@ async function statusByOf(deps: WorkflowDeps, alert: AlertRow): Promise<StatusBy
 
 /**
  * Re-renders every copy of an alert's card (each officer's, the office group's) after a status
- * change or a move to another office, showing who did what and when; closed alerts lose their
+ * change, a correction or a move to another office, showing who did what and when; closed alerts lose their
  * buttons, and so do the copies of an office the alert has left.
  *
  * `by` is who set the current status; when it is not given it is read from the timeline. A copy is
