@@ -223,16 +223,34 @@ export async function getAlertByRef(db: DbOrTx, ref: string): Promise<AlertRow |
   return row ? toAlertRow(row) : null;
 }
 
-const reportersWithOpen = statement<{ focal_point_id: number }>(
-  'reporters_with_open_alerts',
-  `select distinct focal_point_id from alerts where focal_point_id = any($1::int[]) and status = any($2::text[])`,
+const newestOpenOf = statement<{ focal_point_id: number; newest: string }>(
+  'reporters_newest_open_alert',
+  `select focal_point_id, max(id) as newest from alerts where focal_point_id = any($1::int[]) and status = any($2::text[]) group by focal_point_id`,
 );
 
-/** Which of these reporters have an alert still open (their next message may be a follow-up). */
-export async function reportersWithOpenAlerts(db: DbOrTx, focalPointIds: number[]): Promise<Set<number>> {
-  if (focalPointIds.length === 0) return new Set();
-  const rows = await reportersWithOpen(db, [focalPointIds, [...openStatuses]]);
-  return new Set(rows.map((r) => Number(r.focal_point_id)));
+/**
+ * Which of these reporters have an alert still open (their next message may be a follow-up), with
+ * the id of the newest one.
+ */
+export async function reportersWithOpenAlerts(db: DbOrTx, focalPointIds: number[]): Promise<Map<number, number>> {
+  if (focalPointIds.length === 0) return new Map();
+  const rows = await newestOpenOf(db, [focalPointIds, [...openStatuses]]);
+  return new Map(rows.map((r) => [Number(r.focal_point_id), Number(r.newest)]));
+}
+
+/** Advisory lock space of "a reporter's new alerts" (the second key is the focal point's id). */
+const reporterLockSpace = 7_310;
+const lockReportersOf = statement(
+  'lock_reporters',
+  `select pg_advisory_xact_lock(${reporterLockSpace}, id) from (select distinct unnest($1::int[]) as id order by 1) r`,
+);
+
+/**
+ * Holds these reporters until the transaction ends (in id order, so two transactions cannot
+ * deadlock): two jobs never decide at the same moment whether a reporter's message opens an alert.
+ */
+export async function lockReporters(tx: Tx, focalPointIds: number[]): Promise<void> {
+  if (focalPointIds.length > 0) await lockReportersOf(tx, [focalPointIds]);
 }
 
 export interface AlertFilter {

@@ -19,16 +19,22 @@ export const questionWindowMs = 24 * 3_600_000;
  * Decides whether a reporter's message continues one of their open alerts rather than warning of
  * something new (README, "Follow-ups"): it names the alert's reference; or it answers an officer's
  * question sent within the last 24 h; or it comes within 15 minutes of their previous message
- * about that alert. Anything else is a new alert.
+ * about that alert. Anything else is a new alert. Also says which open alert was the newest, for
+ * the check made when the new alert is written (see stillNew in steps/warnings.ts).
  */
-export async function followUpTarget(db: DbOrTx, reporter: FocalPointRow, text: string, now: Date): Promise<AlertRow | null> {
+export async function followUpTarget(db: DbOrTx, reporter: FocalPointRow, text: string, now: Date): Promise<{ target: AlertRow | null; newestOpenId: number | null }> {
   const open = await db
     .select()
     .from(alerts)
     .where(and(eq(alerts.focalPointId, reporter.id), inArray(alerts.status, [...openStatuses])))
     .orderBy(desc(alerts.createdAt))
     .limit(10);
-  if (open.length === 0) return null;
+  if (open.length === 0) return { target: null, newestOpenId: null };
+  return { target: await continued(db, reporter, open, text, now), newestOpenId: Math.max(...open.map((a) => a.id)) };
+}
+
+/** Which of the reporter's open alerts (newest first) the message continues, if any. */
+async function continued(db: DbOrTx, reporter: FocalPointRow, open: AlertRow[], text: string, now: Date): Promise<AlertRow | null> {
   const named = open.find((a) => new RegExp(`(^|[^A-Z0-9])${a.ref}([^A-Z0-9]|$)`, 'i').test(text));
   if (named) return named;
   const latest = open[0]!;

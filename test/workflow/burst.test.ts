@@ -119,6 +119,29 @@ describe.each(queueBackends)('a burst of messages on the %s queue backend', (bac
     expect(alert.officeId).toBe('mopti');
   });
 
+  it("a reporter's next message, in the next burst, follows up on the alert the first burst is still writing", async () => {
+    const reporters = Array.from({ length: 60 }, (_, i) => `+2237695${String(i).padStart(4, '0')}`);
+    const first = Promise.all(reporters.map((phone, i) => take(phone, `Tirs entendus près de Sévaré, village ${i}`, `next-${i}`)));
+    // The next turn of the event loop: a burst of its own, a job of its own, while the first is being written.
+    await new Promise((r) => setImmediate(r));
+    const second = take(reporters[0]!, 'Ils ont brûlé deux maisons', 'next-again');
+    await Promise.all([first, second]);
+    const alerts = await eventually(async () => {
+      const rows = (await alertRows(app)).filter((a) => a.text.startsWith('Tirs entendus près de Sévaré') || a.text === 'Ils ont brûlé deux maisons');
+      return rows.length >= 60 && rows.every((a) => a.status === 'notified') ? rows : undefined;
+    }, { what: 'sixty notified alerts' });
+    await eventually(async () => {
+      const { rows } = await app.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from inbound_messages where processed_at is null`);
+      return rows[0]!.n === 0;
+    }, { what: 'every message processed' });
+    // One alert per reporter; the second message is on the first reporter's alert, as a follow-up.
+    expect((await alertRows(app)).filter((a) => a.text.startsWith('Tirs entendus près de Sévaré') || a.text === 'Ils ont brûlé deux maisons')).toHaveLength(60);
+    const mine = alerts.find((a) => a.text === 'Tirs entendus près de Sévaré, village 0')!;
+    const { rows } = await app.deps.db.execute<{ outcome: string; alert_id: number }>(sql`select outcome, alert_id from inbound_messages where provider_message_id = 'next-again'`);
+    expect(rows.map((r) => [r.outcome, Number(r.alert_id)])).toEqual([['follow_up', mine.id]]);
+    expect((await eventsOf(app, mine.id)).filter((e) => e.type === 'reporter_message')).toHaveLength(1);
+  });
+
   it('still makes every alert when the warnings cannot be written together', async () => {
     const classify = app.deps.analyser.classify.bind(app.deps.analyser);
     let faults = 0;

@@ -154,7 +154,7 @@ async function handleTelegramUpdate(deps: WorkflowDeps, message: InboundRow, upd
  * button or group chatter, not a keyword, and from a reporter with no open alert (so it cannot be
  * a follow-up). Such messages of one job are taken in together (see alertWarnings).
  */
-function isPlainWarning(deps: WorkflowDeps, { message, sender }: InboundWithSender, address: ReporterAddress, withOpenAlerts: Set<number>): boolean {
+function isPlainWarning(deps: WorkflowDeps, { message, sender }: InboundWithSender, address: ReporterAddress, withOpenAlerts: ReadonlyMap<number, number>): boolean {
   const channel = message.channel as ChannelName;
   if (fromOfficer(deps, address) || parseReporterCommand(message.text)) return false;
   const update = channel === 'telegram' ? (message.meta.update as Update | undefined) : undefined;
@@ -193,25 +193,29 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
     await handleReporterCommand(deps, message, reporter, command, languages);
     return `reporter ${command.kind}`;
   }
-  const followed = await followUpTarget(deps.db, reporter, message.text, message.receivedAt);
-  if (followed) {
-    const language = reporter.language ?? deps.deployment.defaultLanguage;
-    await finish(
-      deps,
-      message,
-      { outcome: 'follow_up', alertId: followed.id, focalPointId: reporter.id },
-      !reporter.silent && !reporter.optedOut ? { recipient: `reporter:${reporter.id}`, body: deps.t(language, 'reporter:followUp', { ref: followed.ref }), alertId: followed.id } : null,
-      (tx) => forwardToHolders(tx, deps, { alert: followed, reporter, text: message.text, inboundId: message.id }),
-    );
-    return 'follow-up';
+  // Decided again if another job made an alert of this reporter meanwhile (see stillNew).
+  for (let decision = 1; decision <= 3; decision++) {
+    const { target: followed, newestOpenId } = await followUpTarget(deps.db, reporter, message.text, message.receivedAt);
+    if (followed) {
+      const language = reporter.language ?? deps.deployment.defaultLanguage;
+      await finish(
+        deps,
+        message,
+        { outcome: 'follow_up', alertId: followed.id, focalPointId: reporter.id },
+        !reporter.silent && !reporter.optedOut ? { recipient: `reporter:${reporter.id}`, body: deps.t(language, 'reporter:followUp', { ref: followed.ref }), alertId: followed.id } : null,
+        (tx) => forwardToHolders(tx, deps, { alert: followed, reporter, text: message.text, inboundId: message.id }),
+      );
+      return 'follow-up';
+    }
+    const warning = { message, reporter, newestOpenAlertId: newestOpenId };
+    // First attempt: the whole way to the officers in one transaction (see new-alert.ts).
+    if (allStages) {
+      if ((await alertWarnings(deps, [warning])).length === 0) return 'alert created and notified';
+    } else if (await alertWarningAlone(deps, warning)) {
+      return 'alert created';
+    }
   }
-  // First attempt: the whole way to the officers in one transaction (see new-alert.ts).
-  if (allStages) {
-    await alertWarnings(deps, [{ message, reporter }]);
-    return 'alert created and notified';
-  }
-  await alertWarningAlone(deps, { message, reporter });
-  return 'alert created';
+  throw new Error(`inbound message ${message.id}: the reporter's alerts kept changing; retrying`);
 }
 
 /** A plain new warning (see isPlainWarning), with its sender's address. */
@@ -239,8 +243,11 @@ async function sortOut(deps: WorkflowDeps, found: InboundWithSender[]): Promise<
   return { together, alone };
 }
 
-/** Registers the first-time reporters among plain new warnings (one statement), then makes their alerts together. */
-async function takeTogether(deps: WorkflowDeps, together: PlainWarning[]): Promise<void> {
+/**
+ * Registers the first-time reporters among plain new warnings (one statement), then makes their
+ * alerts together. Returns the messages to handle on their own after all (see stillNew).
+ */
+async function takeTogether(deps: WorkflowDeps, together: PlainWarning[]): Promise<InboundWithSender[]> {
   const newcomers = together.filter((w) => !w.found.sender);
   const registered = await registerFocalPoints(
     deps.db,
@@ -249,7 +256,9 @@ async function takeTogether(deps: WorkflowDeps, together: PlainWarning[]): Promi
     newcomers.map((w) => ({ ...w.address, known: w.sealedAsIs ? { hash: w.found.message.fromHash, sealed: w.found.message.fromEnc } : undefined })),
   );
   const reporters = new Map(newcomers.map((w, i) => [w.found.message.id, registered[i]!]));
-  await alertWarnings(deps, together.map(({ found: f }) => ({ message: f.message, reporter: f.sender ?? reporters.get(f.message.id)! })));
+  // Found with no open alert (isPlainWarning).
+  const again = await alertWarnings(deps, together.map(({ found: f }) => ({ message: f.message, reporter: f.sender ?? reporters.get(f.message.id)!, newestOpenAlertId: null })));
+  return again.map((w) => ({ message: w.message, sender: w.reporter }));
 }
 
 /**
@@ -271,8 +280,12 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
   const stagesApart = new Set<number>();
   if (together.length > 0) {
     try {
-      await takeTogether(deps, together);
-      outcomes.push(...together.map(() => 'alert created and notified'));
+      const again = await takeTogether(deps, together);
+      outcomes.push(...together.slice(again.length).map(() => 'alert created and notified'));
+      if (again.length > 0) {
+        alone.push(...again);
+        alone.sort((a, b) => a.message.id - b.message.id);
+      }
     } catch (error) {
       deps.log.warn({ messages: together.length, err: (error as Error).message }, 'new warnings taken together failed; each alert is created alone');
       together.forEach((w) => stagesApart.add(w.found.message.id));

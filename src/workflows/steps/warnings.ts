@@ -1,6 +1,7 @@
-import type { AlertRow } from '../../db/alerts.js';
+import { lockReporters, reportersWithOpenAlerts, type AlertRow } from '../../db/alerts.js';
+import type { Tx } from '../../db/index.js';
 import type { FocalPointRow } from '../../db/focal-points.js';
-import { insertOutbound, markInboundsProcessed, type InboundRow, type OutboundInput } from '../../db/messages.js';
+import { insertOutbound, markInboundsProcessed, waitingBehind, type InboundRow, type OutboundInput } from '../../db/messages.js';
 import type { WorkflowDeps } from '../deps.js';
 import { enqueueSends } from '../dispatch.js';
 import { createNotifiedAlerts, createWarningAlert } from './new-alert.js';
@@ -9,6 +10,45 @@ import { createNotifiedAlerts, createWarningAlert } from './new-alert.js';
 export interface ReceivedWarning {
   message: InboundRow;
   reporter: FocalPointRow;
+  /** The reporter's newest open alert when the message was found to be new (null: none). */
+  newestOpenAlertId: number | null;
+}
+
+/** An earlier message of the same reporter is still in another job's hands: this one waits for it (the job is retried). */
+export class EarlierMessagePending extends Error {}
+
+/** How long a message waits for an earlier one of its sender still being handled elsewhere. */
+const waitForEarlierSeconds = 60;
+
+/**
+ * Inside the transaction that writes new alerts: locks their reporters, then keeps the warnings
+ * whose reporter has no newer open alert than when the message was looked at, one per reporter.
+ * Another job may have just made an alert of the same reporter's previous message (two bursts a
+ * moment apart): a message left out (`again`) is looked at again, and may follow up on that alert,
+ * rather than opening a second one. A message whose sender's earlier message is still unprocessed
+ * in another job (`behind`) waits for it, so that the first message, not the second, opens the alert.
+ */
+async function stillNew(tx: Tx, warnings: ReceivedWarning[]): Promise<{ kept: ReceivedWarning[]; again: ReceivedWarning[]; behind: ReceivedWarning[] }> {
+  const reporters = warnings.map((w) => w.reporter.id);
+  await lockReporters(tx, reporters);
+  const [newest, waiting] = await Promise.all([reportersWithOpenAlerts(tx, reporters), waitingBehind(tx, warnings.map((w) => w.message), waitForEarlierSeconds)]);
+  const kept: ReceivedWarning[] = [];
+  const again: ReceivedWarning[] = [];
+  const behind: ReceivedWarning[] = [];
+  const taken = new Set<number>();
+  for (const w of warnings) {
+    if (waiting.has(w.message.id)) behind.push(w);
+    else if ((newest.get(w.reporter.id) ?? null) !== w.newestOpenAlertId || taken.has(w.reporter.id)) again.push(w);
+    else kept.push(w);
+    taken.add(w.reporter.id);
+  }
+  return { kept, again, behind };
+}
+
+/** A warning alone that must wait stops here (rolling its transaction back); in a batch it is looked at again, on its own. */
+function waitOrAgain(warnings: ReceivedWarning[], { again, behind }: { again: ReceivedWarning[]; behind: ReceivedWarning[] }): ReceivedWarning[] {
+  if (warnings.length === 1 && behind.length === 1) throw new EarlierMessagePending(`inbound message ${behind[0]!.message.id}: waiting for the sender's earlier message`);
+  return [...again, ...behind];
 }
 
 /** The reporter's confirmation with the alert's reference: none to a silent or opted-out reporter. */
@@ -33,36 +73,46 @@ const warningOf = ({ message, reporter }: ReceivedWarning) => ({ text: message.t
 /**
  * New warnings become alerts in front of their offices, confirmed to their reporters, with the
  * messages marked processed: one transaction for all of them (see createNotifiedAlerts). Then the
- * cards, confirmations and escalation timers are enqueued in one round trip.
+ * cards, confirmations and escalation timers are enqueued in one round trip. Returns the warnings
+ * to look at again (see stillNew); nothing was written for them.
  */
-export async function alertWarnings(deps: WorkflowDeps, warnings: ReceivedWarning[]): Promise<AlertRow[]> {
-  const notified = await deps.db.transaction(async (tx) => {
-    const created = await createNotifiedAlerts(tx, deps, warnings.map(warningOf), (alert, i) => confirmationOf(deps, warnings[i]!, alert));
+export async function alertWarnings(deps: WorkflowDeps, warnings: ReceivedWarning[]): Promise<ReceivedWarning[]> {
+  const { notified, again } = await deps.db.transaction(async (tx) => {
+    const sorted = await stillNew(tx, warnings);
+    const { kept } = sorted;
+    const again = waitOrAgain(warnings, sorted);
+    if (kept.length === 0) return { notified: null, again };
+    const created = await createNotifiedAlerts(tx, deps, kept.map(warningOf), (alert, i) => confirmationOf(deps, kept[i]!, alert));
     const marked = await markInboundsProcessed(
       tx,
-      warnings.map((w, i) => ({ id: w.message.id, outcome: 'alert', alertId: created.alerts[i]!.id, focalPointId: w.reporter.id })),
+      kept.map((w, i) => ({ id: w.message.id, outcome: 'alert', alertId: created.alerts[i]!.id, focalPointId: w.reporter.id })),
     );
     // Rolls every alert back: the retry finds which messages are still to do.
-    if (marked.size !== warnings.length) throw new Error('inbound message processed concurrently; retrying');
-    return created;
+    if (marked.size !== kept.length) throw new Error('inbound message processed concurrently; retrying');
+    return { notified: created, again };
   });
-  await enqueueSends(deps, notified.outbound, notified.timers);
-  return notified.alerts;
+  if (notified) await enqueueSends(deps, notified.outbound, notified.timers);
+  return again;
 }
 
 /**
  * A retried warning: the alert is created alone (still `new`) and its classify, route and notify
  * stages run as jobs of their own, so a fault in one of them cannot keep the warning from
- * becoming an alert. The reporter is confirmed at once.
+ * becoming an alert. The reporter is confirmed at once. False when the message is to be looked
+ * at again (see stillNew).
  */
-export async function alertWarningAlone(deps: WorkflowDeps, warning: ReceivedWarning): Promise<AlertRow | null> {
+export async function alertWarningAlone(deps: WorkflowDeps, warning: ReceivedWarning): Promise<boolean> {
   const created = await deps.db.transaction(async (tx) => {
+    const sorted = await stillNew(tx, [warning]);
+    waitOrAgain([warning], sorted);
+    if (sorted.kept.length === 0) return null;
     const alert = await createWarningAlert(tx, warningOf(warning));
     const marked = await markInboundsProcessed(tx, [{ id: warning.message.id, outcome: 'alert', alertId: alert.id, focalPointId: warning.reporter.id }]);
     if (marked.size === 0) throw new Error('inbound message processed concurrently; retrying'); // rolls the alert back
     return { alert, confirmation: await insertOutbound(tx, confirmationOf(deps, warning, alert)) };
   });
+  if (!created) return false;
   await deps.queues.add('classify', { alertId: created.alert.id });
   await enqueueSends(deps, created.confirmation);
-  return created.alert;
+  return true;
 }
