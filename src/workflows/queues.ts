@@ -19,6 +19,11 @@ export interface Queues {
   /** Runs a delayed job now (adding it if it is missing). */
   promote<N extends JobName>(name: N, data: JobData<N>): Promise<void>;
   get(queue: QueueName): Queue;
+  /**
+   * The message ids (inbound or outbound) carried by a queue's jobs that are still to run or
+   * running: the reconciler leaves those messages to their jobs.
+   */
+  heldIds(queue: QueueName): Promise<Set<number>>;
   counts(): Promise<Record<QueueName, Record<string, number>>>;
   close(): Promise<void>;
 }
@@ -75,6 +80,15 @@ export function createQueues(backend: QueueBackend): Queues {
       else if (!job) await queueFor(name, data).add(name, data, { jobId: jobIdFor(name, data) });
     },
     get: (queue) => queues[queue],
+    async heldIds(queue) {
+      const jobs = await queues[queue].getJobs(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children'], 0, -1);
+      const held = new Set<number>();
+      for (const job of jobs) {
+        const data = (job?.data ?? {}) as { inboundIds?: number[]; outboundIds?: number[] };
+        for (const id of [...(data.inboundIds ?? []), ...(data.outboundIds ?? [])]) held.add(id);
+      }
+      return held;
+    },
     async counts() {
       const entries = await Promise.all(
         (Object.keys(queues) as QueueName[]).map(

@@ -1,7 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../../src/channels/channel.js';
+import type { Job } from 'bullmq';
 import { createIntake } from '../../src/workflows/intake.js';
+import type { JobData } from '../../src/workflows/jobs.js';
+import { reconcileStep } from '../../src/workflows/steps/reconcile.js';
 import { alertRows, eventsOf } from '../helpers/alerts.js';
 import { queueBackends } from '../helpers/env.js';
 import { eventually, startTestTamtam, type TestTamtam } from '../helpers/tamtam.js';
@@ -140,6 +143,37 @@ describe.each(queueBackends)('a burst of messages on the %s queue backend', (bac
     const { rows } = await app.deps.db.execute<{ outcome: string; alert_id: number }>(sql`select outcome, alert_id from inbound_messages where provider_message_id = 'next-again'`);
     expect(rows.map((r) => [r.outcome, Number(r.alert_id)])).toEqual([['follow_up', mine.id]]);
     expect((await eventsOf(app, mine.id)).filter((e) => e.type === 'reporter_message')).toHaveLength(1);
+  });
+
+  it("leaves to their job the messages a queue that is behind still holds: an officer's question reaches the reporter once", async () => {
+    const reporter = '+22376960001';
+    await take(reporter, 'Des hommes armés ont encerclé le village près de Mopti', 'held-warning');
+    const alert = await eventually(async () => (await alertRows(app)).find((a) => a.text.startsWith('Des hommes armés ont encerclé') && a.status === 'notified'), { what: 'the alert' });
+    const inbound = app.deps.queues.get('inbound');
+    await inbound.pause();
+    try {
+      // While no inbound job runs (a queue that is behind), the officer's question and a new warning
+      // come in together, and another warning a moment later: two jobs.
+      await Promise.all([take('+22370000001', `R ${alert.ref} Combien sont-ils ?`, 'held-question'), take('+22376960002', 'Enlèvement à Mopti ce matin', 'held-other')]);
+      await take('+22376960003', 'Pillage du marché de Mopti', 'held-later');
+      // The reconciler finds the three unprocessed, but their jobs still hold them: nothing is added
+      // (a job of all three would run the officer's command a second time, alongside the first).
+      const counts = await reconcileStep({} as Job<JobData<'reconcile'>>, app.deps, { everyMs: 30_000, staleAfterMs: 0 });
+      expect(counts.inbound).toBe(0);
+    } finally {
+      await inbound.resume();
+    }
+    await eventually(async () => {
+      const { rows } = await app.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from inbound_messages where processed_at is null`);
+      return rows[0]!.n === 0;
+    }, { what: 'every message processed' });
+    const questions = await eventually(async () => {
+      const found = (await app.outbox(reporter)).filter((m) => m.purpose === 'question');
+      return found.length > 0 ? found : undefined;
+    }, { what: 'the question to the reporter' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await app.outbox(reporter)).filter((m) => m.purpose === 'question').map((m) => m.text)).toEqual([questions[0]!.text]);
+    expect((await eventsOf(app, alert.id)).filter((e) => e.type === 'reply_bridged')).toHaveLength(1);
   });
 
   it('still makes every alert when the warnings cannot be written together', async () => {

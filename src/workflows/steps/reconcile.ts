@@ -3,7 +3,7 @@ import type { ChannelName } from '../../channels/channel.js';
 import { alertsDueBefore, stalledNewAlerts } from '../../db/alerts.js';
 import { queuedOutbound, unprocessedInbound } from '../../db/messages.js';
 import type { WorkflowDeps } from '../deps.js';
-import { maxIdsPerJob, type JobData } from '../jobs.js';
+import { isRateLimited, maxIdsPerJob, queueOf, type JobData } from '../jobs.js';
 
 /** How the reconciler looks at PostgreSQL; the defaults suit production. */
 export interface ReconcileOptions {
@@ -35,14 +35,24 @@ export async function reconcileStep(_job: Job<JobData<'reconcile'>>, deps: Workf
     const step = !a.classifiedAt ? 'classify' : !a.routedAt ? 'route' : 'notify';
     if ((await deps.queues.ensure(step, { alertId: a.id })) !== 'exists') counts.alerts++;
   }
-  // Lost messages come back together, a job per batch, as a burst does from the intake.
-  const inbound = await unprocessedInbound(deps.db, stale);
+  // Lost messages come back together, a job per batch, as a burst does from the intake. A message
+  // still held by a job (a queue that is behind, a job waiting to be retried) is not lost: a second
+  // job, grouped differently, would handle it twice (an officer's command run twice).
+  const unprocessed = await unprocessedInbound(deps.db, stale);
+  const heldInbound = unprocessed.length > 0 ? await deps.queues.heldIds('inbound') : new Set<number>();
+  const inbound = unprocessed.filter((id) => !heldInbound.has(id));
   for (let i = 0; i < inbound.length; i += maxIdsPerJob) {
     const inboundIds = inbound.slice(i, i + maxIdsPerJob);
     if ((await deps.queues.ensure('inbound', { inboundIds })) !== 'exists') counts.inbound += inboundIds.length;
   }
-  // One job per message: a lost send job may have carried others that were delivered since.
-  for (const m of await queuedOutbound(deps.db, stale)) {
+  // One job per message: a lost send job may have carried others that were delivered since. A
+  // message waiting in a send job of several (the simulator's) is left to it.
+  const queued = await queuedOutbound(deps.db, stale);
+  const heldOutbound = new Map<string, Set<number>>();
+  for (const m of queued) {
+    const queue = queueOf('send', { outboundIds: [m.id], channel: m.channel as ChannelName });
+    if (!isRateLimited(m.channel as ChannelName) && !heldOutbound.has(queue)) heldOutbound.set(queue, await deps.queues.heldIds(queue));
+    if (heldOutbound.get(queue)?.has(m.id)) continue;
     if ((await deps.queues.ensure('send', { outboundIds: [m.id], channel: m.channel as ChannelName })) !== 'exists') counts.outbound++;
   }
   if (counts.timers + counts.alerts + counts.inbound + counts.outbound > 0) deps.log.warn(counts, 'reconciler re-enqueued lost work');
