@@ -176,6 +176,34 @@ describe.each(queueBackends)('a burst of messages on the %s queue backend', (bac
     expect((await eventsOf(app, alert.id)).filter((e) => e.type === 'reply_bridged')).toHaveLength(1);
   });
 
+  it('keeps the alerts written when their cards cannot be queued, and the reconciler sends them', async () => {
+    const addMany = app.deps.queues.addMany.bind(app.deps.queues);
+    let refused = 0;
+    app.deps.queues.addMany = async (jobs) => {
+      if (jobs.some((j) => j.name === 'escalate') && refused++ === 0) throw new Error('queue unavailable (test)');
+      return addMany(jobs);
+    };
+    const reporters = ['+22376970001', '+22376970002', '+22376970003'];
+    try {
+      await Promise.all(reporters.map((phone, i) => take(phone, `Incendie criminel au marché de Mopti (${i})`, `unqueued-${i}`)));
+      const alerts = await eventually(async () => {
+        const rows = (await alertRows(app)).filter((a) => a.text.startsWith('Incendie criminel au marché de Mopti') && a.status === 'notified');
+        return rows.length === 3 ? rows : undefined;
+      }, { what: 'three notified alerts' });
+      expect(refused).toBe(1);
+      const { rows } = await app.deps.db.execute<{ outcome: string }>(sql`select outcome from inbound_messages where provider_message_id like 'unqueued-%'`);
+      expect(rows.map((r) => r.outcome)).toEqual(['alert', 'alert', 'alert']);
+      expect((await app.outbox('officer:o-traore')).filter((m) => alerts.some((a) => a.id === m.alertId))).toEqual([]);
+      // The reconciler queues the waiting cards and confirmations, and the timers due soon.
+      await reconcileStep({} as Job<JobData<'reconcile'>>, app.deps, { everyMs: 30_000, staleAfterMs: 0 });
+      await eventually(async () => ((await app.outbox('officer:o-traore')).filter((m) => m.purpose === 'card' && alerts.some((a) => a.id === m.alertId)).length === 3) || undefined, { what: 'the three cards' });
+      for (const phone of reporters) expect((await app.outbox(phone)).filter((m) => m.purpose === 'confirmation')).toHaveLength(1);
+      await eventually(async () => (await eventsOf(app, alerts[0]!.id)).find((e) => e.type === 'escalated'), { what: 'the escalation at the deadline' });
+    } finally {
+      app.deps.queues.addMany = addMany;
+    }
+  });
+
   it('still makes every alert when the warnings cannot be written together', async () => {
     const classify = app.deps.analyser.classify.bind(app.deps.analyser);
     let faults = 0;

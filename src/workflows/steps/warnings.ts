@@ -73,8 +73,9 @@ const warningOf = ({ message, reporter }: ReceivedWarning) => ({ text: message.t
 /**
  * New warnings become alerts in front of their offices, confirmed to their reporters, with the
  * messages marked processed: one transaction for all of them (see createNotifiedAlerts). Then the
- * cards, confirmations and escalation timers are enqueued in one round trip. Returns the warnings
- * to look at again (see stillNew); nothing was written for them.
+ * cards, confirmations and escalation timers are enqueued in one round trip (if the queue fails
+ * then, the reconciler enqueues them). Returns the warnings to look at again (see stillNew);
+ * nothing was written for them.
  */
 export async function alertWarnings(deps: WorkflowDeps, warnings: ReceivedWarning[]): Promise<ReceivedWarning[]> {
   const { notified, again } = await deps.db.transaction(async (tx) => {
@@ -91,7 +92,15 @@ export async function alertWarnings(deps: WorkflowDeps, warnings: ReceivedWarnin
     if (marked.size !== kept.length) throw new Error('inbound message processed concurrently; retrying');
     return { notified: created, again };
   });
-  if (notified) await enqueueSends(deps, notified.outbound, notified.timers);
+  if (notified) {
+    try {
+      await enqueueSends(deps, notified.outbound, notified.timers);
+    } catch (error) {
+      // Written and committed: not a reason to write them again. What is left to queue is the
+      // reconciler's (queued messages and due timers), as after a crash at this point.
+      deps.log.error({ alerts: notified.alerts.length, err: (error as Error).message }, 'alerts written, but their cards and timers could not be queued; the reconciler will queue them');
+    }
+  }
   return again;
 }
 
