@@ -253,6 +253,45 @@ export async function lockReporters(tx: Tx, focalPointIds: number[]): Promise<vo
   if (focalPointIds.length > 0) await lockReportersOf(tx, [focalPointIds]);
 }
 
+const reporterStateOf = statement<{ kind: string; id: string; newest: string | null }>(
+  'reporters_state_for_new_alerts',
+  `select 'open' as kind, focal_point_id::bigint as id, max(id) as newest
+     from alerts where focal_point_id = any($1::int[]) and status = any($2::text[]) group by focal_point_id
+   union all
+   select 'behind', w.id, null from unnest($3::bigint[], $4::text[], $5::timestamptz[]) as w(id, from_hash, received_at)
+    where exists (select 1 from inbound_messages i
+                   where i.processed_at is null and i.received_at > now() - make_interval(secs => $6)
+                     and i.from_hash = w.from_hash and i.id <> w.id
+                     and (i.received_at, i.id) < (w.received_at, w.id))`,
+);
+
+/**
+ * In one statement, for the transaction that writes new alerts (after lockReporters): each
+ * reporter's newest open alert (see reportersWithOpenAlerts), and which of the messages have an
+ * earlier message from the same sender (received before, or at the same moment with a lower id)
+ * still unprocessed, received in the last `withinSeconds`. Received, not inserted: two bursts'
+ * INSERTs may commit in either order.
+ */
+export async function reportersState(
+  tx: Tx,
+  focalPointIds: number[],
+  messages: { id: number; fromHash: string; receivedAt: Date }[],
+  withinSeconds: number,
+): Promise<{ newestOpen: Map<number, number>; waitingBehind: Set<number> }> {
+  const rows = await reporterStateOf(tx, [
+    focalPointIds,
+    [...openStatuses],
+    messages.map((m) => m.id),
+    messages.map((m) => m.fromHash),
+    messages.map((m) => m.receivedAt.toISOString()),
+    withinSeconds,
+  ]);
+  return {
+    newestOpen: new Map(rows.filter((r) => r.kind === 'open').map((r) => [Number(r.id), Number(r.newest)])),
+    waitingBehind: new Set(rows.filter((r) => r.kind === 'behind').map((r) => Number(r.id))),
+  };
+}
+
 export interface AlertFilter {
   status?: AlertStatus[];
   officeId?: string;

@@ -117,26 +117,6 @@ export async function markInboundProcessed(db: DbOrTx, id: number, outcome: Omit
   return (await markInboundsProcessed(db, [{ id, ...outcome }])).has(id);
 }
 
-const pendingBefore = statement<{ id: string }>(
-  'inbound_pending_before',
-  `select w.id from unnest($1::bigint[], $2::text[], $3::timestamptz[]) as w(id, from_hash, received_at)
-    where exists (select 1 from inbound_messages i
-                   where i.processed_at is null and i.received_at > now() - make_interval(secs => $4)
-                     and i.from_hash = w.from_hash and i.id <> w.id
-                     and (i.received_at, i.id) < (w.received_at, w.id))`,
-);
-
-/**
- * Which of these messages have an earlier message from the same sender (received before, or at
- * the same moment with a lower id), received in the last `withinSeconds`, still unprocessed.
- * Received, not inserted: two bursts' INSERTs may commit in either order.
- */
-export async function waitingBehind(db: DbOrTx, messages: Pick<InboundRow, 'id' | 'fromHash' | 'receivedAt'>[], withinSeconds: number): Promise<Set<number>> {
-  if (messages.length === 0) return new Set();
-  const rows = await pendingBefore(db, [messages.map((m) => m.id), messages.map((m) => m.fromHash), messages.map((m) => m.receivedAt.toISOString()), withinSeconds]);
-  return new Set(rows.map((r) => Number(r.id)));
-}
-
 export async function unprocessedInbound(db: DbOrTx, olderThan: Date, limit = 1000): Promise<number[]> {
   const rows = await db
     .select({ id: inboundMessages.id })

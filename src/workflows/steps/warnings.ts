@@ -1,7 +1,7 @@
-import { lockReporters, reportersWithOpenAlerts, type AlertRow } from '../../db/alerts.js';
+import { lockReporters, reportersState, type AlertRow } from '../../db/alerts.js';
 import type { Tx } from '../../db/index.js';
 import type { FocalPointRow } from '../../db/focal-points.js';
-import { insertOutbound, markInboundsProcessed, waitingBehind, type InboundRow, type OutboundInput } from '../../db/messages.js';
+import { insertOutbound, markInboundsProcessed, type InboundRow, type OutboundInput } from '../../db/messages.js';
 import type { WorkflowDeps } from '../deps.js';
 import { enqueueSends } from '../dispatch.js';
 import { createNotifiedAlerts, createWarningAlert } from './new-alert.js';
@@ -31,7 +31,8 @@ const waitForEarlierSeconds = 60;
 async function stillNew(tx: Tx, warnings: ReceivedWarning[]): Promise<{ kept: ReceivedWarning[]; again: ReceivedWarning[]; behind: ReceivedWarning[] }> {
   const reporters = warnings.map((w) => w.reporter.id);
   await lockReporters(tx, reporters);
-  const [newest, waiting] = await Promise.all([reportersWithOpenAlerts(tx, reporters), waitingBehind(tx, warnings.map((w) => w.message), waitForEarlierSeconds)]);
+  // After the lock: a statement that starts now sees what the other transaction committed.
+  const { newestOpen: newest, waitingBehind: waiting } = await reportersState(tx, reporters, warnings.map((w) => w.message), waitForEarlierSeconds);
   const kept: ReceivedWarning[] = [];
   const again: ReceivedWarning[] = [];
   const behind: ReceivedWarning[] = [];
