@@ -26,6 +26,8 @@ export const inboundMessages = pgTable(
   (t) => [
     uniqueIndex('inbound_provider_idx').on(t.channel, t.providerMessageId),
     index('inbound_unprocessed_idx').on(t.receivedAt).where(sql`processed_at is null`),
+    // A sender's messages still unprocessed (does an earlier one wait in another job?).
+    index('inbound_unprocessed_sender_idx').on(t.fromHash, t.receivedAt).where(sql`processed_at is null`),
   ],
 );
 

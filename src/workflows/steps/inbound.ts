@@ -16,7 +16,7 @@ import { enqueueSends } from '../dispatch.js';
 import type { JobData } from '../jobs.js';
 import { parseOfficerCommand } from '../officer-commands.js';
 import { parseReporterCommand, type ReporterCommand } from '../reporter-commands.js';
-import { alertWarningAlone, alertWarnings } from './warnings.js';
+import { alertWarningAlone, alertWarnings, EarlierMessagePending } from './warnings.js';
 
 /** The sender's address as a reporter key: phone numbers in E.164 (WhatsApp and SMS are one person). */
 export function reporterAddress(channel: ChannelName, from: string): ReporterAddress {
@@ -276,6 +276,7 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
   const firstAttempt = job.attemptsMade === 0;
   const { together, alone } = firstAttempt ? await sortOut(deps, found) : { together: [], alone: found };
   const outcomes: string[] = [];
+  const failures: Error[] = [];
   // Warnings whose alerts could not be written together: created alone, their stages as jobs.
   const stagesApart = new Set<number>();
   if (together.length > 0) {
@@ -287,19 +288,25 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
         alone.sort((a, b) => a.message.id - b.message.id);
       }
     } catch (error) {
-      deps.log.warn({ messages: together.length, err: (error as Error).message }, 'new warnings taken together failed; each alert is created alone');
-      together.forEach((w) => stagesApart.add(w.found.message.id));
-      alone.push(...together.map((w) => w.found));
-      alone.sort((a, b) => a.message.id - b.message.id);
+      if (error instanceof EarlierMessagePending) {
+        // A warning alone whose sender's earlier message is in another job's hands: it waits (this
+        // job is retried once its other messages are handled).
+        failures.push(error);
+      } else {
+        deps.log.warn({ messages: together.length, err: (error as Error).message }, 'new warnings taken together failed; each alert is created alone');
+        together.forEach((w) => stagesApart.add(w.found.message.id));
+        alone.push(...together.map((w) => w.found));
+        alone.sort((a, b) => a.message.id - b.message.id);
+      }
     }
   }
-  const failures: Error[] = [];
   for (const f of alone) {
     try {
       outcomes.push(await handleMessage(deps, f, firstAttempt && !stagesApart.has(f.message.id), languages));
     } catch (error) {
       failures.push(error as Error);
-      deps.log.warn({ inboundId: f.message.id, err: (error as Error).message }, 'inbound message failed');
+      if (error instanceof EarlierMessagePending) deps.log.info({ inboundId: f.message.id }, "inbound message waits for its sender's earlier message");
+      else deps.log.warn({ inboundId: f.message.id, err: (error as Error).message }, 'inbound message failed');
     }
   }
   if (failures.length > 0) throw failures.find((e) => !(e instanceof UnrecoverableError)) ?? failures[0]!;

@@ -1,0 +1,1 @@
+CREATE INDEX "inbound_unprocessed_sender_idx" ON "inbound_messages" USING btree ("from_hash","received_at") WHERE processed_at is null;
