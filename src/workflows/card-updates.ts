@@ -1,7 +1,8 @@
-import { and, desc, eq, inArray, isNotNull, like, notInArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, like, notInArray, sql } from 'drizzle-orm';
 import { getAlert, type AlertRow } from '../db/alerts.js';
 import { getFocalPoint } from '../db/focal-points.js';
-import { insertOutbound } from '../db/messages.js';
+import { insertOutbound, type QueuedOutbound } from '../db/messages.js';
+import type { DbOrTx, Tx } from '../db/index.js';
 import { findOfficers, getOffice, getOfficer } from '../db/offices.js';
 import { getPlace } from '../db/places.js';
 import { alertEvents, outboundMessages } from '../db/schema/index.js';
@@ -25,17 +26,21 @@ export const cardChangingEvents: readonly string[] = ['acknowledged', 'respondin
 const sameButtons = (a: readonly { label: string; data: string }[], b: readonly { label: string; data: string }[]) =>
   a.length === b.length && a.every((button, i) => button.label === b[i]!.label && button.data === b[i]!.data);
 
+/** Advisory lock space of "an alert's card edits" (the second key is the alert's id, modulo 2^31 - 1: a rare clash only makes two alerts wait for each other). */
+const cardLockSpace = 7_311;
+const lockAlertCards = (tx: Tx, alertId: number) => tx.execute(sql`select pg_advisory_xact_lock(${cardLockSpace}, (${alertId}::bigint % 2147483647)::int)`);
+
 type StatusBy = { officer: string; at: Date } | null;
 
 /** The officer who set the alert's current status, and when, from its timeline. */
-async function statusByOf(deps: WorkflowDeps, alert: AlertRow): Promise<StatusBy> {
-  const [event] = await deps.db
+async function statusByOf(db: DbOrTx, alert: AlertRow): Promise<StatusBy> {
+  const [event] = await db
     .select({ actor: alertEvents.actor, at: alertEvents.at })
     .from(alertEvents)
     .where(and(eq(alertEvents.alertId, alert.id), eq(alertEvents.type, alert.status), like(alertEvents.actor, 'officer:%')))
     .orderBy(desc(alertEvents.id))
     .limit(1);
-  const officer = event ? await getOfficer(deps.db, event.actor.slice('officer:'.length)) : null;
+  const officer = event ? await getOfficer(db, event.actor.slice('officer:'.length)) : null;
   return officer && event ? { officer: officer.name, at: event.at } : null;
 }
 
@@ -50,9 +55,19 @@ async function statusByOf(deps: WorkflowDeps, alert: AlertRow): Promise<StatusBy
  * changed.
  */
 export async function queueCardUpdates(deps: WorkflowDeps, alertId: number, by?: StatusBy, only?: { copyId: number }): Promise<void> {
-  const alert = await getAlert(deps.db, alertId);
-  if (!alert) return;
-  const copies = await deps.db
+  const queued = await deps.db.transaction(async (tx) => {
+    // One at a time per alert, each reading after the other has written: two changes a moment
+    // apart (an acknowledgement, then a resolution) cannot leave the older edit as the newer row.
+    await lockAlertCards(tx, alertId);
+    return cardUpdatesOf(tx, deps, alertId, by, only);
+  });
+  await enqueueSends(deps, queued);
+}
+
+async function cardUpdatesOf(tx: Tx, deps: WorkflowDeps, alertId: number, by: StatusBy | undefined, only: { copyId: number } | undefined): Promise<QueuedOutbound[]> {
+  const alert = await getAlert(tx, alertId);
+  if (!alert) return [];
+  const copies = await tx
     .select()
     .from(outboundMessages)
     .where(
@@ -63,15 +78,15 @@ export async function queueCardUpdates(deps: WorkflowDeps, alertId: number, by?:
         isNotNull(outboundMessages.providerMessageId),
       ),
     );
-  if (copies.length === 0) return;
+  if (copies.length === 0) return [];
   const [office, place, reporter, statusBy] = await Promise.all([
-    alert.officeId ? getOffice(deps.db, alert.officeId) : null,
-    alert.placeId ? getPlace(deps.db, alert.placeId) : null,
-    alert.focalPointId ? getFocalPoint(deps.db, alert.focalPointId) : null,
-    by === undefined ? statusByOf(deps, alert) : by,
+    alert.officeId ? getOffice(tx, alert.officeId) : null,
+    alert.placeId ? getPlace(tx, alert.placeId) : null,
+    alert.focalPointId ? getFocalPoint(tx, alert.focalPointId) : null,
+    by === undefined ? statusByOf(tx, alert) : by,
   ]);
   const officerIds = copies.map((c) => c.recipient).filter((r) => r.startsWith('officer:')).map((r) => r.slice(8));
-  const officers = new Map((officerIds.length ? await findOfficers(deps.db, { ids: officerIds }) : []).map((o) => [`officer:${o.id}`, o]));
+  const officers = new Map((officerIds.length ? await findOfficers(tx, { ids: officerIds }) : []).map((o) => [`officer:${o.id}`, o]));
   const open = openStatuses.includes(alert.status as AlertStatus);
   // Buttons only for whoever may still use them: not on closed alerts, nor for an office the alert left.
   const mayAct = (recipient: string) => {
@@ -81,7 +96,7 @@ export async function queueCardUpdates(deps: WorkflowDeps, alertId: number, by?:
   const view = { alert, office, place, pseudonym: reporter?.pseudonym ?? null };
   // What each copy shows now: its latest edit (sent, or queued to be) or else the card as sent,
   // without an escalation's heading line (edits have none).
-  const edits = await deps.db
+  const edits = await tx
     .select({ editOf: outboundMessages.editOf, body: outboundMessages.body, actions: outboundMessages.actions })
     .from(outboundMessages)
     .where(and(eq(outboundMessages.alertId, alertId), eq(outboundMessages.purpose, 'card_update'), notInArray(outboundMessages.status, ['failed', 'superseded'])))
@@ -111,5 +126,5 @@ export async function queueCardUpdates(deps: WorkflowDeps, alertId: number, by?:
       },
     ];
   });
-  if (rows.length) await enqueueSends(deps, await insertOutbound(deps.db, rows));
+  return rows.length ? insertOutbound(tx, rows) : [];
 }
