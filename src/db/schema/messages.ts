@@ -28,6 +28,8 @@ export const inboundMessages = pgTable(
     index('inbound_unprocessed_idx').on(t.receivedAt).where(sql`processed_at is null`),
     // A sender's messages still unprocessed (does an earlier one wait in another job?).
     index('inbound_unprocessed_sender_idx').on(t.fromHash, t.receivedAt).where(sql`processed_at is null`),
+    // An alert's messages (is a reporter's new message a follow-up? the alert's timeline).
+    index('inbound_alert_idx').on(t.alertId),
   ],
 );
 

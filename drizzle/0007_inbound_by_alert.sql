@@ -1,0 +1,1 @@
+CREATE INDEX "inbound_alert_idx" ON "inbound_messages" USING btree ("alert_id");
