@@ -253,12 +253,15 @@ export async function lockReporters(tx: Tx, focalPointIds: number[]): Promise<vo
   if (focalPointIds.length > 0) await lockReportersOf(tx, [focalPointIds]);
 }
 
-const reporterStateOf = statement<{ kind: string; id: string; newest: string | null }>(
+const reporterStateOf = statement<{ kind: string; id: string; newest: string | null; last_at: Date | null }>(
   'reporters_state_for_new_alerts',
-  `select 'open' as kind, focal_point_id::bigint as id, max(id) as newest
-     from alerts where focal_point_id = any($1::int[]) and status = any($2::text[]) group by focal_point_id
+  `select 'open' as kind, o.focal_point_id::bigint as id, o.id as newest,
+          (select max(i.received_at) from inbound_messages i where i.alert_id = o.id and i.focal_point_id = o.focal_point_id) as last_at
+     from (select distinct on (focal_point_id) focal_point_id, id from alerts
+            where focal_point_id = any($1::int[]) and status = any($2::text[])
+            order by focal_point_id, created_at desc, id desc) o
    union all
-   select 'behind', w.id, null from unnest($3::bigint[], $4::text[], $5::timestamptz[]) as w(id, from_hash, received_at)
+   select 'behind', w.id, null, null from unnest($3::bigint[], $4::text[], $5::timestamptz[]) as w(id, from_hash, received_at)
     where exists (select 1 from inbound_messages i
                    where i.processed_at is null and i.received_at > now() - make_interval(secs => $6)
                      and i.from_hash = w.from_hash and i.id <> w.id
@@ -267,7 +270,7 @@ const reporterStateOf = statement<{ kind: string; id: string; newest: string | n
 
 /**
  * In one statement, for the transaction that writes new alerts (after lockReporters): each
- * reporter's newest open alert (see reportersWithOpenAlerts), and which of the messages have an
+ * reporter's newest open alert and when they last wrote about it (see followUpTarget), and which of the messages have an
  * earlier message from the same sender (received before, or at the same moment with a lower id)
  * still unprocessed, received in the last `withinSeconds`. Received, not inserted: two bursts'
  * INSERTs may commit in either order.
@@ -277,7 +280,7 @@ export async function reportersState(
   focalPointIds: number[],
   messages: { id: number; fromHash: string; receivedAt: Date }[],
   withinSeconds: number,
-): Promise<{ newestOpen: Map<number, number>; waitingBehind: Set<number> }> {
+): Promise<{ newestOpen: Map<number, { id: number; lastMessageAt: Date | null }>; waitingBehind: Set<number> }> {
   const rows = await reporterStateOf(tx, [
     focalPointIds,
     [...openStatuses],
@@ -287,7 +290,7 @@ export async function reportersState(
     withinSeconds,
   ]);
   return {
-    newestOpen: new Map(rows.filter((r) => r.kind === 'open').map((r) => [Number(r.id), Number(r.newest)])),
+    newestOpen: new Map(rows.filter((r) => r.kind === 'open').map((r) => [Number(r.id), { id: Number(r.newest), lastMessageAt: r.last_at ? new Date(r.last_at) : null }])),
     waitingBehind: new Set(rows.filter((r) => r.kind === 'behind').map((r) => Number(r.id))),
   };
 }

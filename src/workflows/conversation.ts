@@ -16,34 +16,39 @@ export const followUpWindowMs = 15 * 60_000;
 export const questionWindowMs = 24 * 3_600_000;
 
 /**
+ * What a reporter's message was decided against: their newest open alert and when they last wrote
+ * about it. The transaction that writes a new alert checks both again under the reporter's lock
+ * (see stillNew in steps/warnings.ts): a change means another job moved on meanwhile.
+ */
+export interface FollowUpBasis {
+  newestOpenId: number | null;
+  lastMessageAt: Date | null;
+}
+
+/**
  * Decides whether a reporter's message continues one of their open alerts rather than warning of
  * something new (README, "Follow-ups"): it names the alert's reference; or it answers an officer's
  * question sent within the last 24 h; or it comes within 15 minutes of their previous message
- * about that alert. Anything else is a new alert. Also says which open alert was the newest, for
- * the check made when the new alert is written (see stillNew in steps/warnings.ts).
+ * about that alert. Anything else is a new alert.
  */
-export async function followUpTarget(db: DbOrTx, reporter: FocalPointRow, text: string, now: Date): Promise<{ target: AlertRow | null; newestOpenId: number | null }> {
+export async function followUpTarget(db: DbOrTx, reporter: FocalPointRow, text: string, now: Date): Promise<{ target: AlertRow | null } & FollowUpBasis> {
   const open = await db
     .select()
     .from(alerts)
     .where(and(eq(alerts.focalPointId, reporter.id), inArray(alerts.status, [...openStatuses])))
-    .orderBy(desc(alerts.createdAt))
+    .orderBy(desc(alerts.createdAt), desc(alerts.id))
     .limit(10);
-  if (open.length === 0) return { target: null, newestOpenId: null };
-  return { target: await continued(db, reporter, open, text, now), newestOpenId: Math.max(...open.map((a) => a.id)) };
-}
-
-/** Which of the reporter's open alerts (newest first) the message continues, if any. */
-async function continued(db: DbOrTx, reporter: FocalPointRow, open: AlertRow[], text: string, now: Date): Promise<AlertRow | null> {
+  if (open.length === 0) return { target: null, newestOpenId: null, lastMessageAt: null };
   const named = open.find((a) => new RegExp(`(^|[^A-Z0-9])${a.ref}([^A-Z0-9]|$)`, 'i').test(text));
-  if (named) return named;
   const latest = open[0]!;
+  if (named) return { target: named, newestOpenId: latest.id, lastMessageAt: null };
   const [lastFromReporter] = await db
     .select({ at: sql<Date>`max(${inboundMessages.receivedAt})` })
     .from(inboundMessages)
     .where(and(eq(inboundMessages.alertId, latest.id), eq(inboundMessages.focalPointId, reporter.id)));
-  const lastAt = lastFromReporter?.at ? new Date(lastFromReporter.at) : latest.createdAt;
-  if (now.getTime() - lastAt.getTime() <= followUpWindowMs) return latest;
+  const basis = { newestOpenId: latest.id, lastMessageAt: lastFromReporter?.at ? new Date(lastFromReporter.at) : null };
+  const lastAt = basis.lastMessageAt ?? latest.createdAt;
+  if (now.getTime() - lastAt.getTime() <= followUpWindowMs) return { target: latest, ...basis };
   const [question] = await db
     .select({ id: outboundMessages.id })
     .from(outboundMessages)
@@ -55,7 +60,7 @@ async function continued(db: DbOrTx, reporter: FocalPointRow, open: AlertRow[], 
       ),
     )
     .limit(1);
-  return question ? latest : null;
+  return { target: question ? latest : null, ...basis };
 }
 
 /** Officers who hold an alert: whoever acknowledged it, else everyone who was sent its card. */

@@ -2,7 +2,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../../src/channels/channel.js';
 import type { Job } from 'bullmq';
+import { getInboundsWithSenders } from '../../src/db/messages.js';
 import { createIntake } from '../../src/workflows/intake.js';
+import { alertWarnings } from '../../src/workflows/steps/warnings.js';
 import type { JobData } from '../../src/workflows/jobs.js';
 import { reconcileStep } from '../../src/workflows/steps/reconcile.js';
 import { alertRows, eventsOf } from '../helpers/alerts.js';
@@ -28,6 +30,22 @@ describe.each(queueBackends)('a burst of messages on the %s queue backend', (bac
     );
     const rows = (await alertRows(app)).filter((a) => a.focalPointId !== null && ids.has(a.focalPointId));
     return rows.length >= phones.length && rows.every((a) => a.status === 'notified') ? rows : undefined;
+  };
+
+  /** A reporter's warning, taken in, and its alert once notified. */
+  const notifiedAlertOf = async (from: string, text: string, id: string) => {
+    await take(from, text, id);
+    return eventually(async () => (await alertRows(app)).find((a) => a.text === text && a.status === 'notified'), { what: `the alert of "${text}"` });
+  };
+  /** Runs `fn` while no inbound job runs, as when the queue is behind. */
+  const whileInboundPaused = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const inbound = app.deps.queues.get('inbound');
+    await inbound.pause();
+    try {
+      return await fn();
+    } finally {
+      await inbound.resume();
+    }
   };
 
   it('turns warnings that arrive together into alerts together, each confirmed with its own reference', async () => {
@@ -147,22 +165,17 @@ describe.each(queueBackends)('a burst of messages on the %s queue backend', (bac
 
   it("leaves to their job the messages a queue that is behind still holds: an officer's question reaches the reporter once", async () => {
     const reporter = '+22376960001';
-    await take(reporter, 'Des hommes armés ont encerclé le village près de Mopti', 'held-warning');
-    const alert = await eventually(async () => (await alertRows(app)).find((a) => a.text.startsWith('Des hommes armés ont encerclé') && a.status === 'notified'), { what: 'the alert' });
-    const inbound = app.deps.queues.get('inbound');
-    await inbound.pause();
-    try {
-      // While no inbound job runs (a queue that is behind), the officer's question and a new warning
-      // come in together, and another warning a moment later: two jobs.
+    const alert = await notifiedAlertOf(reporter, 'Des hommes armés ont encerclé le village près de Mopti', 'held-warning');
+    await whileInboundPaused(async () => {
+      // While no inbound job runs, the officer's question and a new warning come in together, and
+      // another warning a moment later: two jobs.
       await Promise.all([take('+22370000001', `R ${alert.ref} Combien sont-ils ?`, 'held-question'), take('+22376960002', 'Enlèvement à Mopti ce matin', 'held-other')]);
       await take('+22376960003', 'Pillage du marché de Mopti', 'held-later');
       // The reconciler finds the three unprocessed, but their jobs still hold them: nothing is added
       // (a job of all three would run the officer's command a second time, alongside the first).
       const counts = await reconcileStep({} as Job<JobData<'reconcile'>>, app.deps, { everyMs: 30_000, staleAfterMs: 0 });
       expect(counts.inbound).toBe(0);
-    } finally {
-      await inbound.resume();
-    }
+    });
     await eventually(async () => {
       const { rows } = await app.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from inbound_messages where processed_at is null`);
       return rows[0]!.n === 0;
@@ -202,6 +215,24 @@ describe.each(queueBackends)('a burst of messages on the %s queue backend', (bac
     } finally {
       app.deps.queues.addMany = addMany;
     }
+  });
+
+  it('writes no alert for a warning read before its reporter wrote again elsewhere: it is looked at again', async () => {
+    const alert = await notifiedAlertOf('+22376980001', 'Des hommes armés pillent les greniers à Mopti', 'basis-first');
+    const found = await whileInboundPaused(async () => {
+      await take('+22376980001', 'Ils repartent vers le nord', 'basis-second');
+      const { rows } = await app.deps.db.execute<{ id: number }>(sql`select id from inbound_messages where provider_message_id = 'basis-second'`);
+      return getInboundsWithSenders(app.deps.db, [Number(rows[0]!.id)]);
+    });
+    await eventually(async () => (await eventsOf(app, alert.id)).find((e) => e.type === 'reporter_message'), { what: 'the follow-up' });
+    const { message, sender } = found[0]!;
+    // Read as if the reporter had last written long ago (before the first message was handled): not written.
+    const again = await alertWarnings(app.deps, [{ message: { ...message, processedAt: null }, reporter: sender!, basis: { newestOpenId: alert.id, lastMessageAt: new Date(0) } }]);
+    expect(again.map((w) => w.message.id)).toEqual([message.id]);
+    // Read before the reporter's first alert existed: not written either.
+    const stillAgain = await alertWarnings(app.deps, [{ message: { ...message, processedAt: null }, reporter: sender!, basis: { newestOpenId: null, lastMessageAt: null } }]);
+    expect(stillAgain).toHaveLength(1);
+    expect((await alertRows(app)).filter((a) => a.focalPointId === sender!.id)).toHaveLength(1);
   });
 
   it('still makes every alert when the warnings cannot be written together', async () => {

@@ -195,7 +195,7 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
   }
   // Decided again if another job made an alert of this reporter meanwhile (see stillNew).
   for (let decision = 1; decision <= 3; decision++) {
-    const { target: followed, newestOpenId } = await followUpTarget(deps.db, reporter, message.text, message.receivedAt);
+    const { target: followed, ...basis } = await followUpTarget(deps.db, reporter, message.text, message.receivedAt);
     if (followed) {
       const language = reporter.language ?? deps.deployment.defaultLanguage;
       await finish(
@@ -207,7 +207,7 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
       );
       return 'follow-up';
     }
-    const warning = { message, reporter, newestOpenAlertId: newestOpenId };
+    const warning = { message, reporter, basis };
     // First attempt: the whole way to the officers in one transaction (see new-alert.ts).
     if (allStages) {
       if ((await alertWarnings(deps, [warning])).length === 0) return 'alert created and notified';
@@ -257,7 +257,7 @@ async function takeTogether(deps: WorkflowDeps, together: PlainWarning[]): Promi
   );
   const reporters = new Map(newcomers.map((w, i) => [w.found.message.id, registered[i]!]));
   // Found with no open alert (isPlainWarning).
-  const again = await alertWarnings(deps, together.map(({ found: f }) => ({ message: f.message, reporter: f.sender ?? reporters.get(f.message.id)!, newestOpenAlertId: null })));
+  const again = await alertWarnings(deps, together.map(({ found: f }) => ({ message: f.message, reporter: f.sender ?? reporters.get(f.message.id)!, basis: { newestOpenId: null, lastMessageAt: null } })));
   return again.map((w) => ({ message: w.message, sender: w.reporter }));
 }
 

@@ -1,5 +1,6 @@
 import { lockReporters, reportersState, type AlertRow } from '../../db/alerts.js';
 import type { Tx } from '../../db/index.js';
+import type { FollowUpBasis } from '../conversation.js';
 import type { FocalPointRow } from '../../db/focal-points.js';
 import { insertOutbound, markInboundsProcessed, type InboundRow, type OutboundInput } from '../../db/messages.js';
 import type { WorkflowDeps } from '../deps.js';
@@ -10,8 +11,8 @@ import { createNotifiedAlerts, createWarningAlert } from './new-alert.js';
 export interface ReceivedWarning {
   message: InboundRow;
   reporter: FocalPointRow;
-  /** The reporter's newest open alert when the message was found to be new (null: none). */
-  newestOpenAlertId: number | null;
+  /** What the message was found to be new against (see followUpTarget); nulls: no open alert. */
+  basis: FollowUpBasis;
 }
 
 /** An earlier message of the same reporter is still in another job's hands: this one waits for it (the job is retried). */
@@ -22,7 +23,8 @@ const waitForEarlierSeconds = 60;
 
 /**
  * Inside the transaction that writes new alerts: locks their reporters, then keeps the warnings
- * whose reporter has no newer open alert than when the message was looked at, one per reporter.
+ * whose reporter has the same newest open alert, last written about at the same time, as when the
+ * message was looked at; one per reporter.
  * Another job may have just made an alert of the same reporter's previous message (two bursts a
  * moment apart): a message left out (`again`) is looked at again, and may follow up on that alert,
  * rather than opening a second one. A message whose sender's earlier message is still unprocessed
@@ -39,11 +41,17 @@ async function stillNew(tx: Tx, warnings: ReceivedWarning[]): Promise<{ kept: Re
   const taken = new Set<number>();
   for (const w of warnings) {
     if (waiting.has(w.message.id)) behind.push(w);
-    else if ((newest.get(w.reporter.id) ?? null) !== w.newestOpenAlertId || taken.has(w.reporter.id)) again.push(w);
+    else if (!sameBasis(newest.get(w.reporter.id), w.basis) || taken.has(w.reporter.id)) again.push(w);
     else kept.push(w);
     taken.add(w.reporter.id);
   }
   return { kept, again, behind };
+}
+
+/** The reporter's newest open alert, and their last message about it, are as when the message was read. */
+function sameBasis(now: { id: number; lastMessageAt: Date | null } | undefined, then: FollowUpBasis): boolean {
+  if (!now) return then.newestOpenId === null;
+  return now.id === then.newestOpenId && (now.lastMessageAt?.getTime() ?? null) === (then.lastMessageAt?.getTime() ?? null);
 }
 
 /** A warning alone that must wait stops here (rolling its transaction back); in a batch it is looked at again, on its own. */
