@@ -42,8 +42,10 @@ export interface AlertStage {
 }
 
 const columnName = (key: string) => alertColumns[key as keyof typeof alertColumns].name;
-const driverValues = (entries: [string, unknown][]) =>
-  entries.map(([key, value]) => (value === null ? null : alertColumns[key as keyof typeof alertColumns].mapToDriverValue(value)));
+/** A column's value as the driver takes it (null stays null). */
+const driverValue = (key: string, value: unknown) =>
+  value === null || value === undefined ? null : alertColumns[key as keyof typeof alertColumns].mapToDriverValue(value);
+const driverValues = (entries: [string, unknown][]) => entries.map(([key, value]) => driverValue(key, value));
 
 /** A new alert to write: its columns (beyond the defaults; no `ref`, one is drawn) and its events, in order. */
 export interface NewAlert {
@@ -109,10 +111,7 @@ export async function createAlerts(tx: Tx, batch: NewAlert[]): Promise<AlertRow[
     const events = waiting.flatMap((i, k) => batch[i]!.events.map((event) => [k + 1, ...eventValues(event)]));
     const rows = await insertAlertsStatement(keys.join(','))(tx, [
       ...[0, 1, 2, 3, 4, 5].map((c) => events.map((row) => row[c])),
-      ...keys.map((key) => {
-        const column = alertColumns[key as keyof typeof alertColumns];
-        return values.map((v) => (v[key] === null || v[key] === undefined ? null : column.mapToDriverValue(v[key])));
-      }),
+      ...keys.map((key) => values.map((v) => driverValue(key, v[key]))),
     ]);
     // The row as written: what was set over the defaults (nothing is computed in the database but
     // the id and the creation time), without reading every column back.
@@ -223,19 +222,16 @@ export async function getAlertByRef(db: DbOrTx, ref: string): Promise<AlertRow |
   return row ? toAlertRow(row) : null;
 }
 
-const newestOpenOf = statement<{ focal_point_id: number; newest: string }>(
-  'reporters_newest_open_alert',
-  `select focal_point_id, max(id) as newest from alerts where focal_point_id = any($1::int[]) and status = any($2::text[]) group by focal_point_id`,
+const reportersWithOpen = statement<{ focal_point_id: number }>(
+  'reporters_with_open_alerts',
+  `select distinct focal_point_id from alerts where focal_point_id = any($1::int[]) and status = any($2::text[])`,
 );
 
-/**
- * Which of these reporters have an alert still open (their next message may be a follow-up), with
- * the id of the newest one.
- */
-export async function reportersWithOpenAlerts(db: DbOrTx, focalPointIds: number[]): Promise<Map<number, number>> {
-  if (focalPointIds.length === 0) return new Map();
-  const rows = await newestOpenOf(db, [focalPointIds, [...openStatuses]]);
-  return new Map(rows.map((r) => [Number(r.focal_point_id), Number(r.newest)]));
+/** Which of these reporters have an alert still open (their next message may be a follow-up). */
+export async function reportersWithOpenAlerts(db: DbOrTx, focalPointIds: number[]): Promise<Set<number>> {
+  if (focalPointIds.length === 0) return new Set();
+  const rows = await reportersWithOpen(db, [focalPointIds, [...openStatuses]]);
+  return new Set(rows.map((r) => Number(r.focal_point_id)));
 }
 
 /** Advisory lock space of "a reporter's new alerts" (the second key is the focal point's id). */

@@ -1,16 +1,14 @@
 import { and, desc, eq, inArray, isNotNull, like, notInArray, sql } from 'drizzle-orm';
 import { getAlert, type AlertRow } from '../db/alerts.js';
-import { getFocalPoint } from '../db/focal-points.js';
 import { insertOutbound, type QueuedOutbound } from '../db/messages.js';
 import type { DbOrTx, Tx } from '../db/index.js';
 import { findOfficers, getOffice, getOfficer } from '../db/offices.js';
-import { getPlace } from '../db/places.js';
 import { alertEvents, outboundMessages } from '../db/schema/index.js';
 import { openStatuses } from '../domain/lifecycle.js';
 import type { AlertStatus } from '../domain/taxonomy.js';
 import { renderAlertCard } from './alert-card.js';
 import type { WorkflowDeps } from './deps.js';
-import { cardActions, enqueueSends } from './dispatch.js';
+import { cardActions, cardContextOf, enqueueSends } from './dispatch.js';
 import { mayActOn } from './permissions.js';
 
 /** Channels whose messages can be edited in place. */
@@ -79,10 +77,9 @@ async function cardUpdatesOf(tx: Tx, deps: WorkflowDeps, alertId: number, by: St
       ),
     );
   if (copies.length === 0) return [];
-  const [office, place, reporter, statusBy] = await Promise.all([
+  const [office, context, statusBy] = await Promise.all([
     alert.officeId ? getOffice(tx, alert.officeId) : null,
-    alert.placeId ? getPlace(tx, alert.placeId) : null,
-    alert.focalPointId ? getFocalPoint(tx, alert.focalPointId) : null,
+    cardContextOf(tx, alert),
     by === undefined ? statusByOf(tx, alert) : by,
   ]);
   const officerIds = copies.map((c) => c.recipient).filter((r) => r.startsWith('officer:')).map((r) => r.slice(8));
@@ -93,7 +90,7 @@ async function cardUpdatesOf(tx: Tx, deps: WorkflowDeps, alertId: number, by: St
     const officer = officers.get(recipient);
     return officer ? mayActOn(officer, alert) : recipient === `office:${alert.officeId}`;
   };
-  const view = { alert, office, place, pseudonym: reporter?.pseudonym ?? null };
+  const view = { alert, office, ...context };
   // What each copy shows now: its latest edit (sent, or queued to be) or else the card as sent,
   // without an escalation's heading line (edits have none).
   const edits = await tx

@@ -25,6 +25,9 @@ export interface FollowUpBasis {
   lastMessageAt: Date | null;
 }
 
+/** The basis of a reporter with no open alert. */
+export const noOpenAlert: FollowUpBasis = { newestOpenId: null, lastMessageAt: null };
+
 /**
  * Decides whether a reporter's message continues one of their open alerts rather than warning of
  * something new (README, "Follow-ups"): it names the alert's reference; or it answers an officer's
@@ -38,7 +41,7 @@ export async function followUpTarget(db: DbOrTx, reporter: FocalPointRow, text: 
     .where(and(eq(alerts.focalPointId, reporter.id), inArray(alerts.status, [...openStatuses])))
     .orderBy(desc(alerts.createdAt), desc(alerts.id))
     .limit(10);
-  if (open.length === 0) return { target: null, newestOpenId: null, lastMessageAt: null };
+  if (open.length === 0) return { target: null, ...noOpenAlert };
   const named = open.find((a) => new RegExp(`(^|[^A-Z0-9])${a.ref}([^A-Z0-9]|$)`, 'i').test(text));
   const latest = open[0]!;
   if (named) return { target: named, newestOpenId: latest.id, lastMessageAt: null };

@@ -10,7 +10,7 @@ import { reportersWithOpenAlerts } from '../../db/alerts.js';
 import { officerByPhone, officerByTelegramId, type OfficerRow } from '../../db/offices.js';
 import { actOnAlert, bridgeToReporter, type ActionOutcome, type BridgeOutcome } from '../actions.js';
 import { answerCorrection } from '../correction-replies.js';
-import { followUpTarget, forwardToHolders } from '../conversation.js';
+import { followUpTarget, forwardToHolders, noOpenAlert } from '../conversation.js';
 import type { WorkflowDeps } from '../deps.js';
 import { enqueueSends } from '../dispatch.js';
 import type { JobData } from '../jobs.js';
@@ -154,7 +154,7 @@ async function handleTelegramUpdate(deps: WorkflowDeps, message: InboundRow, upd
  * button or group chatter, not a keyword, and from a reporter with no open alert (so it cannot be
  * a follow-up). Such messages of one job are taken in together (see alertWarnings).
  */
-function isPlainWarning(deps: WorkflowDeps, { message, sender }: InboundWithSender, address: ReporterAddress, withOpenAlerts: ReadonlyMap<number, number>): boolean {
+function isPlainWarning(deps: WorkflowDeps, { message, sender }: InboundWithSender, address: ReporterAddress, withOpenAlerts: ReadonlySet<number>): boolean {
   const channel = message.channel as ChannelName;
   if (fromOfficer(deps, address) || parseReporterCommand(message.text)) return false;
   const update = channel === 'telegram' ? (message.meta.update as Update | undefined) : undefined;
@@ -257,7 +257,7 @@ async function takeTogether(deps: WorkflowDeps, together: PlainWarning[]): Promi
   );
   const reporters = new Map(newcomers.map((w, i) => [w.found.message.id, registered[i]!]));
   // Found with no open alert (isPlainWarning).
-  const again = await alertWarnings(deps, together.map(({ found: f }) => ({ message: f.message, reporter: f.sender ?? reporters.get(f.message.id)!, basis: { newestOpenId: null, lastMessageAt: null } })));
+  const again = await alertWarnings(deps, together.map(({ found: f }) => ({ message: f.message, reporter: f.sender ?? reporters.get(f.message.id)!, basis: noOpenAlert })));
   return again.map((w) => ({ message: w.message, sender: w.reporter }));
 }
 
@@ -283,10 +283,7 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
     try {
       const again = await takeTogether(deps, together);
       outcomes.push(...together.slice(again.length).map(() => 'alert created and notified'));
-      if (again.length > 0) {
-        alone.push(...again);
-        alone.sort((a, b) => a.message.id - b.message.id);
-      }
+      alone.push(...again);
     } catch (error) {
       if (error instanceof EarlierMessagePending) {
         // A warning alone whose sender's earlier message is in another job's hands: it waits (this
@@ -296,10 +293,11 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
         deps.log.warn({ messages: together.length, err: (error as Error).message }, 'new warnings taken together failed; each alert is created alone');
         together.forEach((w) => stagesApart.add(w.found.message.id));
         alone.push(...together.map((w) => w.found));
-        alone.sort((a, b) => a.message.id - b.message.id);
       }
     }
   }
+  // Oldest first, whatever came back from the warnings taken together.
+  alone.sort((a, b) => a.message.id - b.message.id);
   for (const f of alone) {
     try {
       outcomes.push(await handleMessage(deps, f, firstAttempt && !stagesApart.has(f.message.id), languages));

@@ -50,11 +50,16 @@ async function fallBackToSms(deps: WorkflowDeps, row: OutboundRow): Promise<void
  * the alert or moved it to another office. The edits made then skipped this copy, which had no
  * message id yet; now that it has one, it is edited if it no longer reads as the alert does.
  * Looked at after the id is stored: a change committed later finds the id and edits it itself.
+ * A failure is logged: it must not fail a send that went out.
  */
 async function catchUpCard(deps: WorkflowDeps, row: OutboundRow): Promise<void> {
   if (!isNotification(row) || !row.alertId || !editable.includes(row.channel)) return;
-  if (!(await deps.outbox.hasEvent(row.alertId, cardChangingEvents))) return;
-  await queueCardUpdates(deps, row.alertId, undefined, { copyId: row.id });
+  const alertId = row.alertId;
+  try {
+    if (await deps.outbox.hasEvent(alertId, cardChangingEvents)) await queueCardUpdates(deps, alertId, undefined, { copyId: row.id });
+  } catch (error) {
+    deps.log.warn({ outboundId: row.id, err: (error as Error).message }, 'could not check whether a sent card is out of date');
+  }
 }
 
 /** Delivers one outbound message through its channel; retried with backoff, final failure recorded. */
@@ -63,7 +68,7 @@ async function deliver(job: Job<JobData<'send'>>, deps: WorkflowDeps, outboundId
   if (!row) throw new UnrecoverableError(`outbound message ${outboundId} not found`);
   if (row.status !== 'queued') {
     // A retry after a crash between the send and its check: check now.
-    if (row.providerMessageId) await checkedCard(deps, row);
+    if (row.providerMessageId) await catchUpCard(deps, row);
     return `already ${row.status}`;
   }
   if (await superseded(deps, row)) {
@@ -87,13 +92,8 @@ async function deliver(job: Job<JobData<'send'>>, deps: WorkflowDeps, outboundId
     return failed(job, deps, row, attempt, error);
   }
   // Outside the try: the message is sent and recorded whatever happens here.
-  await checkedCard(deps, row);
+  await catchUpCard(deps, row);
   return 'sent';
-}
-
-/** catchUpCard, whose failure is logged: it must not fail a send that went out. */
-async function checkedCard(deps: WorkflowDeps, row: OutboundRow): Promise<void> {
-  await catchUpCard(deps, row).catch((error: unknown) => deps.log.warn({ outboundId: row.id, err: (error as Error).message }, 'could not check whether a sent card is out of date'));
 }
 
 /** Records a failed send: retried with backoff, or failed for good (and an officer's card goes by SMS). */

@@ -24,40 +24,36 @@ const waitForEarlierSeconds = 60;
 /**
  * Inside the transaction that writes new alerts: locks their reporters, then keeps the warnings
  * whose reporter has the same newest open alert, last written about at the same time, as when the
- * message was looked at; one per reporter.
- * Another job may have just made an alert of the same reporter's previous message (two bursts a
- * moment apart): a message left out (`again`) is looked at again, and may follow up on that alert,
- * rather than opening a second one. A message whose sender's earlier message is still unprocessed
- * in another job (`behind`) waits for it, so that the first message, not the second, opens the alert.
+ * message was looked at; one per reporter. Another job may have just made an alert of the same
+ * reporter's previous message (two bursts a moment apart): a message left out (`again`) is looked
+ * at again, and may follow up on that alert, rather than opening a second one. A message whose
+ * sender's earlier message is still unprocessed in another job waits for it, so that the first
+ * message, not the second, opens the alert: a warning alone stops here with EarlierMessagePending
+ * (rolling its transaction back); in a batch it is looked at again, on its own.
  */
-async function stillNew(tx: Tx, warnings: ReceivedWarning[]): Promise<{ kept: ReceivedWarning[]; again: ReceivedWarning[]; behind: ReceivedWarning[] }> {
+async function stillNew(tx: Tx, warnings: ReceivedWarning[]): Promise<{ kept: ReceivedWarning[]; again: ReceivedWarning[] }> {
   const reporters = warnings.map((w) => w.reporter.id);
   await lockReporters(tx, reporters);
   // After the lock: a statement that starts now sees what the other transaction committed.
   const { newestOpen: newest, waitingBehind: waiting } = await reportersState(tx, reporters, warnings.map((w) => w.message), waitForEarlierSeconds);
+  if (warnings.length === 1 && waiting.has(warnings[0]!.message.id)) {
+    throw new EarlierMessagePending(`inbound message ${warnings[0]!.message.id}: waiting for the sender's earlier message`);
+  }
   const kept: ReceivedWarning[] = [];
   const again: ReceivedWarning[] = [];
-  const behind: ReceivedWarning[] = [];
   const taken = new Set<number>();
   for (const w of warnings) {
-    if (waiting.has(w.message.id)) behind.push(w);
-    else if (!sameBasis(newest.get(w.reporter.id), w.basis) || taken.has(w.reporter.id)) again.push(w);
+    if (waiting.has(w.message.id) || !sameBasis(newest.get(w.reporter.id), w.basis) || taken.has(w.reporter.id)) again.push(w);
     else kept.push(w);
     taken.add(w.reporter.id);
   }
-  return { kept, again, behind };
+  return { kept, again };
 }
 
 /** The reporter's newest open alert, and their last message about it, are as when the message was read. */
 function sameBasis(now: { id: number; lastMessageAt: Date | null } | undefined, then: FollowUpBasis): boolean {
   if (!now) return then.newestOpenId === null;
   return now.id === then.newestOpenId && (now.lastMessageAt?.getTime() ?? null) === (then.lastMessageAt?.getTime() ?? null);
-}
-
-/** A warning alone that must wait stops here (rolling its transaction back); in a batch it is looked at again, on its own. */
-function waitOrAgain(warnings: ReceivedWarning[], { again, behind }: { again: ReceivedWarning[]; behind: ReceivedWarning[] }): ReceivedWarning[] {
-  if (warnings.length === 1 && behind.length === 1) throw new EarlierMessagePending(`inbound message ${behind[0]!.message.id}: waiting for the sender's earlier message`);
-  return [...again, ...behind];
 }
 
 /** The reporter's confirmation with the alert's reference: none to a silent or opted-out reporter. */
@@ -88,9 +84,7 @@ const warningOf = ({ message, reporter }: ReceivedWarning) => ({ text: message.t
  */
 export async function alertWarnings(deps: WorkflowDeps, warnings: ReceivedWarning[]): Promise<ReceivedWarning[]> {
   const { notified, again } = await deps.db.transaction(async (tx) => {
-    const sorted = await stillNew(tx, warnings);
-    const { kept } = sorted;
-    const again = waitOrAgain(warnings, sorted);
+    const { kept, again } = await stillNew(tx, warnings);
     if (kept.length === 0) return { notified: null, again };
     const created = await createNotifiedAlerts(tx, deps, kept.map(warningOf), (alert, i) => confirmationOf(deps, kept[i]!, alert));
     const marked = await markInboundsProcessed(
@@ -121,9 +115,7 @@ export async function alertWarnings(deps: WorkflowDeps, warnings: ReceivedWarnin
  */
 export async function alertWarningAlone(deps: WorkflowDeps, warning: ReceivedWarning): Promise<boolean> {
   const created = await deps.db.transaction(async (tx) => {
-    const sorted = await stillNew(tx, [warning]);
-    waitOrAgain([warning], sorted);
-    if (sorted.kept.length === 0) return null;
+    if ((await stillNew(tx, [warning])).kept.length === 0) return null;
     const alert = await createWarningAlert(tx, warningOf(warning));
     const marked = await markInboundsProcessed(tx, [{ id: warning.message.id, outcome: 'alert', alertId: alert.id, focalPointId: warning.reporter.id }]);
     if (marked.size === 0) throw new Error('inbound message processed concurrently; retrying'); // rolls the alert back
