@@ -206,7 +206,11 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
       const card = (await telegram.messagesIn(Number(edit.params.chat_id))).find((m) => 'text' in m && m.text?.includes(alert.ref))!;
       expect(edit.params.message_id).toBe(card.message_id);
     }
-    const { rows } = await app.deps.db.execute<{ status: string }>(sql`select status from outbound_messages where alert_id = ${alert.id} and purpose = 'card_update'`);
+    // Telegram has the edits; their outcomes are recorded just after.
+    const rows = await eventually(async () => {
+      const { rows } = await app.deps.db.execute<{ status: string }>(sql`select status from outbound_messages where alert_id = ${alert.id} and purpose = 'card_update'`);
+      return rows.some((r) => r.status === 'queued') ? undefined : rows;
+    }, { what: 'the edits recorded' });
     expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
   });
 
