@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { createWarningAnalyser } from '../src/classify/analyser.js';
 import { fieldOfficeFor, type RoutableOffice } from '../src/classify/routing.js';
-import type { Place } from '../src/classify/types.js';
+import type { Place } from '../src/domain/place.js';
 import { percentile } from '../src/evaluation/metrics.js';
 import { loadGazetteers } from '../src/gazetteer/load.js';
 import { readGazetteerFile } from '../src/gazetteer/parse.js';

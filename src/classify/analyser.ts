@@ -5,7 +5,8 @@ import { readPlaceStopWords } from '../gazetteer/stopwords.js';
 import { classifyWarning } from './classifier.js';
 import { CueMatcher } from './cues.js';
 import { bundledLexiconDir, loadLexicons } from './lexicon.js';
-import type { Place, WarningAnalyser } from './types.js';
+import type { WarningAnalyser } from './types.js';
+import type { Place } from '../domain/place.js';
 
 /** What `createWarningAnalyser` needs. */
 export interface WarningAnalyserOptions {

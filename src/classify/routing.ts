@@ -1,4 +1,4 @@
-import type { Place } from './types.js';
+import type { Place } from '../domain/place.js';
 import { normalizeName } from '../gazetteer/normalize.js';
 
 /** The admin units an office covers, by gazetteer name or code, at each level. */

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from './index.js';
 import { places, settings } from './schema/index.js';
 import { rowMapper, selectList, statement } from './statement.js';
-import type { Place } from '../classify/types.js';
+import type { Place } from '../domain/place.js';
 
 export type PlaceRow = typeof places.$inferSelect;
 export type PlaceRowInput = Omit<typeof places.$inferInsert, 'id' | 'source'>;

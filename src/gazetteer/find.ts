@@ -1,4 +1,4 @@
-import type { Place, PlaceHint, PlaceMatch } from '../classify/types.js';
+import type { Place, PlaceHint, PlaceMatch } from '../domain/place.js';
 import { PlaceIndex } from './index.js';
 import { findPlaceIn } from './resolve.js';
 import { readPlaceStopWords } from './stopwords.js';

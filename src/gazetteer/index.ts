@@ -1,4 +1,4 @@
-import type { Place } from '../classify/types.js';
+import type { Place } from '../domain/place.js';
 import { allowedEdits, DeletionIndex, editDistance } from './fuzzy.js';
 import { nameVariants } from './normalize.js';
 

@@ -1,4 +1,4 @@
-import type { Place } from '../classify/types.js';
+import type { Place } from '../domain/place.js';
 import { readGazetteerFile, type ParseOptions, type RefusedRow } from './parse.js';
 
 /** Places read from gazetteer files, with ids, and the rows that were refused. */

@@ -1,5 +1,5 @@
 import type { CsvRecord } from './csv.js';
-import { parseCoordinates, type GazetteerRow, type PlaceInput } from './parse.js';
+import { parseCoordinates, type GazetteerRow, type PlaceInput } from './rows.js';
 
 interface OadRow {
   line: number;

@@ -1,26 +1,16 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import type { Place } from '../classify/types.js';
 import { csvRecords, type CsvRecord } from './csv.js';
 import { parseOpenAdminData } from './oad.js';
+import { parseCoordinates, type GazetteerRow, type PlaceInput } from './rows.js';
+
+export type { GazetteerRow, PlaceInput, RefusedRow } from './rows.js';
 
 /** The gazetteer CSV layouts Tamtam reads. */
 export const gazetteerFormats = ['oad', 'plain'] as const;
 /** `oad`: Open Admin Data `all-flat.csv`; `plain`: `name,alt_names,admin1,admin2,admin3,lat,lon`. */
 export type GazetteerFormat = (typeof gazetteerFormats)[number];
-
-/** A gazetteer entry before it is given an id. */
-export type PlaceInput = Omit<Place, 'id'>;
-
-/** A row of a gazetteer file the parser could not accept, with the file's line number. */
-export interface RefusedRow {
-  line: number;
-  reason: string;
-}
-
-/** One parsed row: a place, or a refusal explaining why the row was skipped. */
-export type GazetteerRow = { place: PlaceInput } | { refused: RefusedRow };
 
 /** Options for `parseGazetteer`. */
 export interface ParseOptions {
@@ -114,17 +104,6 @@ function plainRow(record: CsvRecord, index: number[], width: number, source?: st
   };
   if (source !== undefined) place.source = source;
   return { place };
-}
-
-/** Parses a latitude/longitude pair; both empty is allowed; returns a reason when invalid. */
-export function parseCoordinates(latText: string, lonText: string): { lat: number | null; lon: number | null } | string {
-  if (latText === '' && lonText === '') return { lat: null, lon: null };
-  if (latText === '' || lonText === '') return `latitude and longitude must both be given (lat "${latText}", lon "${lonText}")`;
-  const lat = Number(latText.replace(',', '.'));
-  const lon = Number(lonText.replace(',', '.'));
-  if (!Number.isFinite(lat) || lat < -90 || lat > 90) return `bad latitude "${latText}"`;
-  if (!Number.isFinite(lon) || lon < -180 || lon > 180) return `bad longitude "${lonText}"`;
-  return { lat, lon };
 }
 
 function isReadable(input: Readable | AsyncIterable<string>): input is Readable {

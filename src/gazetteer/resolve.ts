@@ -1,4 +1,4 @@
-import type { Place, PlaceHint, PlaceMatch } from '../classify/types.js';
+import type { Place, PlaceHint, PlaceMatch } from '../domain/place.js';
 import type { NameSpan, PlaceIndex } from './index.js';
 import { normalizeName, tokenize } from './normalize.js';
 import { isArabicWord, transliterateArabic } from './transliterate.js';

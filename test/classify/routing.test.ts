@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fieldOfficeFor, haversineKm, type RoutableOffice } from '../../src/classify/routing.js';
-import type { Place } from '../../src/classify/types.js';
+import type { Place } from '../../src/domain/place.js';
 
 const offices: RoutableOffice[] = [
   { id: 'mopti', area: { admin1: ['Mopti', 'Ségou'] }, location: [14.484, -4.183] },

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Place } from '../../src/classify/types.js';
+import type { Place } from '../../src/domain/place.js';
 import { createPlaceFinder, type PlaceFinder } from '../../src/gazetteer/find.js';
 import { loadGazetteers } from '../../src/gazetteer/load.js';
 

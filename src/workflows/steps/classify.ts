@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type { PlaceMatch } from '../../classify/types.js';
+import type { PlaceMatch } from '../../domain/place.js';
 import { getAlert, updateAlert, type AlertRow, type AlertStage } from '../../db/alerts.js';
 import { getFocalPoint, learnFocalPointLanguage, type FocalPointRow } from '../../db/focal-points.js';
 import type { DbOrTx } from '../../db/index.js';

@@ -1,5 +1,5 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Place } from '../../classify/types.js';
+import type { Place } from '../../domain/place.js';
 import { getAlert, updateAlert, type AlertStage } from '../../db/alerts.js';
 import { getPlace, toPlace } from '../../db/places.js';
 import { fieldOfficeFor } from '../../classify/routing.js';
