@@ -10,7 +10,7 @@ import { createWarningAnalyser } from './classify/analyser.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { findOrCreateFocalPoint, updateFocalPoint } from './db/focal-points.js';
 import type { Database } from './db/index.js';
-import { createOutbox } from './db/messages.js';
+import { createOutbox } from './db/outbox.js';
 import { openDatabase } from './db/open.js';
 import { syncDeployment } from './db/offices.js';
 import { allPlaces, placeByName } from './db/places.js';

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gt } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../db/index.js';
-import { outboundMessages } from '../db/schema/index.js';
+import { sentOn } from '../db/outbox.js';
 import type { Pii } from '../pii.js';
 import type { Channel, OutgoingMessage } from './channel.js';
 
@@ -49,12 +48,7 @@ export function createSimulatorChannel({ db, pii, authorize, onSend }: {
         if (!authorize(request, reply)) return reply;
         const query = outboxQuery.safeParse(request.query);
         if (!query.success) return reply.code(400).send({ error: `invalid query: ${query.error.issues[0]?.path.join('.')} ${query.error.issues[0]?.message}` });
-        const rows = await db
-          .select()
-          .from(outboundMessages)
-          .where(and(eq(outboundMessages.channel, 'simulator'), eq(outboundMessages.status, 'sent'), gt(outboundMessages.id, query.data.after)))
-          .orderBy(desc(outboundMessages.id))
-          .limit(query.data.limit);
+        const rows = await sentOn(db, 'simulator', query.data);
         const messages = rows
           .map((r) => ({ id: r.id, to: pii.decrypt(r.toEnc), purpose: r.purpose, alertId: r.alertId, text: r.body, actions: r.actions, sentAt: r.sentAt }))
           .filter((m) => !query.data.to || m.to === query.data.to)

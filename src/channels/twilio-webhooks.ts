@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import twilio from 'twilio';
-import type { DeliveryStatus } from '../db/messages.js';
+import type { DeliveryStatus } from '../db/outbox.js';
 import type { Intake } from './channel.js';
 
 /** Form fields as Twilio posts them; a repeated field becomes an array, as the signature expects. */

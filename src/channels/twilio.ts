@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
-import { recordDeliveryStatus } from '../db/messages.js';
+import { recordDeliveryStatus } from '../db/outbox.js';
 import type { Channel } from './channel.js';
 import { analyseSms } from './sms-segments.js';
 import { createTwilioClient } from './twilio-client.js';

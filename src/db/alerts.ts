@@ -1,8 +1,8 @@
-import { and, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { getTableColumns } from 'drizzle-orm';
 import type { AlertStatus } from '../domain/taxonomy.js';
-import { newAlertReference, openStatuses, statusesLeadingTo } from '../domain/lifecycle.js';
+import { newAlertReference, statusesLeadingTo } from '../domain/lifecycle.js';
 import type { DbOrTx, Tx } from './index.js';
-import { alertEvents, alerts, places } from './schema/index.js';
+import { alertEvents, alerts } from './schema/index.js';
 import { memo } from '../memo.js';
 import { rowMapper, selectList, statement } from './statement.js';
 
@@ -220,124 +220,4 @@ export async function lockAlert(tx: Tx, alertId: number): Promise<AlertRow | nul
 export async function getAlertByRef(db: DbOrTx, ref: string): Promise<AlertRow | null> {
   const [row] = await selectAlertByRef(db, [ref]);
   return row ? toAlertRow(row) : null;
-}
-
-const reportersWithOpen = statement<{ focal_point_id: number }>(
-  'reporters_with_open_alerts',
-  `select distinct focal_point_id from alerts where focal_point_id = any($1::int[]) and status = any($2::text[])`,
-);
-
-/** Which of these reporters have an alert still open (their next message may be a follow-up). */
-export async function reportersWithOpenAlerts(db: DbOrTx, focalPointIds: number[]): Promise<Set<number>> {
-  if (focalPointIds.length === 0) return new Set();
-  const rows = await reportersWithOpen(db, [focalPointIds, [...openStatuses]]);
-  return new Set(rows.map((r) => Number(r.focal_point_id)));
-}
-
-/** Advisory lock space of "a reporter's new alerts" (the second key is the focal point's id). */
-const reporterLockSpace = 7_310;
-const lockReportersOf = statement(
-  'lock_reporters',
-  `select pg_advisory_xact_lock(${reporterLockSpace}, id) from (select distinct unnest($1::int[]) as id order by 1) r`,
-);
-
-/**
- * Holds these reporters until the transaction ends (in id order, so two transactions cannot
- * deadlock): two jobs never decide at the same moment whether a reporter's message opens an alert.
- */
-export async function lockReporters(tx: Tx, focalPointIds: number[]): Promise<void> {
-  if (focalPointIds.length > 0) await lockReportersOf(tx, [focalPointIds]);
-}
-
-const reporterStateOf = statement<{ kind: string; id: string; newest: string | null; last_at: Date | null }>(
-  'reporters_state_for_new_alerts',
-  `select 'open' as kind, o.focal_point_id::bigint as id, o.id as newest,
-          (select max(i.received_at) from inbound_messages i where i.alert_id = o.id and i.focal_point_id = o.focal_point_id) as last_at
-     from (select distinct on (focal_point_id) focal_point_id, id from alerts
-            where focal_point_id = any($1::int[]) and status = any($2::text[])
-            order by focal_point_id, created_at desc, id desc) o
-   union all
-   select 'behind', w.id, null, null from unnest($3::bigint[], $4::text[], $5::timestamptz[]) as w(id, from_hash, received_at)
-    where exists (select 1 from inbound_messages i
-                   where i.processed_at is null and i.received_at > now() - make_interval(secs => $6)
-                     and i.from_hash = w.from_hash and i.id <> w.id
-                     and (i.received_at, i.id) < (w.received_at, w.id))`,
-);
-
-/**
- * In one statement, for the transaction that writes new alerts (after lockReporters): each
- * reporter's newest open alert and when they last wrote about it (see followUpTarget), and which of the messages have an
- * earlier message from the same sender (received before, or at the same moment with a lower id)
- * still unprocessed, received in the last `withinSeconds`. Received, not inserted: two bursts'
- * INSERTs may commit in either order.
- */
-export async function reportersState(
-  tx: Tx,
-  focalPointIds: number[],
-  messages: { id: number; fromHash: string; receivedAt: Date }[],
-  withinSeconds: number,
-): Promise<{ newestOpen: Map<number, { id: number; lastMessageAt: Date | null }>; waitingBehind: Set<number> }> {
-  const rows = await reporterStateOf(tx, [
-    focalPointIds,
-    [...openStatuses],
-    messages.map((m) => m.id),
-    messages.map((m) => m.fromHash),
-    messages.map((m) => m.receivedAt.toISOString()),
-    withinSeconds,
-  ]);
-  return {
-    newestOpen: new Map(rows.filter((r) => r.kind === 'open').map((r) => [Number(r.id), { id: Number(r.newest), lastMessageAt: r.last_at ? new Date(r.last_at) : null }])),
-    waitingBehind: new Set(rows.filter((r) => r.kind === 'behind').map((r) => Number(r.id))),
-  };
-}
-
-export interface AlertFilter {
-  status?: AlertStatus[];
-  officeId?: string;
-  since?: Date;
-  limit: number;
-}
-
-/** Alerts newest first, joined with their place. */
-export async function listAlerts(db: DbOrTx, filter: AlertFilter) {
-  const conditions = [
-    filter.status?.length ? inArray(alerts.status, filter.status) : undefined,
-    filter.officeId ? eq(alerts.officeId, filter.officeId) : undefined,
-    filter.since ? gte(alerts.createdAt, filter.since) : undefined,
-  ].filter((c) => c !== undefined);
-  return db
-    .select({ alert: alerts, place: places })
-    .from(alerts)
-    .leftJoin(places, eq(places.id, alerts.placeId))
-    .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(desc(alerts.createdAt), desc(alerts.id))
-    .limit(filter.limit);
-}
-
-export async function alertTimeline(db: DbOrTx, alertId: number): Promise<AlertEventRow[]> {
-  return db.select().from(alertEvents).where(eq(alertEvents.alertId, alertId)).orderBy(alertEvents.id);
-}
-
-/** Unacknowledged alerts whose acknowledge deadline falls before `until` (past deadlines included). */
-export async function alertsDueBefore(db: DbOrTx, until: Date, limit = 5_000) {
-  return db
-    .select({ id: alerts.id, timerSeq: alerts.timerSeq, ackDeadline: alerts.ackDeadline })
-    .from(alerts)
-    .where(and(eq(alerts.status, 'notified'), isNotNull(alerts.ackDeadline), lt(alerts.ackDeadline, until)))
-    .limit(limit);
-}
-
-/** Alerts still `new` after `olderThanMs`: their classify/route/notify step was lost. */
-export async function stalledNewAlerts(db: DbOrTx, now: Date, olderThanMs: number, limit = 1000) {
-  return db
-    .select({ id: alerts.id, classifiedAt: alerts.classifiedAt, routedAt: alerts.routedAt })
-    .from(alerts)
-    .where(and(eq(alerts.status, 'new'), lt(alerts.updatedAt, new Date(now.getTime() - olderThanMs))))
-    .limit(limit);
-}
-
-/** Counts by status, for /metrics. */
-export async function countAlertsByStatus(db: DbOrTx): Promise<Record<string, number>> {
-  const rows = await db.select({ status: alerts.status, n: sql<number>`count(*)::int` }).from(alerts).groupBy(alerts.status);
-  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }

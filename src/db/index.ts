@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { advisoryLocks } from './locks.js';
 import * as schema from './schema/index.js';
 
 export type Db = NodePgDatabase<typeof schema> & { $client: pg.Pool };
@@ -17,7 +18,7 @@ export interface Database {
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 /** Serialises migrations when several processes start at once. */
-const MIGRATION_LOCK = 7_261_726_001;
+const MIGRATION_LOCK = advisoryLocks.migrations;
 
 export function connectDatabase(url: string, { max = 10 }: { max?: number } = {}): Database {
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'tamtam' });

@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from './index.js';
+import { advisoryLocks } from './locks.js';
 import { places, settings } from './schema/index.js';
 import { rowMapper, selectList, statement } from './statement.js';
 import type { Place } from '../domain/place.js';
@@ -20,7 +21,7 @@ export async function replacePlaces(
 ): Promise<number | 'already imported'> {
   const { fingerprint, onBatch } = options;
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`tamtam gazetteer ${source}`}))`);
+    await tx.execute(sql`select pg_advisory_xact_lock(${advisoryLocks.gazetteerSource(source)})`);
     if (!options.force && fingerprint !== undefined && (await getSetting<string>(tx, `gazetteer:${source}`)) === fingerprint) return 'already imported';
     // Alerts keep pointing at old ids: re-imported places get new ids, so detach rather than delete blindly.
     await tx.execute(sql`update alerts set place_id = null where place_id in (select id from places where source = ${source})`);

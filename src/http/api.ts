@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { alertTimeline, getAlertByRef, listAlerts, type AlertRow } from '../db/alerts.js';
+import { alertTimeline, listAlerts } from '../db/alert-lists.js';
+import { getAlertByRef, type AlertRow } from '../db/alerts.js';
 import type { Db } from '../db/index.js';
 import { getPlace, type PlaceRow } from '../db/places.js';
 import { normaliseReference } from '../domain/lifecycle.js';

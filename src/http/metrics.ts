@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { countAlertsByStatus } from '../db/alerts.js';
+import { acknowledgeLatency, countAlertsByStatus, countEscalations, pingDatabase } from '../db/alert-lists.js';
 import type { Db } from '../db/index.js';
 import { alertStatuses } from '../domain/taxonomy.js';
 import type { Queues } from '../workflows/queues.js';
@@ -16,10 +15,8 @@ export async function renderMetrics(db: Db, queues: Queues): Promise<string> {
   const [byStatus, counts, escalations, ack] = await Promise.all([
     countAlertsByStatus(db),
     queues.counts(),
-    db.execute<{ n: number }>(sql`select count(*)::int as n from alert_events where type = 'escalated'`),
-    db.execute<Record<string, number>>(sql.raw(`select count(*)::int as count, coalesce(sum(extract(epoch from acknowledged_at - created_at)), 0)::float8 as sum,
-      ${ackBuckets.map((b) => `count(*) filter (where acknowledged_at - created_at <= interval '${b} seconds')::int as "le_${b}"`).join(', ')}
-      from alerts where acknowledged_at is not null`)),
+    countEscalations(db),
+    acknowledgeLatency(db, ackBuckets),
   ]);
   const lines = [
     '# HELP tamtam_alerts Alerts by status.',
@@ -30,11 +27,11 @@ export async function renderMetrics(db: Db, queues: Queues): Promise<string> {
     ...Object.entries(counts).flatMap(([queue, states]) => Object.entries(states).map(([state, n]) => `tamtam_queue_jobs{queue="${queue}",state="${state}"} ${n}`)),
     '# HELP tamtam_escalations_total Escalations to a further level since the database was created.',
     '# TYPE tamtam_escalations_total counter',
-    `tamtam_escalations_total ${escalations.rows[0]?.n ?? 0}`,
+    `tamtam_escalations_total ${escalations}`,
     '# HELP tamtam_acknowledge_latency_seconds Time from intake to the first acknowledgement.',
     '# TYPE tamtam_acknowledge_latency_seconds histogram',
   ];
-  const a = ack.rows[0] ?? {};
+  const a = ack;
   for (const b of ackBuckets) lines.push(`tamtam_acknowledge_latency_seconds_bucket{le="${b}"} ${a[`le_${b}`] ?? 0}`);
   lines.push(`tamtam_acknowledge_latency_seconds_bucket{le="+Inf"} ${a.count ?? 0}`);
   lines.push(`tamtam_acknowledge_latency_seconds_sum ${a.sum ?? 0}`, `tamtam_acknowledge_latency_seconds_count ${a.count ?? 0}`);
@@ -44,7 +41,7 @@ export async function renderMetrics(db: Db, queues: Queues): Promise<string> {
 export function registerHealthRoutes(app: FastifyInstance, { db, queues }: { db: Db; queues: Queues }): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const checks = await Promise.allSettled([db.execute(sql`select 1`), queues.get('inbound').getJobCounts('wait')]);
+    const checks = await Promise.allSettled([pingDatabase(db), queues.get('inbound').getJobCounts('wait')]);
     const [database, queue] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : `down: ${(c.reason as Error).message}`));
     const ready = checks.every((c) => c.status === 'fulfilled');
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', database, queue, queueBackend: queues.backend.kind });

@@ -3,7 +3,7 @@ import { getOfficer, type OfficerRow } from '../db/offices.js';
 import type { AlertStatus } from '../domain/taxonomy.js';
 import type { ChannelName } from '../channels/channel.js';
 import { getFocalPoint } from '../db/focal-points.js';
-import { insertOutbound } from '../db/messages.js';
+import { insertOutbound } from '../db/outbox.js';
 import { queueCardUpdates } from './card-updates.js';
 import { sealedReporterAddress } from './conversation.js';
 import type { WorkflowDeps } from './deps.js';

@@ -1,9 +1,8 @@
-import { and, desc, eq, inArray, isNotNull, like, notInArray, sql } from 'drizzle-orm';
 import { getAlert, type AlertRow } from '../db/alerts.js';
-import { insertOutbound, type QueuedOutbound } from '../db/messages.js';
+import { insertOutbound, type QueuedOutbound } from '../db/outbox.js';
 import type { DbOrTx, Tx } from '../db/index.js';
 import { findOfficers, getOffice, getOfficer } from '../db/offices.js';
-import { alertEvents, outboundMessages } from '../db/schema/index.js';
+import { cardEdits, lastOfficerEvent, lockAlertCards, sentCardCopies } from '../db/cards.js';
 import { openStatuses } from '../domain/lifecycle.js';
 import type { AlertStatus } from '../domain/taxonomy.js';
 import { renderAlertCard } from './alert-card.js';
@@ -24,20 +23,11 @@ export const cardChangingEvents: readonly string[] = ['acknowledged', 'respondin
 const sameButtons = (a: readonly { label: string; data: string }[], b: readonly { label: string; data: string }[]) =>
   a.length === b.length && a.every((button, i) => button.label === b[i]!.label && button.data === b[i]!.data);
 
-/** Advisory lock space of "an alert's card edits" (the second key is the alert's id, modulo 2^31 - 1: a rare clash only makes two alerts wait for each other). */
-const cardLockSpace = 7_311;
-const lockAlertCards = (tx: Tx, alertId: number) => tx.execute(sql`select pg_advisory_xact_lock(${cardLockSpace}, (${alertId}::bigint % 2147483647)::int)`);
-
 type StatusBy = { officer: string; at: Date } | null;
 
 /** The officer who set the alert's current status, and when, from its timeline. */
 async function statusByOf(db: DbOrTx, alert: AlertRow): Promise<StatusBy> {
-  const [event] = await db
-    .select({ actor: alertEvents.actor, at: alertEvents.at })
-    .from(alertEvents)
-    .where(and(eq(alertEvents.alertId, alert.id), eq(alertEvents.type, alert.status), like(alertEvents.actor, 'officer:%')))
-    .orderBy(desc(alertEvents.id))
-    .limit(1);
+  const event = await lastOfficerEvent(db, alert.id, alert.status);
   const officer = event ? await getOfficer(db, event.actor.slice('officer:'.length)) : null;
   return officer && event ? { officer: officer.name, at: event.at } : null;
 }
@@ -65,17 +55,7 @@ export async function queueCardUpdates(deps: WorkflowDeps, alertId: number, by?:
 async function cardUpdatesOf(tx: Tx, deps: WorkflowDeps, alertId: number, by: StatusBy | undefined, only: { copyId: number } | undefined): Promise<QueuedOutbound[]> {
   const alert = await getAlert(tx, alertId);
   if (!alert) return [];
-  const copies = await tx
-    .select()
-    .from(outboundMessages)
-    .where(
-      and(
-        only ? eq(outboundMessages.id, only.copyId) : eq(outboundMessages.alertId, alertId),
-        inArray(outboundMessages.purpose, ['card', 'escalation']),
-        inArray(outboundMessages.channel, editable),
-        isNotNull(outboundMessages.providerMessageId),
-      ),
-    );
+  const copies = await sentCardCopies(tx, only ?? { alertId }, editable);
   if (copies.length === 0) return [];
   const [office, context, statusBy] = await Promise.all([
     alert.officeId ? getOffice(tx, alert.officeId) : null,
@@ -93,11 +73,7 @@ async function cardUpdatesOf(tx: Tx, deps: WorkflowDeps, alertId: number, by: St
   const view = { alert, office, ...context };
   // What each copy shows now: its latest edit (sent, or queued to be) or else the card as sent,
   // without an escalation's heading line (edits have none).
-  const edits = await tx
-    .select({ editOf: outboundMessages.editOf, body: outboundMessages.body, actions: outboundMessages.actions })
-    .from(outboundMessages)
-    .where(and(eq(outboundMessages.alertId, alertId), eq(outboundMessages.purpose, 'card_update'), notInArray(outboundMessages.status, ['failed', 'superseded'])))
-    .orderBy(outboundMessages.id);
+  const edits = await cardEdits(tx, alertId);
   const latestEdit = new Map(edits.map((e) => [e.editOf, e]));
   const shownOn = (copy: (typeof copies)[number]) =>
     latestEdit.get(copy.providerMessageId) ?? { body: copy.purpose === 'escalation' ? copy.body.slice(copy.body.indexOf('\n') + 1) : copy.body, actions: copy.actions };

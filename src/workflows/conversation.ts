@@ -1,12 +1,11 @@
-import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { ChannelName } from '../channels/channel.js';
 import { recordEvent, type AlertRow } from '../db/alerts.js';
 import type { FocalPointRow } from '../db/focal-points.js';
 import type { DbOrTx, Tx } from '../db/index.js';
-import { insertOutbound, type QueuedOutbound } from '../db/messages.js';
+import { insertOutbound, type QueuedOutbound } from '../db/outbox.js';
 import { findOfficers } from '../db/offices.js';
-import { alerts, inboundMessages, outboundMessages } from '../db/schema/index.js';
-import { openStatuses } from '../domain/lifecycle.js';
+import { cardRecipients } from '../db/cards.js';
+import { lastMessageAbout, openAlertsOfReporter, questionAskedSince } from '../db/reporters.js';
 import type { WorkflowDeps } from './deps.js';
 import { deliveryAddress } from './recipients.js';
 
@@ -35,45 +34,22 @@ export const noOpenAlert: FollowUpBasis = { newestOpenId: null, lastMessageAt: n
  * about that alert. Anything else is a new alert.
  */
 export async function followUpTarget(db: DbOrTx, reporter: FocalPointRow, text: string, now: Date): Promise<{ target: AlertRow | null } & FollowUpBasis> {
-  const open = await db
-    .select()
-    .from(alerts)
-    .where(and(eq(alerts.focalPointId, reporter.id), inArray(alerts.status, [...openStatuses])))
-    .orderBy(desc(alerts.createdAt), desc(alerts.id))
-    .limit(10);
+  const open = await openAlertsOfReporter(db, reporter.id);
   if (open.length === 0) return { target: null, ...noOpenAlert };
   const named = open.find((a) => new RegExp(`(^|[^A-Z0-9])${a.ref}([^A-Z0-9]|$)`, 'i').test(text));
   const latest = open[0]!;
   if (named) return { target: named, newestOpenId: latest.id, lastMessageAt: null };
-  const [lastFromReporter] = await db
-    .select({ at: sql<Date>`max(${inboundMessages.receivedAt})` })
-    .from(inboundMessages)
-    .where(and(eq(inboundMessages.alertId, latest.id), eq(inboundMessages.focalPointId, reporter.id)));
-  const basis = { newestOpenId: latest.id, lastMessageAt: lastFromReporter?.at ? new Date(lastFromReporter.at) : null };
+  const basis = { newestOpenId: latest.id, lastMessageAt: await lastMessageAbout(db, latest.id, reporter.id) };
   const lastAt = basis.lastMessageAt ?? latest.createdAt;
   if (now.getTime() - lastAt.getTime() <= followUpWindowMs) return { target: latest, ...basis };
-  const [question] = await db
-    .select({ id: outboundMessages.id })
-    .from(outboundMessages)
-    .where(
-      and(
-        eq(outboundMessages.alertId, latest.id),
-        eq(outboundMessages.purpose, 'question'),
-        gt(outboundMessages.createdAt, new Date(Math.max(lastAt.getTime(), now.getTime() - questionWindowMs))),
-      ),
-    )
-    .limit(1);
-  return { target: question ? latest : null, ...basis };
+  const asked = await questionAskedSince(db, latest.id, new Date(Math.max(lastAt.getTime(), now.getTime() - questionWindowMs)));
+  return { target: asked ? latest : null, ...basis };
 }
 
 /** Officers who hold an alert: whoever acknowledged it, else everyone who was sent its card. */
 export async function alertHolders(db: DbOrTx, alert: AlertRow) {
   if (alert.acknowledgedBy) return findOfficers(db, { ids: [alert.acknowledgedBy] });
-  const rows = await db
-    .selectDistinct({ recipient: outboundMessages.recipient })
-    .from(outboundMessages)
-    .where(and(eq(outboundMessages.alertId, alert.id), inArray(outboundMessages.purpose, ['card', 'escalation'])));
-  const ids = rows.map((r) => r.recipient).filter((r) => r.startsWith('officer:')).map((r) => r.slice('officer:'.length));
+  const ids = (await cardRecipients(db, alert.id)).filter((r) => r.startsWith('officer:')).map((r) => r.slice('officer:'.length));
   return ids.length ? findOfficers(db, { ids }) : [];
 }
 

@@ -1,6 +1,6 @@
 import { lockAlert, getAlert, getAlertByRef, recordEvent, updateAlert, type AlertEventInput, type AlertRow } from '../db/alerts.js';
 import type { Tx } from '../db/index.js';
-import type { QueuedOutbound } from '../db/messages.js';
+import type { QueuedOutbound } from '../db/outbox.js';
 import { activeOffices, getOffice, getOfficer, type FieldOfficeRow, type OfficerRow } from '../db/offices.js';
 import { getPlace, placeByName, toPlace, type PlaceRow } from '../db/places.js';
 import { fieldOfficeFor } from '../classify/routing.js';

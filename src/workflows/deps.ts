@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Channels } from '../channels/registry.js';
 import type { WarningAnalyser } from '../classify/types.js';
 import type { Db } from '../db/index.js';
-import type { Outbox } from '../db/messages.js';
+import type { Outbox } from '../db/outbox.js';
 import type { LoadedDeployment } from '../deployment/load.js';
 import type { Translate } from '../i18n.js';
 import type { Pii } from '../pii.js';

@@ -1,7 +1,7 @@
 import type { AlertRow } from '../db/alerts.js';
 import type { DbOrTx, Tx } from '../db/index.js';
 import { getFocalPoint } from '../db/focal-points.js';
-import { insertOutbound, reserveSendSlots, type OutboundInput, type QueuedOutbound } from '../db/messages.js';
+import { insertOutbound, reserveSendSlots, type OutboundInput, type QueuedOutbound } from '../db/outbox.js';
 import type { ChannelName } from '../channels/channel.js';
 import type { FieldOfficeRow } from '../db/offices.js';
 import { getPlace } from '../db/places.js';

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Intake } from '../channels/channel.js';
 import type { Db } from '../db/index.js';
 import { batched } from '../db/batch.js';
-import { insertInbounds, type InboundInput } from '../db/messages.js';
+import { insertInbounds, type InboundInput } from '../db/inbound.js';
 import type { Pii } from '../pii.js';
 import { maxIdsPerJob } from './jobs.js';
 import type { Queues } from './queues.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAlert } from '../../src/db/alerts.js';
-import { createOutbox, insertOutbound } from '../../src/db/messages.js';
+import { createOutbox, insertOutbound } from '../../src/db/outbox.js';
 import { useFreshDatabase } from '../helpers/database.js';
 
 // Concurrent send jobs share the outbox's statements; what each job sees and records must be

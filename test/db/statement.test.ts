@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createAlert, createAlerts, getAlert, newAlertOf } from '../../src/db/alerts.js';
+import { clientOf } from '../../src/db/statement.js';
 import { useFreshDatabase } from '../helpers/database.js';
 
 // The hot-path statements go straight to pg through the connection drizzle holds; inside a
@@ -46,5 +48,18 @@ describe('prepared statements and transactions', () => {
     expect(new Set(created.map((a) => a.ref)).size).toBe(3);
     const { rows } = await db().pool.query('select alert_id, type from alert_events where alert_id = any($1) order by id', [created.map((a) => a.id)]);
     expect(rows.map((r) => [Number(r.alert_id), r.type])).toEqual(created.flatMap((a) => ['created', 'classified', 'routed', 'notified'].map((type) => [a.id, type])));
+  });
+
+  it('reach the pg client drizzle keeps privately, with drizzle-orm pinned to the version that keeps it there', async () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    const installed = JSON.parse(readFileSync(new URL('../../node_modules/drizzle-orm/package.json', import.meta.url), 'utf8'));
+    expect(manifest.dependencies['drizzle-orm']).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(installed.version).toBe(manifest.dependencies['drizzle-orm']);
+    expect(clientOf(db().db)).toBe(db().pool);
+    await db().db.transaction(async (tx) => {
+      const client = clientOf(tx);
+      expect(client).not.toBe(db().pool);
+      expect(typeof client.query).toBe('function');
+    });
   });
 });

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../../src/channels/channel.js';
 import type { Job } from 'bullmq';
-import { getInboundsWithSenders } from '../../src/db/messages.js';
+import { getInboundsWithSenders } from '../../src/db/inbound.js';
 import { createIntake } from '../../src/workflows/intake.js';
 import { alertWarnings } from '../../src/workflows/steps/warnings.js';
 import type { JobData } from '../../src/workflows/jobs.js';

@@ -2,7 +2,7 @@ import type { NewJob } from '../queues.js';
 import { createAlert, createAlerts, newAlertOf, type AlertRow, type AlertStage, type NewAlert } from '../../db/alerts.js';
 import { learnFocalPointLanguages, type FocalPointRow } from '../../db/focal-points.js';
 import type { Tx } from '../../db/index.js';
-import { insertOutbound, type OutboundInput, type QueuedOutbound } from '../../db/messages.js';
+import { insertOutbound, type OutboundInput, type QueuedOutbound } from '../../db/outbox.js';
 import type { FieldOfficeRow } from '../../db/offices.js';
 import type { WorkflowDeps } from '../deps.js';
 import { alertCardRows } from '../dispatch.js';

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import { lockAlert, recordEvent, transitionAlert, type AlertEventInput, type AlertRow, type AlertStage } from '../../db/alerts.js';
-import { insertOutbound, type QueuedOutbound } from '../../db/messages.js';
+import { insertOutbound, type QueuedOutbound } from '../../db/outbox.js';
 import type { Tx } from '../../db/index.js';
 import { officeFor, type FieldOfficeRow } from '../../db/offices.js';
 import { escalationDeadline } from '../../domain/escalation.js';

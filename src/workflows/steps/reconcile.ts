@@ -1,7 +1,8 @@
 import type { Job } from 'bullmq';
 import type { ChannelName } from '../../channels/channel.js';
-import { alertsDueBefore, stalledNewAlerts } from '../../db/alerts.js';
-import { queuedOutbound, unprocessedInbound } from '../../db/messages.js';
+import { alertsDueBefore, stalledNewAlerts } from '../../db/alert-lists.js';
+import { queuedOutbound } from '../../db/outbox.js';
+import { unprocessedInbound } from '../../db/inbound.js';
 import type { WorkflowDeps } from '../deps.js';
 import { isRateLimited, maxIdsPerJob, queueOf, type JobData } from '../jobs.js';
 

@@ -1,11 +1,10 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
-import { and, eq, gt } from 'drizzle-orm';
 import { ChannelSendError, type ChannelName } from '../../channels/channel.js';
 import { recordEvent } from '../../db/alerts.js';
-import { insertOutbound, updateOutbound, type OutboundRow } from '../../db/messages.js';
+import { insertOutbound, updateOutbound, type OutboundRow } from '../../db/outbox.js';
 import { getOfficer } from '../../db/offices.js';
-import { outboundMessages } from '../../db/schema/index.js';
+import { hasNewerEdit } from '../../db/cards.js';
 import type { WorkflowDeps } from '../deps.js';
 import { enqueueSends } from '../dispatch.js';
 import { cardChangingEvents, editable, queueCardUpdates } from '../card-updates.js';
@@ -13,17 +12,6 @@ import type { JobData } from '../jobs.js';
 import { memo } from '../../memo.js';
 
 const isNotification = (row: OutboundRow) => row.purpose === 'card' || row.purpose === 'escalation';
-
-/** A card edit that a newer edit of the same message will overwrite anyway. */
-async function superseded(deps: WorkflowDeps, row: OutboundRow): Promise<boolean> {
-  if (!row.editOf) return false;
-  const [newer] = await deps.db
-    .select({ id: outboundMessages.id })
-    .from(outboundMessages)
-    .where(and(eq(outboundMessages.editOf, row.editOf), gt(outboundMessages.id, row.id)))
-    .limit(1);
-  return newer !== undefined;
-}
 
 /** When Telegram fails for good, an officer with a phone number gets the alert by SMS. */
 async function fallBackToSms(deps: WorkflowDeps, row: OutboundRow): Promise<void> {
@@ -71,7 +59,7 @@ async function deliver(job: Job<JobData<'send'>>, deps: WorkflowDeps, outboundId
     if (row.providerMessageId) await catchUpCard(deps, row);
     return `already ${row.status}`;
   }
-  if (await superseded(deps, row)) {
+  if (await hasNewerEdit(deps.db, row)) {
     await updateOutbound(deps.db, row.id, { status: 'superseded' });
     return 'superseded';
   }

@@ -1,8 +1,10 @@
-import { lockReporters, reportersState, type AlertRow } from '../../db/alerts.js';
+import { lockReporters, reportersState } from '../../db/reporters.js';
+import { type AlertRow } from '../../db/alerts.js';
 import type { Tx } from '../../db/index.js';
 import type { FollowUpBasis } from '../conversation.js';
 import type { FocalPointRow } from '../../db/focal-points.js';
-import { insertOutbound, markInboundsProcessed, type InboundRow, type OutboundInput } from '../../db/messages.js';
+import { insertOutbound, type OutboundInput } from '../../db/outbox.js';
+import { markInboundsProcessed, type InboundRow } from '../../db/inbound.js';
 import type { WorkflowDeps } from '../deps.js';
 import { enqueueSends } from '../dispatch.js';
 import { createNotifiedAlerts, createWarningAlert } from './new-alert.js';

@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import { listAlerts } from '../../db/alerts.js';
+import { listAlerts } from '../../db/alert-lists.js';
 import { openStatuses } from '../../domain/lifecycle.js';
 import { tr, type OfficerContext } from './context.js';
 

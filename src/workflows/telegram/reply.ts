@@ -1,6 +1,5 @@
 import { Composer } from 'grammy';
-import { and, eq } from 'drizzle-orm';
-import { outboundMessages } from '../../db/schema/index.js';
+import { alertOfSentMessage } from '../../db/cards.js';
 import { bridgeToReporter } from '../actions.js';
 import { tr, type OfficerContext } from './context.js';
 
@@ -11,13 +10,9 @@ reply.on('message:text').filter(
   (ctx) => ctx.message.reply_to_message !== undefined,
   async (ctx, next) => {
     const providerId = `${ctx.chat.id}:${ctx.message.reply_to_message!.message_id}`;
-    const [card] = await ctx.deps.db
-      .select({ alertId: outboundMessages.alertId })
-      .from(outboundMessages)
-      .where(and(eq(outboundMessages.channel, 'telegram'), eq(outboundMessages.providerMessageId, providerId)))
-      .limit(1);
-    if (!card?.alertId) return next();
-    const result = await bridgeToReporter(ctx.deps, { alert: { id: card.alertId }, officerId: ctx.officer.id, text: ctx.message.text });
+    const alertId = await alertOfSentMessage(ctx.deps.db, 'telegram', providerId);
+    if (!alertId) return next();
+    const result = await bridgeToReporter(ctx.deps, { alert: { id: alertId }, officerId: ctx.officer.id, text: ctx.message.text });
     const ref = 'alert' in result ? result.alert.ref : '?';
     if (result.outcome === 'bridged') return ctx.reply(tr(ctx, 'conversation.bridged', { pseudonym: result.pseudonym, ref }));
     if (result.outcome === 'unreachable') return ctx.reply(tr(ctx, 'conversation.reporterOptedOut', { pseudonym: result.pseudonym ?? '—', ref }));
