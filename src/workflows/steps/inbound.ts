@@ -13,11 +13,12 @@ import { actOnAlert, bridgeToReporter, type ActionOutcome, type BridgeOutcome } 
 import { answerCorrection } from '../correction-replies.js';
 import { followUpTarget, forwardToHolders, noOpenAlert } from '../conversation.js';
 import type { WorkflowDeps } from '../deps.js';
+import { EarlierMessagePending, RecordNotFound, ReporterAlertsChanging, WarningsNotWrittenTogether } from '../errors.js';
 import { enqueueSends } from '../dispatch.js';
 import type { JobData } from '../jobs.js';
 import { parseOfficerCommand } from '../officer-commands.js';
 import { parseReporterCommand, type ReporterCommand } from '../reporter-commands.js';
-import { alertWarningAlone, alertWarnings, EarlierMessagePending } from './warnings.js';
+import { alertWarningAlone, alertWarnings } from './warnings.js';
 
 /** The sender's address as a reporter key: phone numbers in E.164 (WhatsApp and SMS are one person). */
 export function reporterAddress(channel: ChannelName, from: string): ReporterAddress {
@@ -216,7 +217,7 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
       return 'alert created';
     }
   }
-  throw new Error(`inbound message ${message.id}: the reporter's alerts kept changing; retrying`);
+  throw new ReporterAlertsChanging(message.id, reporter.id);
 }
 
 /** A plain new warning (see isPlainWarning), with its sender's address. */
@@ -273,7 +274,7 @@ async function takeTogether(deps: WorkflowDeps, together: PlainWarning[]): Promi
 export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDeps, languages: string[]): Promise<string> {
   const { inboundIds } = job.data;
   const found = await getInboundsWithSenders(deps.db, inboundIds);
-  if (found.length === 0) throw new UnrecoverableError(`inbound message ${inboundIds.join(', ')} not found`);
+  if (found.length === 0) throw new RecordNotFound('inbound message', inboundIds);
   const firstAttempt = job.attemptsMade === 0;
   const { together, alone } = firstAttempt ? await sortOut(deps, found) : { together: [], alone: found };
   const outcomes: string[] = [];
@@ -291,7 +292,8 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
         // job is retried once its other messages are handled).
         failures.push(error);
       } else {
-        deps.log.warn({ messages: together.length, err: (error as Error).message }, 'new warnings taken together failed; each alert is created alone');
+        const apart = new WarningsNotWrittenTogether(together.map((w) => w.found.message.id), error);
+        deps.log.warn({ inboundIds: apart.inboundIds, err: apart.message }, 'new warnings taken together failed; each alert is created alone');
         together.forEach((w) => stagesApart.add(w.found.message.id));
         alone.push(...together.map((w) => w.found));
       }

@@ -1,5 +1,4 @@
 import type { Job } from 'bullmq';
-import { UnrecoverableError } from 'bullmq';
 import { lockAlert, recordEvent, transitionAlert, type AlertEventInput, type AlertRow, type AlertStage } from '../../db/alerts.js';
 import { insertOutbound, type QueuedOutbound } from '../../db/outbox.js';
 import type { Tx } from '../../db/index.js';
@@ -7,6 +6,7 @@ import { officeFor, type FieldOfficeRow } from '../../db/offices.js';
 import { escalationDeadline } from '../../domain/escalation.js';
 import type { Severity } from '../../domain/taxonomy.js';
 import type { WorkflowDeps } from '../deps.js';
+import { NoOfficeForAlert } from '../errors.js';
 import { addressees, alertCardRows, cardContextOf, enqueueSends, type Addressees } from '../dispatch.js';
 import type { JobData } from '../jobs.js';
 import { policyFor } from '../policy.js';
@@ -43,10 +43,9 @@ export async function planNotification(
   now: Date,
   recipientsOf: (office: FieldOfficeRow, targets: readonly string[]) => Promise<Recipient[]> = (office, targets) => resolveTargets(tx, office, targets),
 ): Promise<NotificationPlan> {
-  const which = alert.id === null ? 'a new alert' : `alert ${alert.id}`;
-  if (!alert.officeId) throw new UnrecoverableError(`${which} has no office: route it first`);
+  if (!alert.officeId) throw new NoOfficeForAlert(alert.id, null);
   const office = await officeFor(tx, deps.deployment, alert.officeId);
-  if (!office) throw new UnrecoverableError(`${which}: office ${alert.officeId} not found`);
+  if (!office) throw new NoOfficeForAlert(alert.id, alert.officeId);
   const policy = policyFor(deps.deployment, office);
   const recipients = await recipientsOf(office, policy.levels[0]!.notify);
   const to = addressees(deps, recipients);

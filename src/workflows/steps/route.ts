@@ -1,16 +1,17 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Place } from '../../domain/place.js';
 import { getAlert, updateAlert, type AlertStage } from '../../db/alerts.js';
 import { getPlace, toPlace } from '../../db/places.js';
 import { fieldOfficeFor } from '../../classify/routing.js';
 import type { WorkflowDeps } from '../deps.js';
+import { NoTriageOffice } from '../errors.js';
 import type { JobData } from '../jobs.js';
 
 /** Picks the field office whose area covers the alert's place (nearest office, else triage/JOC); pure. */
 export function routing(deps: Pick<WorkflowDeps, 'deployment' | 'now'>, place: Place | null): AlertStage {
   const route = fieldOfficeFor(place, deps.deployment.fieldOffices);
   // The deployment file must have a triage office, so this only happens with a broken deployment.
-  if (!route) throw new UnrecoverableError('no office can receive this alert: the deployment has no triage office');
+  if (!route) throw new NoTriageOffice(place?.id ?? null);
   return {
     set: { officeId: route.officeId, routedAt: deps.now() },
     event: { type: 'routed', actor: 'system', data: { office: route.officeId, reason: route.reason } },

@@ -6,6 +6,7 @@ import { insertOutbound, updateOutbound, type OutboundRow } from '../../db/outbo
 import { getOfficer } from '../../db/offices.js';
 import { hasNewerEdit } from '../../db/cards.js';
 import type { WorkflowDeps } from '../deps.js';
+import { RecordNotFound, SendFailedForGood } from '../errors.js';
 import { enqueueSends } from '../dispatch.js';
 import { cardChangingEvents, editable, queueCardUpdates } from '../card-updates.js';
 import type { JobData } from '../jobs.js';
@@ -53,7 +54,7 @@ async function catchUpCard(deps: WorkflowDeps, row: OutboundRow): Promise<void> 
 /** Delivers one outbound message through its channel; retried with backoff, final failure recorded. */
 async function deliver(job: Job<JobData<'send'>>, deps: WorkflowDeps, outboundId: number, open: (sealed: string) => string): Promise<string> {
   const row = await deps.outbox.get(outboundId);
-  if (!row) throw new UnrecoverableError(`outbound message ${outboundId} not found`);
+  if (!row) throw new RecordNotFound('outbound message', [outboundId]);
   if (row.status !== 'queued') {
     // A retry after a crash between the send and its check: check now.
     if (row.providerMessageId) await catchUpCard(deps, row);
@@ -93,7 +94,7 @@ async function failed(job: Job<JobData<'send'>>, deps: WorkflowDeps, row: Outbou
     const failedEvent = isNotification(row) ? 'notification_failed' : 'message_failed';
     await deps.outbox.recordOutcome({ id: row.id, status: 'failed', attempts: attempt, error: reason, event: { type: failedEvent, data: { attempt, error: reason } } });
     await fallBackToSms(deps, row);
-    throw new UnrecoverableError(reason);
+    throw new SendFailedForGood(row.id, row.channel, reason);
   }
   await deps.db.transaction(async (tx) => {
     await updateOutbound(tx, row.id, { attempts: attempt, error: reason });

@@ -6,6 +6,7 @@ import type { FocalPointRow } from '../../db/focal-points.js';
 import { insertOutbound, type OutboundInput } from '../../db/outbox.js';
 import { markInboundsProcessed, type InboundRow } from '../../db/inbound.js';
 import type { WorkflowDeps } from '../deps.js';
+import { EarlierMessagePending, ProcessedConcurrently } from '../errors.js';
 import { enqueueSends } from '../dispatch.js';
 import { createNotifiedAlerts, createWarningAlert } from './new-alert.js';
 
@@ -16,9 +17,6 @@ export interface ReceivedWarning {
   /** What the message was found to be new against (see followUpTarget); nulls: no open alert. */
   basis: FollowUpBasis;
 }
-
-/** An earlier message of the same reporter is still in another job's hands: this one waits for it (the job is retried). */
-export class EarlierMessagePending extends Error {}
 
 /** How long a message waits for an earlier one of its sender still being handled elsewhere. */
 const waitForEarlierSeconds = 60;
@@ -39,7 +37,7 @@ async function stillNew(tx: Tx, warnings: ReceivedWarning[]): Promise<{ kept: Re
   // After the lock: a statement that starts now sees what the other transaction committed.
   const { newestOpen: newest, waitingBehind: waiting } = await reportersState(tx, reporters, warnings.map((w) => w.message), waitForEarlierSeconds);
   if (warnings.length === 1 && waiting.has(warnings[0]!.message.id)) {
-    throw new EarlierMessagePending(`inbound message ${warnings[0]!.message.id}: waiting for the sender's earlier message`);
+    throw new EarlierMessagePending(warnings[0]!.message.id);
   }
   const kept: ReceivedWarning[] = [];
   const again: ReceivedWarning[] = [];
@@ -94,7 +92,7 @@ export async function alertWarnings(deps: WorkflowDeps, warnings: ReceivedWarnin
       kept.map((w, i) => ({ id: w.message.id, outcome: 'alert', alertId: created.alerts[i]!.id, focalPointId: w.reporter.id })),
     );
     // Rolls every alert back: the retry finds which messages are still to do.
-    if (marked.size !== kept.length) throw new Error('inbound message processed concurrently; retrying');
+    if (marked.size !== kept.length) throw new ProcessedConcurrently(kept.map((w) => w.message.id).filter((id) => !marked.has(id)));
     return { notified: created, again };
   });
   if (notified) {
@@ -120,7 +118,7 @@ export async function alertWarningAlone(deps: WorkflowDeps, warning: ReceivedWar
     if ((await stillNew(tx, [warning])).kept.length === 0) return null;
     const alert = await createWarningAlert(tx, warningOf(warning));
     const marked = await markInboundsProcessed(tx, [{ id: warning.message.id, outcome: 'alert', alertId: alert.id, focalPointId: warning.reporter.id }]);
-    if (marked.size === 0) throw new Error('inbound message processed concurrently; retrying'); // rolls the alert back
+    if (marked.size === 0) throw new ProcessedConcurrently([warning.message.id]); // rolls the alert back
     return { alert, confirmation: await insertOutbound(tx, confirmationOf(deps, warning, alert)) };
   });
   if (!created) return false;
