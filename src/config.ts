@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import path from 'node:path';
+import { channelAdapters, channelEnv, type ChannelSettings } from './channels/registry.js';
+import { optional, url, withoutTrailingSlash } from './environment.js';
 
 /**
  * Process configuration, read from the environment once at start-up (the only place that reads
  * `process.env`). See the environment table in README.md.
  */
-export interface Config {
+export interface Config extends ChannelSettings {
   /** PostgreSQL URL; undefined = embedded PostgreSQL under `dataDir`. */
   databaseUrl?: string;
   /** Redis URL; undefined = BullMQ's PostgreSQL backend on the same database. */
@@ -16,24 +18,11 @@ export interface Config {
   publicUrl: string;
   /** Deployment file path; undefined = the bundled demo deployment. */
   deploymentFile?: string;
-  telegram?: { botToken: string; webhookSecret?: string; apiRoot: string; mode: 'webhook' | 'polling' };
-  twilio?: { accountSid: string; authToken: string; from?: string; messagingServiceSid?: string; apiBase: string };
   adminApiToken?: string;
   /** base64 32-byte key; undefined in embedded mode = generated into `dataDir`. */
   piiKey?: string;
   logLevel: string;
 }
-
-const optional = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-
-const url = (protocols: string[]) =>
-  optional.refine(
-    (v) => v === undefined || (URL.canParse(v) && protocols.includes(new URL(v).protocol)),
-    { message: `must be a URL (${protocols.join(' or ')})` },
-  );
 
 const envSchema = z
   .object({
@@ -43,21 +32,7 @@ const envSchema = z
     PORT: optional.refine((v) => v === undefined || (/^\d{1,5}$/.test(v) && Number(v) <= 65535), { message: 'must be a port number (0–65535)' }),
     PUBLIC_URL: url(['http:', 'https:']),
     DEPLOYMENT_FILE: optional,
-    TELEGRAM_BOT_TOKEN: optional.refine((v) => v === undefined || /^\d+:[\w-]{20,}$/.test(v), {
-      message: 'must look like 123456:ABC… (the token BotFather gave)',
-    }),
-    TELEGRAM_WEBHOOK_SECRET: optional.refine((v) => v === undefined || /^[\w-]{1,256}$/.test(v), {
-      message: 'may contain only A-Z, a-z, 0-9, _ and - (1–256 characters)',
-    }),
-    TELEGRAM_API_ROOT: url(['http:', 'https:']),
-    TELEGRAM_MODE: optional.pipe(z.enum(['webhook', 'polling']).optional()),
-    TWILIO_ACCOUNT_SID: optional.refine((v) => v === undefined || /^AC[0-9a-fA-F]{32}$/.test(v), {
-      message: 'must be AC followed by 32 hex digits',
-    }),
-    TWILIO_AUTH_TOKEN: optional,
-    TWILIO_FROM: optional,
-    TWILIO_MESSAGING_SERVICE_SID: optional,
-    TWILIO_API_BASE: url(['http:', 'https:']),
+    ...channelEnv,
     ADMIN_API_TOKEN: optional.refine((v) => v === undefined || v.length >= 16, {
       message: 'must be at least 16 characters',
     }),
@@ -68,15 +43,9 @@ const envSchema = z
   })
   // Cross-checks run even when a single variable is bad, so every problem is reported at once.
   .superRefine((env, ctx) => {
-    const twilioAny = env.TWILIO_ACCOUNT_SID ?? env.TWILIO_AUTH_TOKEN ?? env.TWILIO_FROM ?? env.TWILIO_MESSAGING_SERVICE_SID;
-    if (twilioAny !== undefined) {
-      if (!env.TWILIO_ACCOUNT_SID) ctx.addIssue({ code: 'custom', path: ['TWILIO_ACCOUNT_SID'], message: 'is required when Twilio is configured' });
-      if (!env.TWILIO_AUTH_TOKEN) ctx.addIssue({ code: 'custom', path: ['TWILIO_AUTH_TOKEN'], message: 'is required when Twilio is configured' });
-      if (!env.TWILIO_FROM && !env.TWILIO_MESSAGING_SERVICE_SID)
-        ctx.addIssue({ code: 'custom', path: ['TWILIO_FROM'], message: 'or TWILIO_MESSAGING_SERVICE_SID is required when Twilio is configured' });
+    for (const adapter of Object.values(channelAdapters)) {
+      adapter.check?.(env as never, (variable, message) => ctx.addIssue({ code: 'custom', path: [variable], message }));
     }
-    if (env.TELEGRAM_BOT_TOKEN && (env.TELEGRAM_MODE ?? 'webhook') === 'webhook' && !env.TELEGRAM_WEBHOOK_SECRET)
-      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is required with TELEGRAM_BOT_TOKEN in webhook mode' });
     if (env.DATABASE_URL && !env.PII_KEY)
       ctx.addIssue({ code: 'custom', path: ['PII_KEY'], message: 'is required when DATABASE_URL is set (it is generated only in embedded mode)' });
   }, { when: () => true });
@@ -110,26 +79,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     dataDir: path.resolve(e.DATA_DIR ?? './data'),
     port,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    publicUrl: withoutTrailingSlash(e.PUBLIC_URL ?? `http://localhost:${port}`),
     deploymentFile: e.DEPLOYMENT_FILE ? path.resolve(e.DEPLOYMENT_FILE) : undefined,
-    telegram: e.TELEGRAM_BOT_TOKEN
-      ? {
-          botToken: e.TELEGRAM_BOT_TOKEN,
-          webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
-          apiRoot: (e.TELEGRAM_API_ROOT ?? 'https://api.telegram.org').replace(/\/+$/, ''),
-          mode: e.TELEGRAM_MODE ?? 'webhook',
-        }
-      : undefined,
-    twilio:
-      e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
-        ? {
-            accountSid: e.TWILIO_ACCOUNT_SID,
-            authToken: e.TWILIO_AUTH_TOKEN,
-            from: e.TWILIO_FROM,
-            messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
-            apiBase: (e.TWILIO_API_BASE ?? 'https://api.twilio.com').replace(/\/+$/, ''),
-          }
-        : undefined,
+    ...(Object.fromEntries(Object.entries(channelAdapters).map(([key, adapter]) => [key, adapter.settings(e as never)])) as ChannelSettings),
     adminApiToken: e.ADMIN_API_TOKEN,
     piiKey: e.PII_KEY,
     logLevel: e.LOG_LEVEL ?? 'info',

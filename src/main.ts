@@ -1,11 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
-import type { Channel } from './channels/channel.js';
-import { createChannels } from './channels/registry.js';
-import { createSimulatorChannel } from './channels/simulator.js';
-import { createTelegramChannel, type TelegramChannel } from './channels/telegram.js';
-import { createTwilioChannel } from './channels/twilio.js';
 import type { OutgoingMessage } from './channels/channel.js';
+import { createChannels } from './channels/registry.js';
+import type { TelegramChannel } from './channels/telegram.js';
 import { createWarningAnalyser } from './classify/analyser.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { findOrCreateFocalPoint, updateFocalPoint } from './db/focal-points.js';
@@ -65,18 +62,6 @@ async function syncFocalPoints(database: Database, pii: Pii, deployment: LoadedD
   }
 }
 
-/** Tells Telegram where to deliver updates (PUBLIC_URL), with the secret it must send back. */
-async function registerTelegramWebhook(telegram: TelegramChannel, config: Config, log: Logger): Promise<void> {
-  const url = `${config.publicUrl}/webhooks/telegram`;
-  try {
-    await telegram.bot.api.setWebhook(url, { secret_token: config.telegram?.webhookSecret, allowed_updates: ['message', 'edited_message', 'callback_query'] });
-    log.info({ url }, 'Telegram webhook set');
-  } catch (error) {
-    // Not fatal: Telegram may be unreachable for a while; updates wait on Telegram's side.
-    log.error({ url, err: (error as Error).message }, 'could not set the Telegram webhook');
-  }
-}
-
 /** Wires and starts Tamtam: the only place that builds the logger, database, queues, channels, HTTP and workers. */
 export async function startTamtam(config: Config, options: StartOptions = {}): Promise<Tamtam> {
   const role = options.role ?? 'all';
@@ -97,14 +82,9 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
     cleanup.push(() => backend.close(), () => queues.close());
 
     const authorize = createAdminAuth(config.adminApiToken, log);
-    const channelList: Channel[] = [createSimulatorChannel({ db: database.db, pii, authorize, onSend: options.onSimulatorSend })];
-    const telegram = config.telegram ? createTelegramChannel({ config: config.telegram, log }) : null;
-    if (telegram) {
-      channelList.push(telegram);
-      cleanup.push(() => telegram.close!());
-    }
-    if (config.twilio) channelList.push(createTwilioChannel({ config: config.twilio, publicUrl: config.publicUrl, db: database.db, log }));
-    const channels = createChannels(channelList);
+    const channels = createChannels(config, { publicUrl: config.publicUrl, db: database.db, pii, log, authorize, onSimulatorSend: options.onSimulatorSend });
+    for (const channel of channels.list()) if (channel.close) cleanup.push(() => channel.close!());
+    const telegram = channels.get('telegram') as TelegramChannel | undefined;
     const { t, languages } = await createI18n();
     // Only workers classify: a web process skips loading the gazetteer into memory.
     const analyser = createWarningAnalyser({ places: role === 'web' ? [] : await allPlaces(database.db) });
@@ -117,8 +97,7 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
       url = await app.listen({ port: config.port, host: '0.0.0.0' });
       url = url.replace('0.0.0.0', '127.0.0.1');
       cleanup.push(() => app.close());
-      if (telegram && config.telegram?.mode === 'polling') telegram.startPolling(intake);
-      else if (telegram) await registerTelegramWebhook(telegram, config, log);
+      for (const channel of channels.list()) await channel.start?.(intake);
     }
     if (role !== 'web') {
       if (telegram) {

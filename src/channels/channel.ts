@@ -1,4 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Db } from '../db/index.js';
+import type { Pii } from '../pii.js';
 
 /** Channel names as stored on messages. `simulator` is the built-in channel for training and tests. */
 export type ChannelName = 'sms' | 'telegram' | 'simulator';
@@ -48,8 +52,48 @@ export interface Channel {
   send(message: OutgoingMessage): Promise<SendResult>;
   /** Registers the channel's webhooks on the HTTP server (web role). */
   registerRoutes?(app: FastifyInstance, intake: Intake): void;
+  /** Starts taking messages in once the HTTP server listens (web role): sets a webhook, or polls. */
+  start?(intake: Intake): Promise<void>;
+  /** Answers a button press (Telegram's callback query), outside the outbox. */
+  answerButton?(pressId: string, text: string, options: { alert: boolean }): Promise<void>;
+  /** Answers in a conversation at once, outside the outbox (an officer's Telegram command). */
+  reply?(chat: string, text: string): Promise<void>;
   close?(): Promise<void>;
 }
+
+/** What a channel may use (built once in main.ts). */
+export interface ChannelContext {
+  /** Where providers reach this service (`PUBLIC_URL`): webhook URLs and signatures. */
+  publicUrl: string;
+  db: Db;
+  pii: Pii;
+  log: Logger;
+  /** Checks the admin bearer token; answers 401/404 itself and returns false when refused. */
+  authorize: (request: FastifyRequest, reply: FastifyReply) => boolean;
+  /** Called for every simulator send (in-process observers: benchmarks). */
+  onSimulatorSend?: (message: OutgoingMessage) => void;
+}
+
+/** A problem with a channel's environment, reported like every other configuration problem. */
+export type ReportIssue = (variable: string, message: string) => void;
+
+/**
+ * A provider's adapter: the channel it serves, its environment variables, and how to build it.
+ * Listed in `registry.ts`; its settings appear in the configuration under its registry key.
+ */
+export interface ChannelAdapter<Env extends z.ZodRawShape, Settings> {
+  readonly channel: ChannelName;
+  /** Its environment variables (validated with the rest of the environment). */
+  readonly env: Env;
+  /** Its settings from the validated environment; undefined when it is not configured (off). */
+  settings(env: z.infer<z.ZodObject<Env>>): Settings | undefined;
+  /** Checks across its variables (e.g. one needs another); run even when another variable is bad. */
+  check?(env: z.infer<z.ZodObject<Env>>, report: ReportIssue): void;
+  create(settings: Settings, context: ChannelContext): Channel;
+}
+
+/** Declares an adapter (keeps its environment's and settings' types). */
+export const channelAdapter = <Env extends z.ZodRawShape, Settings>(adapter: ChannelAdapter<Env, Settings>) => adapter;
 
 /** A send that failed; `permanent` when retrying cannot help (bad number, blocked bot). */
 export class ChannelSendError extends Error {

@@ -1,4 +1,26 @@
-import type { Channel, ChannelName } from './channel.js';
+import type { z } from 'zod';
+import type { Channel, ChannelContext, ChannelName } from './channel.js';
+import { simulatorAdapter } from './simulator.js';
+import { telegramAdapter } from './telegram.js';
+import { twilioAdapter } from './twilio.js';
+
+/**
+ * Every channel adapter, by the key its settings have in the configuration (as grammY lists its
+ * adapters). Adding a provider (another SMS gateway) is its adapter file and one line here.
+ */
+export const channelAdapters = {
+  simulator: simulatorAdapter,
+  telegram: telegramAdapter,
+  twilio: twilioAdapter,
+} as const;
+
+type Adapters = typeof channelAdapters;
+
+/** Each adapter's settings, as the configuration holds them (undefined: the adapter is off). */
+export type ChannelSettings = { [K in keyof Adapters]?: NonNullable<ReturnType<Adapters[K]['settings']>> };
+
+/** Every adapter's environment variables, for the configuration's schema. */
+export const channelEnv = Object.assign({}, ...Object.values(channelAdapters).map((a) => a.env)) as z.ZodRawShape;
 
 /** The channels this process can use, by name. */
 export interface Channels {
@@ -7,8 +29,13 @@ export interface Channels {
   list(): Channel[];
 }
 
-export function createChannels(channels: Channel[]): Channels {
-  const byName = new Map(channels.map((c) => [c.name, c]));
+/** Builds the channel of every adapter the configuration turns on. */
+export function createChannels(settings: ChannelSettings, context: ChannelContext): Channels {
+  const byName = new Map<ChannelName, Channel>();
+  for (const [key, adapter] of Object.entries(channelAdapters) as [keyof Adapters, Adapters[keyof Adapters]][]) {
+    const own = settings[key];
+    if (own !== undefined) byName.set(adapter.channel, (adapter.create as (s: typeof own, c: ChannelContext) => Channel)(own, context));
+  }
   return {
     get: (name) => byName.get(name),
     has: (name) => byName.has(name),

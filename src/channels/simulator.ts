@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../db/index.js';
 import { sentOn } from '../db/outbox.js';
 import type { Pii } from '../pii.js';
-import type { Channel, OutgoingMessage } from './channel.js';
+import { channelAdapter, type Channel, type OutgoingMessage } from './channel.js';
 
 /**
  * A channel with no provider behind it, for training, demos and tests: messages are injected
@@ -58,3 +58,11 @@ export function createSimulatorChannel({ db, pii, authorize, onSend }: {
     },
   };
 }
+
+/** The simulator: always on (its endpoints need the admin token, so without ADMIN_API_TOKEN nothing reaches it). */
+export const simulatorAdapter = channelAdapter({
+  channel: 'simulator',
+  env: {},
+  settings: () => ({}),
+  create: (_settings, { db, pii, authorize, onSimulatorSend }) => createSimulatorChannel({ db, pii, authorize, onSend: onSimulatorSend }),
+});

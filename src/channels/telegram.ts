@@ -4,9 +4,10 @@ import type { InlineKeyboardButton, Update } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { ChannelSendError, type Channel, type InboundMessage, type Intake, type OutgoingMessage } from './channel.js';
+import { optional, url, withoutTrailingSlash } from '../environment.js';
+import { channelAdapter, ChannelSendError, type Channel, type InboundMessage, type Intake, type OutgoingMessage } from './channel.js';
 
-/** Telegram settings (see src/config.ts). */
+/** Telegram settings, from TELEGRAM_* (README, "Telegram"). */
 export interface TelegramConfig {
   botToken: string;
   webhookSecret?: string;
@@ -14,7 +15,7 @@ export interface TelegramConfig {
   mode: 'webhook' | 'polling';
 }
 
-/** The Telegram channel, and the grammY bot behind it (officer features run on it in the workers). */
+/** The Telegram channel, and the grammY bot behind it. */
 export interface TelegramChannel extends Channel {
   readonly bot: Bot;
   /** Polling mode: fetch updates and hand each to the intake (persisted before the offset moves on). */
@@ -58,7 +59,7 @@ export function inboundFromUpdate(update: Update): InboundMessage | null {
 
 const updateShape = z.object({ update_id: z.number().int().nonnegative() }).passthrough();
 
-export function createTelegramChannel({ config, log }: { config: TelegramConfig; log: Logger }): TelegramChannel {
+export function createTelegramChannel({ config, log, publicUrl }: { config: TelegramConfig; log: Logger; publicUrl: string }): TelegramChannel {
   const bot = new Bot(config.botToken, { client: { apiRoot: config.apiRoot } });
   let poller: Bot | undefined;
   const secret = config.webhookSecret ? createHash('sha256').update(config.webhookSecret).digest() : null;
@@ -110,8 +111,59 @@ export function createTelegramChannel({ config, log }: { config: TelegramConfig;
         .start({ onStart: () => log.info('Telegram polling started') })
         .catch((err: Error) => log.error({ err: err.message }, 'Telegram polling stopped'));
     },
+    async start(intake) {
+      if (config.mode === 'polling') this.startPolling(intake);
+      else await registerWebhook(bot, config, publicUrl, log);
+    },
+    async answerButton(pressId, text, { alert }) {
+      await bot.api.answerCallbackQuery(pressId, { text, show_alert: alert });
+    },
+    async reply(chat, text) {
+      await bot.api.sendMessage(/^-?\d+$/.test(chat) ? Number(chat) : chat, text);
+    },
     async close() {
       if (poller?.isRunning()) await poller.stop();
     },
   };
 }
+
+/** Tells Telegram where to deliver updates (PUBLIC_URL), with the secret it must send back. */
+async function registerWebhook(bot: Bot, config: TelegramConfig, publicUrl: string, log: Logger): Promise<void> {
+  const url = `${publicUrl}/webhooks/telegram`;
+  try {
+    await bot.api.setWebhook(url, { secret_token: config.webhookSecret, allowed_updates: ['message', 'edited_message', 'callback_query'] });
+    log.info({ url }, 'Telegram webhook set');
+  } catch (error) {
+    // Not fatal: Telegram may be unreachable for a while; updates wait on Telegram's side.
+    log.error({ url, err: (error as Error).message }, 'could not set the Telegram webhook');
+  }
+}
+
+/** Telegram through grammY: on when TELEGRAM_BOT_TOKEN is set. */
+export const telegramAdapter = channelAdapter({
+  channel: 'telegram',
+  env: {
+    TELEGRAM_BOT_TOKEN: optional.refine((v) => v === undefined || /^\d+:[\w-]{20,}$/.test(v), {
+      message: 'must look like 123456:ABC… (the token BotFather gave)',
+    }),
+    TELEGRAM_WEBHOOK_SECRET: optional.refine((v) => v === undefined || /^[\w-]{1,256}$/.test(v), {
+      message: 'may contain only A-Z, a-z, 0-9, _ and - (1–256 characters)',
+    }),
+    TELEGRAM_API_ROOT: url(['http:', 'https:']),
+    TELEGRAM_MODE: optional.pipe(z.enum(['webhook', 'polling']).optional()),
+  },
+  settings: (env): TelegramConfig | undefined =>
+    env.TELEGRAM_BOT_TOKEN
+      ? {
+          botToken: env.TELEGRAM_BOT_TOKEN,
+          webhookSecret: env.TELEGRAM_WEBHOOK_SECRET,
+          apiRoot: withoutTrailingSlash(env.TELEGRAM_API_ROOT ?? 'https://api.telegram.org'),
+          mode: env.TELEGRAM_MODE ?? 'webhook',
+        }
+      : undefined,
+  check(env, report) {
+    if (env.TELEGRAM_BOT_TOKEN && (env.TELEGRAM_MODE ?? 'webhook') === 'webhook' && !env.TELEGRAM_WEBHOOK_SECRET)
+      report('TELEGRAM_WEBHOOK_SECRET', 'is required with TELEGRAM_BOT_TOKEN in webhook mode');
+  },
+  create: (config, { log, publicUrl }) => createTelegramChannel({ config, log, publicUrl }),
+});
