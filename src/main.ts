@@ -2,7 +2,6 @@ import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import type { OutgoingMessage } from './channels/channel.js';
 import { createChannels } from './channels/registry.js';
-import type { TelegramChannel } from './channels/telegram.js';
 import { createWarningAnalyser } from './classify/analyser.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { findOrCreateFocalPoint, updateFocalPoint } from './db/focal-points.js';
@@ -22,7 +21,6 @@ import { createQueueBackend } from './workflows/backend.js';
 import type { WorkflowDeps } from './workflows/deps.js';
 import { createIntake } from './workflows/intake.js';
 import { createQueues } from './workflows/queues.js';
-import { createOfficerUpdateHandler } from './workflows/telegram/index.js';
 import { startWorkers, type WorkerOptions } from './workflows/workers.js';
 
 export type Role = 'all' | 'web' | 'worker';
@@ -84,7 +82,6 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
     const authorize = createAdminAuth(config.adminApiToken, log);
     const channels = createChannels(config, { publicUrl: config.publicUrl, db: database.db, pii, log, authorize, onSimulatorSend: options.onSimulatorSend });
     for (const channel of channels.list()) if (channel.close) cleanup.push(() => channel.close!());
-    const telegram = channels.get('telegram') as TelegramChannel | undefined;
     const { t, languages } = await createI18n();
     // Only workers classify: a web process skips loading the gazetteer into memory.
     const analyser = createWarningAnalyser({ places: role === 'web' ? [] : await allPlaces(database.db) });
@@ -100,14 +97,6 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
       for (const channel of channels.list()) await channel.start?.(intake);
     }
     if (role !== 'web') {
-      if (telegram) {
-        deps.telegram = {
-          handleOfficerUpdate: await createOfficerUpdateHandler(telegram.bot, deps, languages),
-          refuseButton: async (id, text) => {
-            await telegram.bot.api.answerCallbackQuery(id, { text, show_alert: true });
-          },
-        };
-      }
       const workers = await startWorkers(deps, { languages, ...options.workers });
       cleanup.push(() => workers.close());
     }

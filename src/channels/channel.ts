@@ -54,8 +54,8 @@ export interface Channel {
   registerRoutes?(app: FastifyInstance, intake: Intake): void;
   /** Starts taking messages in once the HTTP server listens (web role): sets a webhook, or polls. */
   start?(intake: Intake): Promise<void>;
-  /** Answers a button press (Telegram's callback query), outside the outbox. */
-  answerButton?(pressId: string, text: string, options: { alert: boolean }): Promise<void>;
+  /** Answers a button press (Telegram's callback query), outside the outbox; without text it only stops the button's spinner. */
+  answerButton?(pressId: string, text: string | undefined, options: { alert: boolean }): Promise<void>;
   /** Answers in a conversation at once, outside the outbox (an officer's Telegram command). */
   reply?(chat: string, text: string): Promise<void>;
   close?(): Promise<void>;

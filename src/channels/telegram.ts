@@ -15,13 +15,6 @@ export interface TelegramConfig {
   mode: 'webhook' | 'polling';
 }
 
-/** The Telegram channel, and the grammY bot behind it. */
-export interface TelegramChannel extends Channel {
-  readonly bot: Bot;
-  /** Polling mode: fetch updates and hand each to the intake (persisted before the offset moves on). */
-  startPolling(intake: Intake): void;
-}
-
 /** Inline keyboard: two buttons a row. */
 function keyboard(actions: OutgoingMessage['actions']): { inline_keyboard: InlineKeyboardButton[][] } | undefined {
   if (!actions?.length) return undefined;
@@ -59,16 +52,29 @@ export function inboundFromUpdate(update: Update): InboundMessage | null {
 
 const updateShape = z.object({ update_id: z.number().int().nonnegative() }).passthrough();
 
-export function createTelegramChannel({ config, log, publicUrl }: { config: TelegramConfig; log: Logger; publicUrl: string }): TelegramChannel {
+export function createTelegramChannel({ config, log, publicUrl }: { config: TelegramConfig; log: Logger; publicUrl: string }): Channel {
   const bot = new Bot(config.botToken, { client: { apiRoot: config.apiRoot } });
   let poller: Bot | undefined;
   const secret = config.webhookSecret ? createHash('sha256').update(config.webhookSecret).digest() : null;
   const secretMatches = (given: unknown) =>
     secret !== null && typeof given === 'string' && timingSafeEqual(createHash('sha256').update(given).digest(), secret);
 
+  /** Polling mode: fetch updates and hand each to the intake (persisted before the offset moves on). */
+  function startPolling(intake: Intake) {
+    // A bot of its own for getUpdates; the main one only calls the Bot API.
+    poller = new Bot(config.botToken, { client: { apiRoot: config.apiRoot } });
+    poller.on(['message', 'edited_message', 'callback_query'], async (ctx) => {
+      const message = inboundFromUpdate(ctx.update);
+      if (message) await intake(message);
+    });
+    poller.catch((err) => log.error({ err: err.message }, 'Telegram polling: update not taken in'));
+    void poller
+      .start({ onStart: () => log.info('Telegram polling started') })
+      .catch((err: Error) => log.error({ err: err.message }, 'Telegram polling stopped'));
+  }
+
   return {
     name: 'telegram',
-    bot,
     async send(message) {
       const reply_markup = keyboard(message.actions);
       try {
@@ -99,24 +105,12 @@ export function createTelegramChannel({ config, log, publicUrl }: { config: Tele
         return reply.send({ ok: true });
       });
     },
-    startPolling(intake) {
-      // A bot of its own: the main one runs the officer features when workers process updates.
-      poller = new Bot(config.botToken, { client: { apiRoot: config.apiRoot } });
-      poller.on(['message', 'edited_message', 'callback_query'], async (ctx) => {
-        const message = inboundFromUpdate(ctx.update);
-        if (message) await intake(message);
-      });
-      poller.catch((err) => log.error({ err: err.message }, 'Telegram polling: update not taken in'));
-      void poller
-        .start({ onStart: () => log.info('Telegram polling started') })
-        .catch((err: Error) => log.error({ err: err.message }, 'Telegram polling stopped'));
-    },
     async start(intake) {
-      if (config.mode === 'polling') this.startPolling(intake);
+      if (config.mode === 'polling') startPolling(intake);
       else await registerWebhook(bot, config, publicUrl, log);
     },
     async answerButton(pressId, text, { alert }) {
-      await bot.api.answerCallbackQuery(pressId, { text, show_alert: alert });
+      await bot.api.answerCallbackQuery(pressId, text === undefined ? undefined : { text, show_alert: alert });
     },
     async reply(chat, text) {
       await bot.api.sendMessage(/^-?\d+$/.test(chat) ? Number(chat) : chat, text);

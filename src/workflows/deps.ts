@@ -7,7 +7,6 @@ import type { LoadedDeployment } from '../deployment/load.js';
 import type { Translate } from '../i18n.js';
 import type { Pii } from '../pii.js';
 import type { Queues } from './queues.js';
-import type { OfficerUpdateHandler } from './telegram/index.js';
 
 /** What every workflow step may use; built once in main.ts. */
 export interface WorkflowDeps {
@@ -22,11 +21,4 @@ export interface WorkflowDeps {
   deployment: LoadedDeployment;
   t: Translate;
   now: () => Date;
-  /** Set when Telegram is configured, in worker processes. */
-  telegram?: {
-    /** Runs an officer's update through the officer features (src/workflows/telegram). */
-    handleOfficerUpdate: OfficerUpdateHandler;
-    /** Answers a button press from someone who may not press it. */
-    refuseButton(callbackQueryId: string, text: string): Promise<void>;
-  };
 }

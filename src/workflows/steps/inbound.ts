@@ -17,6 +17,7 @@ import { EarlierMessagePending, RecordNotFound, ReporterAlertsChanging, Warnings
 import { enqueueSends } from '../dispatch.js';
 import type { JobData } from '../jobs.js';
 import { parseOfficerCommand } from '../officer-commands.js';
+import { handleOfficerUpdate } from '../officers/telegram/updates.js';
 import { parseReporterCommand, type ReporterCommand } from '../reporter-commands.js';
 import { alertWarningAlone, alertWarnings } from './warnings.js';
 
@@ -131,15 +132,16 @@ async function handleReporterCommand(deps: WorkflowDeps, message: InboundRow, re
  * else is refused and logged; group chatter from non-officers is ignored. Returns null when the
  * update is an ordinary reporter's message.
  */
-async function handleTelegramUpdate(deps: WorkflowDeps, message: InboundRow, update: Update, officer: OfficerRow | null): Promise<string | null> {
-  if (officer && deps.telegram) {
-    await deps.telegram.handleOfficerUpdate(update, officer);
+async function handleTelegramUpdate(deps: WorkflowDeps, message: InboundRow, update: Update, officer: OfficerRow | null, languages: string[]): Promise<string | null> {
+  const telegram = deps.channels.get('telegram');
+  if (officer && telegram) {
+    await handleOfficerUpdate(deps, update, officer, languages);
     await markInboundProcessed(deps.db, message.id, { outcome: 'officer_update' });
     return 'officer update';
   }
   if (update.callback_query) {
     deps.log.warn({ updateId: update.update_id, data: update.callback_query.data }, 'refused: button pressed by someone who is not an officer');
-    await deps.telegram?.refuseButton(update.callback_query.id, deps.t(deps.deployment.defaultLanguage, 'officer:telegram.notOfficer'));
+    await telegram?.answerButton?.(update.callback_query.id, deps.t(deps.deployment.defaultLanguage, 'officer:telegram.notOfficer'), { alert: true });
     await markInboundProcessed(deps.db, message.id, { outcome: 'refused' });
     return 'refused';
   }
@@ -181,7 +183,7 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
   const officer = await findOfficer(deps, channel, from);
   const update = channel === 'telegram' ? (message.meta.update as Update | undefined) : undefined;
   if (update) {
-    const handled = await handleTelegramUpdate(deps, message, update, officer);
+    const handled = await handleTelegramUpdate(deps, message, update, officer, languages);
     if (handled) return handled;
   }
   if (officer) {

@@ -1,0 +1,33 @@
+import { actOnAlert, type OfficerAction } from '../../actions.js';
+import { tr, type OfficerTurn } from './context.js';
+
+const buttonAction: Record<string, OfficerAction> = { ack: 'acknowledge', responding: 'responding', resolve: 'resolve', dismiss: 'dismiss', escalate: 'escalate' };
+
+/** How a button press is answered: a short text (none for a button Tamtam does not know), shown as an alert when it did not go through. */
+export interface ButtonAnswer {
+  text?: string;
+  alert: boolean;
+}
+
+/**
+ * A card's button (`ack:A7K3Q`, …). The status change edits every copy of the card (actOnAlert);
+ * the presser is told the outcome, including who was first when someone else already acted.
+ */
+export async function pressButton(turn: OfficerTurn, data: string): Promise<ButtonAnswer> {
+  const match = /^(ack|responding|resolve|dismiss|escalate):([A-Z0-9]{5,8})$/.exec(data);
+  if (!match) return { alert: false };
+  const action = buttonAction[match[1]!]!;
+  const ref = match[2]!;
+  const result = await actOnAlert(turn.deps, { alert: { ref }, officerId: turn.officer.id, action });
+  const t = (key: string, vars: Record<string, unknown> = {}) => tr(turn, key, { ref, ...vars });
+  switch (result.outcome) {
+    case 'done':
+      return { text: t(`reply.${action === 'escalate' ? 'escalated' : result.alert.status}`), alert: false };
+    case 'not_allowed':
+      return { text: t('reply.notAllowed'), alert: true };
+    case 'too_late':
+      return { text: t('reply.alreadyTaken', { status: turn.deps.t(turn.officer.language, `common:status.${result.alert.status}`), officer: result.by?.name ?? '—' }), alert: true };
+    default:
+      return { text: t('reply.unknownAlert'), alert: true };
+  }
+}

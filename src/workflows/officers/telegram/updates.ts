@@ -1,0 +1,53 @@
+import type { Message, Update } from 'grammy/types';
+import type { OfficerRow } from '../../../db/offices.js';
+import type { WorkflowDeps } from '../../deps.js';
+import { pressButton } from './buttons.js';
+import { tr, type OfficerTurn } from './context.js';
+import { language } from './language.js';
+import { openAlerts } from './open-alerts.js';
+import { replyToCard } from './reply.js';
+import { start } from './start.js';
+
+/** A leading `/command` (Telegram marks it with a bot_command entity), and the text after it. */
+function commandOf(message: Message): { name: string; rest: string } | null {
+  const text = message.text ?? '';
+  const entity = message.entities?.find((e) => e.type === 'bot_command' && e.offset === 0);
+  if (!entity) return null;
+  return { name: text.slice(1, entity.length).split('@')[0]!.toLowerCase(), rest: text.slice(entity.length).trim() };
+}
+
+/** The answer to an officer's message: a command's, a reply bridged to a reporter, else the help text. */
+async function answerMessage(turn: OfficerTurn, message: Message, languages: string[]): Promise<string> {
+  const command = commandOf(message);
+  if (command?.name === 'start') return start(turn);
+  if (command?.name === 'alerts') return openAlerts(turn);
+  if (command?.name === 'lang') return language(turn, command.rest, languages);
+  if (message.text !== undefined && message.reply_to_message) {
+    const bridged = await replyToCard(turn, { chatId: message.chat.id, messageId: message.reply_to_message.message_id }, message.text);
+    if (bridged !== null) return bridged;
+  }
+  return tr(turn, 'telegram.help');
+}
+
+/**
+ * An officer's Telegram update, handed over by the inbound step: a card's button, a command
+ * (/start, /alerts, /lang), a reply to a card, or anything else (the help text). Answered in
+ * Telegram at once (answerCallbackQuery, sendMessage), not through the outbox. A failure is logged
+ * and thrown: the inbound job is retried.
+ */
+export async function handleOfficerUpdate(deps: WorkflowDeps, update: Update, officer: OfficerRow, languages: string[]): Promise<void> {
+  const telegram = deps.channels.get('telegram');
+  if (!telegram?.answerButton || !telegram.reply) return;
+  const turn: OfficerTurn = { deps, officer };
+  try {
+    if (update.callback_query) {
+      const answer = await pressButton(turn, update.callback_query.data ?? '');
+      await telegram.answerButton(update.callback_query.id, answer.text, { alert: answer.alert });
+    } else if (update.message) {
+      await telegram.reply(String(update.message.chat.id), await answerMessage(turn, update.message, languages));
+    }
+  } catch (error) {
+    deps.log.error({ err: (error as Error).message, updateId: update.update_id }, 'Telegram officer feature failed');
+    throw error;
+  }
+}
