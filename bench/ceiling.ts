@@ -10,9 +10,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Job, Queue, Worker } from 'bullmq';
 import { deleteQueueNamespace } from '../test/helpers/redis.js';
-import { createQueueBackend } from '../src/workflows/backend.js';
-import { sendsPerJob } from '../src/workflows/dispatch.js';
-import { jobIdFor, queueDefinitions, type JobData, type QueueName } from '../src/workflows/jobs.js';
+import { createQueueBackend } from '../src/workflows/queue/backend.js';
+import { sendsPerJob } from '../src/workflows/sending/pacing.js';
+import { jobIdFor, queueDefinitions, type JobData, type QueueName } from '../src/workflows/queue/jobs.js';
 import { benchDatabase, postgresUrl } from './database.js';
 import { redisUrl } from './workflow.js';
 

@@ -14,7 +14,7 @@ import { deleteQueueNamespace } from '../test/helpers/redis.js';
 import type { OutgoingMessage } from '../src/channels/channel.js';
 import { loadConfig } from '../src/config.js';
 import { startTamtam, type Tamtam } from '../src/main.js';
-import { createIntake } from '../src/workflows/intake.js';
+import { createIntake } from '../src/workflows/alerts/intake.js';
 import { spawnTamtam, type TamtamChild } from './tamtam-child.js';
 
 export const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -17,11 +17,11 @@ import { importDeploymentGazetteers } from './gazetteer/import.js';
 import { createI18n } from './i18n.js';
 import { createLogger } from './logger.js';
 import { createPii, loadOrCreatePiiKey, type Pii } from './pii.js';
-import { createQueueBackend } from './workflows/backend.js';
+import { createQueueBackend } from './workflows/queue/backend.js';
 import type { WorkflowDeps } from './workflows/deps.js';
-import { createIntake } from './workflows/intake.js';
-import { createQueues } from './workflows/queues.js';
-import { startWorkers, type WorkerOptions } from './workflows/workers.js';
+import { createIntake } from './workflows/alerts/intake.js';
+import { createQueues } from './workflows/queue/queues.js';
+import { startWorkers, type WorkerOptions } from './workflows/queue/workers.js';
 
 export type Role = 'all' | 'web' | 'worker';
 

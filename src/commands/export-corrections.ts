@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { correctedAlerts } from '../db/corrections.js';
-import { correctionExamples } from '../workflows/correction-examples.js';
+import { correctionExamples } from '../workflows/officers/correction-examples.js';
 import type { CommandContext } from './context.js';
 
 /**

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { acknowledgeLatency, countAlertsByStatus, countEscalations, pingDatabase } from '../db/alert-lists.js';
 import type { Db } from '../db/index.js';
 import { alertStatuses } from '../domain/taxonomy.js';
-import type { Queues } from '../workflows/queues.js';
+import type { Queues } from '../workflows/queue/queues.js';
 
 /** Acknowledge latency buckets, seconds. */
 const ackBuckets = [30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400];

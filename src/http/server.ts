@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Intake } from '../channels/channel.js';
 import type { Channels } from '../channels/registry.js';
 import type { Db } from '../db/index.js';
-import type { Queues } from '../workflows/queues.js';
+import type { Queues } from '../workflows/queue/queues.js';
 import { registerApiRoutes } from './api.js';
 import type { AdminAuth } from './auth.js';
 import { registerHealthRoutes } from './metrics.js';

@@ -6,7 +6,7 @@ import type { Outbox } from '../db/outbox.js';
 import type { LoadedDeployment } from '../deployment/load.js';
 import type { Translate } from '../i18n.js';
 import type { Pii } from '../pii.js';
-import type { Queues } from './queues.js';
+import type { Queues } from './queue/queues.js';
 
 /** What every workflow step may use; built once in main.ts. */
 export interface WorkflowDeps {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeProviderEnv } from '../fakes/env.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { telegramCallbackUpdate, telegramTextUpdate } from '../fakes/sign.js';
-import { actOnAlert } from '../../src/workflows/actions.js';
+import { actOnAlert } from '../../src/workflows/officers/actions.js';
 import { alertRows, eventsOf } from '../helpers/alerts.js';
 import { eventually, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
 

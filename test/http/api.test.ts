@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actOnAlert } from '../../src/workflows/actions.js';
+import { actOnAlert } from '../../src/workflows/officers/actions.js';
 import { reportAndWaitNotified } from '../helpers/alerts.js';
 import { adminToken, startTestTamtam, type TestTamtam } from '../helpers/tamtam.js';
 

@@ -5,10 +5,10 @@ import type { AlertEventRow, AlertRow } from '../../src/db/alerts.js';
 import type { FieldOfficeRow } from '../../src/db/offices.js';
 import type { PlaceRow } from '../../src/db/places.js';
 import { createI18n } from '../../src/i18n.js';
-import { evidenceShown, renderAlertCard } from '../../src/workflows/alert-card.js';
-import { correctionExamples } from '../../src/workflows/correction-examples.js';
-import { threatTypeNamed } from '../../src/workflows/correction-replies.js';
-import { parseOfficerCommand } from '../../src/workflows/officer-commands.js';
+import { evidenceShown, renderAlertCard } from '../../src/workflows/sending/card-text.js';
+import { correctionExamples } from '../../src/workflows/officers/correction-examples.js';
+import { threatTypeNamed } from '../../src/workflows/officers/correction-replies.js';
+import { parseOfficerCommand } from '../../src/workflows/officers/commands.js';
 
 describe('officers correct by text', () => {
   it.each([

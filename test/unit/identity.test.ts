@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { newAlertReference, normaliseReference } from '../../src/domain/lifecycle.js';
 import { createPii } from '../../src/pii.js';
-import { parseOfficerCommand } from '../../src/workflows/officer-commands.js';
+import { parseOfficerCommand } from '../../src/workflows/officers/commands.js';
 
 const pii = createPii(Buffer.alloc(32, 1).toString('base64'));
 

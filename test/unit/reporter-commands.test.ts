@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseReporterCommand } from '../../src/workflows/reporter-commands.js';
+import { parseReporterCommand } from '../../src/workflows/reporters/commands.js';
 
 describe('reporter keywords', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bridgeToReporter } from '../../src/workflows/actions.js';
+import { bridgeToReporter } from '../../src/workflows/reporters/bridge.js';
 import { alertRows, eventsOf, reportAndWaitNotified } from '../helpers/alerts.js';
 import { eventually, startTestTamtam, type TestTamtam } from '../helpers/tamtam.js';
 

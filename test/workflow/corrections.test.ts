@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { correctAlert } from '../../src/workflows/corrections.js';
+import { correctAlert } from '../../src/workflows/officers/corrections.js';
 import { alertRows, eventsOf, reportAndWaitNotified } from '../helpers/alerts.js';
 import { runTamtamCli } from '../helpers/cli.js';
 import { queueBackends } from '../helpers/env.js';

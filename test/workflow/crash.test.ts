@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createIntake } from '../../src/workflows/intake.js';
+import { createIntake } from '../../src/workflows/alerts/intake.js';
 import { queueBackends } from '../helpers/env.js';
 import { eventually, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { actOnAlert } from '../../src/workflows/actions.js';
+import { actOnAlert } from '../../src/workflows/officers/actions.js';
 import { alertRows, eventsOf, reportAndWaitNotified } from '../helpers/alerts.js';
 import { queueBackends } from '../helpers/env.js';
 import { eventually, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actOnAlert } from '../../src/workflows/actions.js';
+import { actOnAlert } from '../../src/workflows/officers/actions.js';
 import { eventsOf, reportAndWaitNotified } from '../helpers/alerts.js';
 import { startTestTamtam, type TestTamtam } from '../helpers/tamtam.js';
 

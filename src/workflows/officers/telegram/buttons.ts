@@ -1,4 +1,4 @@
-import { actOnAlert, type OfficerAction } from '../../actions.js';
+import { actOnAlert, type OfficerAction } from '../actions.js';
 import { tr, type OfficerTurn } from './context.js';
 
 const buttonAction: Record<string, OfficerAction> = { ack: 'acknowledge', responding: 'responding', resolve: 'resolve', dismiss: 'dismiss', escalate: 'escalate' };

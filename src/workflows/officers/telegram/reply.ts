@@ -1,5 +1,5 @@
 import { alertOfSentMessage } from '../../../db/cards.js';
-import { bridgeToReporter } from '../../actions.js';
+import { bridgeToReporter } from '../../reporters/bridge.js';
 import { tr, type OfficerTurn } from './context.js';
 
 /**

@@ -1,10 +1,10 @@
-import type { OfficerRow } from '../db/offices.js';
-import { activeOffices } from '../db/offices.js';
-import { threatTypes, type ThreatType } from '../domain/taxonomy.js';
-import { normalizeName } from '../gazetteer/normalize.js';
+import type { OfficerRow } from '../../db/offices.js';
+import { activeOffices } from '../../db/offices.js';
+import { threatTypes, type ThreatType } from '../../domain/taxonomy.js';
+import { normalizeName } from '../../gazetteer/normalize.js';
 import { correctAlert, type CorrectionOutcome } from './corrections.js';
-import type { WorkflowDeps } from './deps.js';
-import type { OfficerCommand } from './officer-commands.js';
+import type { WorkflowDeps } from '../deps.js';
+import type { OfficerCommand } from './commands.js';
 
 /**
  * The threat type an officer typed: its id (`attack_on_civilians`, `attack on civilians`), the

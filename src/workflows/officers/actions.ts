@@ -1,13 +1,8 @@
-import { getAlert, getAlertByRef, recordEvent, transitionAlert, type AlertRow } from '../db/alerts.js';
-import { getOfficer, type OfficerRow } from '../db/offices.js';
-import type { AlertStatus } from '../domain/taxonomy.js';
-import type { ChannelName } from '../channels/channel.js';
-import { getFocalPoint } from '../db/focal-points.js';
-import { insertOutbound } from '../db/outbox.js';
-import { queueCardUpdates } from './card-updates.js';
-import { sealedReporterAddress } from './conversation.js';
-import type { WorkflowDeps } from './deps.js';
-import { enqueueSends } from './dispatch.js';
+import { getAlert, getAlertByRef, recordEvent, transitionAlert, type AlertRow } from '../../db/alerts.js';
+import { getOfficer, type OfficerRow } from '../../db/offices.js';
+import type { AlertStatus } from '../../domain/taxonomy.js';
+import { queueCardUpdates } from '../sending/card-updates.js';
+import type { WorkflowDeps } from '../deps.js';
 import { mayActOn } from './permissions.js';
 
 /** What an officer can do to an alert (buttons, SMS commands, API). */
@@ -84,49 +79,4 @@ async function escalateNow(deps: WorkflowDeps, alert: AlertRow, actor: string): 
   await recordEvent(deps.db, alert.id, { type: 'escalation_requested', actor, data: { level: alert.escalationLevel } });
   await deps.queues.promote('escalate', { alertId: alert.id, seq: alert.timerSeq });
   return { outcome: 'done', alert, from: alert.status };
-}
-
-export type BridgeOutcome =
-  | { outcome: 'bridged'; alert: AlertRow; pseudonym: string }
-  | { outcome: 'unknown_alert' | 'unknown_officer' }
-  | { outcome: 'not_allowed'; alert: AlertRow }
-  | { outcome: 'unreachable'; alert: AlertRow; pseudonym: string | null; reason: 'opted_out' | 'no_address' };
-
-/**
- * Sends an officer's words to the reporter of an alert, through Tamtam, on the channel the alert
- * came in on: the officer never needs the number. Recorded as `reply_bridged`.
- */
-export async function bridgeToReporter(
-  deps: WorkflowDeps,
-  args: { alert: { ref: string } | { id: number }; officerId: string; text: string },
-): Promise<BridgeOutcome> {
-  const officer = await getOfficer(deps.db, args.officerId);
-  if (!officer) return { outcome: 'unknown_officer' };
-  const alert = 'ref' in args.alert ? await getAlertByRef(deps.db, args.alert.ref) : await getAlert(deps.db, args.alert.id);
-  if (!alert) return { outcome: 'unknown_alert' };
-  if (!mayActOn(officer, alert)) {
-    deps.log.warn({ officer: officer.id, alert: alert.ref }, 'refused: reply from an officer outside the alert office');
-    return { outcome: 'not_allowed', alert };
-  }
-  const reporter = alert.focalPointId ? await getFocalPoint(deps.db, alert.focalPointId) : null;
-  const sealed = reporter ? sealedReporterAddress(reporter, alert.channel as ChannelName) : null;
-  if (!reporter || !sealed || reporter.optedOut) {
-    return { outcome: 'unreachable', alert, pseudonym: reporter?.pseudonym ?? null, reason: reporter?.optedOut ? 'opted_out' : 'no_address' };
-  }
-  const actor = `officer:${officer.id}`;
-  const queued = await deps.db.transaction(async (tx) => {
-    await recordEvent(tx, alert.id, { type: 'reply_bridged', actor, data: { direction: 'to_reporter', text: args.text } });
-    return insertOutbound(tx, [
-      {
-        alertId: alert.id,
-        channel: alert.channel,
-        recipient: `reporter:${reporter.id}`,
-        toEnc: sealed,
-        purpose: 'question',
-        body: deps.t(reporter.language ?? deps.deployment.defaultLanguage, 'reporter:question', { ref: alert.ref, text: args.text }),
-      },
-    ]);
-  });
-  await enqueueSends(deps, queued);
-  return { outcome: 'bridged', alert, pseudonym: reporter.pseudonym };
 }

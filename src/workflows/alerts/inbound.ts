@@ -3,22 +3,20 @@ import type { Update } from 'grammy/types';
 import { UnrecoverableError } from 'bullmq';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { ChannelName } from '../../channels/channel.js';
-import { registerFocalPoint, registerFocalPoints, updateFocalPoint, type FocalPointRow, type ReporterAddress } from '../../db/focal-points.js';
+import { registerFocalPoint, registerFocalPoints, type FocalPointRow, type ReporterAddress } from '../../db/focal-points.js';
 import type { Tx } from '../../db/index.js';
 import { getInboundsWithSenders, markInboundProcessed, type InboundRow, type InboundWithSender } from '../../db/inbound.js';
 import { insertOutbound, type QueuedOutbound } from '../../db/outbox.js';
 import { reportersWithOpenAlerts } from '../../db/reporters.js';
 import { officerByPhone, officerByTelegramId, type OfficerRow } from '../../db/offices.js';
-import { actOnAlert, bridgeToReporter, type ActionOutcome, type BridgeOutcome } from '../actions.js';
-import { answerCorrection } from '../correction-replies.js';
-import { followUpTarget, forwardToHolders, noOpenAlert } from '../conversation.js';
+import { answerOfficerText } from '../officers/messages.js';
+import { followUpTarget, forwardToHolders, noOpenAlert } from '../reporters/conversation.js';
 import type { WorkflowDeps } from '../deps.js';
 import { EarlierMessagePending, RecordNotFound, ReporterAlertsChanging, WarningsNotWrittenTogether } from '../errors.js';
-import { enqueueSends } from '../dispatch.js';
-import type { JobData } from '../jobs.js';
-import { parseOfficerCommand } from '../officer-commands.js';
+import { enqueueSends } from '../sending/pacing.js';
+import type { JobData } from '../queue/jobs.js';
 import { handleOfficerUpdate } from '../officers/telegram/updates.js';
-import { parseReporterCommand, type ReporterCommand } from '../reporter-commands.js';
+import { applyReporterCommand, parseReporterCommand, type ReporterCommand } from '../reporters/commands.js';
 import { alertWarningAlone, alertWarnings } from './warnings.js';
 
 /** The sender's address as a reporter key: phone numbers in E.164 (WhatsApp and SMS are one person). */
@@ -45,26 +43,6 @@ async function findOfficer(deps: WorkflowDeps, channel: ChannelName, from: strin
   return address.kind === 'telegram' ? officerByTelegramId(deps.db, Number(address.value)) : officerByPhone(deps.db, address.value);
 }
 
-/** Reply text for an officer's command. */
-function actionReply(deps: WorkflowDeps, officer: OfficerRow, ref: string, result: ActionOutcome | BridgeOutcome): string {
-  const t = (key: string, vars: Record<string, unknown> = {}) => deps.t(officer.language, key, { ref, ...vars });
-  switch (result.outcome) {
-    case 'done':
-      return t(`officer:reply.${result.alert.status === 'notified' ? 'escalated' : result.alert.status}`);
-    case 'bridged':
-      return t('officer:conversation.bridged', { pseudonym: result.pseudonym });
-    case 'unreachable':
-      return t('officer:conversation.reporterOptedOut', { pseudonym: result.pseudonym ?? '—' });
-    case 'unknown_alert':
-    case 'unknown_officer':
-      return t('officer:reply.unknownAlert');
-    case 'not_allowed':
-      return t('officer:reply.notAllowed');
-    case 'too_late':
-      return t('officer:reply.alreadyTaken', { status: deps.t(officer.language, `common:status.${result.alert.status}`), officer: result.by?.name ?? '—' });
-  }
-}
-
 /** Marks the message processed and queues a reply to its sender, in one transaction; then enqueues the sends. */
 async function finish(
   deps: WorkflowDeps,
@@ -88,43 +66,14 @@ async function finish(
 
 /** A message from an officer's number: a command (OK/FIN/R/TYPE/LIEU … <ref>) or, failing that, the help text. */
 async function handleOfficerMessage(deps: WorkflowDeps, message: InboundRow, officer: OfficerRow): Promise<void> {
-  const command = parseOfficerCommand(message.text);
-  let body: string;
-  if (!command) body = deps.t(officer.language, 'officer:reply.help');
-  else if (command.action === 'reply') {
-    body = actionReply(deps, officer, command.ref, await bridgeToReporter(deps, { alert: { ref: command.ref }, officerId: officer.id, text: command.text }));
-  } else if (command.action === 'correct') {
-    body = await answerCorrection(deps, officer, command);
-  } else {
-    body = actionReply(deps, officer, command.ref, await actOnAlert(deps, { alert: { ref: command.ref }, officerId: officer.id, action: command.action }));
-  }
+  const body = await answerOfficerText(deps, officer, message.text);
   await finish(deps, message, { outcome: 'officer_command' }, { recipient: `officer:${officer.id}`, body });
 }
 
 /** STOP, START, HELP, LANG: answered in the reporter's language; after STOP nothing at all is sent. */
 async function handleReporterCommand(deps: WorkflowDeps, message: InboundRow, reporter: FocalPointRow, command: ReporterCommand, languages: string[]): Promise<void> {
-  let language = reporter.language ?? deps.deployment.defaultLanguage;
-  let key: string;
-  const vars: Record<string, unknown> = {};
-  if (command.kind === 'stop') {
-    await updateFocalPoint(deps.db, reporter.id, { optedOut: true });
-    return finish(deps, message, { outcome: 'opt_out', focalPointId: reporter.id }, null);
-  }
-  if (command.kind === 'start') {
-    await updateFocalPoint(deps.db, reporter.id, { optedOut: false });
-    key = 'started';
-  } else if (command.kind === 'help') {
-    key = 'help';
-  } else if (languages.includes(command.language)) {
-    await updateFocalPoint(deps.db, reporter.id, { language: command.language });
-    language = command.language;
-    key = 'languageSet';
-  } else {
-    key = 'languageUnknown';
-    vars.languages = languages.map((l) => l.toUpperCase()).join(', ');
-  }
-  const silent = reporter.optedOut && command.kind !== 'start';
-  await finish(deps, message, { outcome: 'command', focalPointId: reporter.id }, silent ? null : { recipient: `reporter:${reporter.id}`, body: deps.t(language, `reporter:${key}`, vars) });
+  const { outcome, reply } = await applyReporterCommand(deps, reporter, command, languages);
+  await finish(deps, message, { outcome, focalPointId: reporter.id }, reply === null ? null : { recipient: `reporter:${reporter.id}`, body: reply });
 }
 
 /**

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
-import type { Intake } from '../channels/channel.js';
-import type { Db } from '../db/index.js';
-import { batched } from '../db/batch.js';
-import { insertInbounds, type InboundInput } from '../db/inbound.js';
-import type { Pii } from '../pii.js';
-import { maxIdsPerJob } from './jobs.js';
-import type { Queues } from './queues.js';
-import { reporterAddress } from './steps/inbound.js';
+import type { Intake } from '../../channels/channel.js';
+import type { Db } from '../../db/index.js';
+import { batched } from '../../db/batch.js';
+import { insertInbounds, type InboundInput } from '../../db/inbound.js';
+import type { Pii } from '../../pii.js';
+import { maxIdsPerJob } from '../queue/jobs.js';
+import type { Queues } from '../queue/queues.js';
+import { reporterAddress } from './inbound.js';
 
 type Persisted = { id: number | null } | { error: Error };
 

@@ -4,7 +4,7 @@ import { alertsDueBefore, stalledNewAlerts } from '../../db/alert-lists.js';
 import { queuedOutbound } from '../../db/outbox.js';
 import { unprocessedInbound } from '../../db/inbound.js';
 import type { WorkflowDeps } from '../deps.js';
-import { isRateLimited, maxIdsPerJob, queueOf, type JobData } from '../jobs.js';
+import { isRateLimited, maxIdsPerJob, queueOf, type JobData } from '../queue/jobs.js';
 
 /** How the reconciler looks at PostgreSQL; the defaults suit production. */
 export interface ReconcileOptions {

@@ -1,7 +1,7 @@
-import type { Translate } from '../i18n.js';
-import type { AlertRow } from '../db/alerts.js';
-import type { FieldOfficeRow } from '../db/offices.js';
-import type { Place } from '../domain/place.js';
+import type { Translate } from '../../i18n.js';
+import type { AlertRow } from '../../db/alerts.js';
+import type { FieldOfficeRow } from '../../db/offices.js';
+import type { Place } from '../../domain/place.js';
 
 /** What a card says of a place. */
 export type PlaceNames = Pick<Place, 'name' | 'admin1' | 'admin2' | 'admin3'>;

@@ -5,7 +5,7 @@ import { getFocalPoint, learnFocalPointLanguage, type FocalPointRow } from '../.
 import type { DbOrTx } from '../../db/index.js';
 import { severityOf } from '../../domain/severity.js';
 import type { WorkflowDeps } from '../deps.js';
-import type { JobData } from '../jobs.js';
+import type { JobData } from '../queue/jobs.js';
 
 /** What the classifier makes of a new alert: the change to write, its event and the place found. */
 export interface ClassifiedStage extends AlertStage {

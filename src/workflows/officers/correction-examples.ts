@@ -1,4 +1,4 @@
-import type { AlertEventRow, AlertRow } from '../db/alerts.js';
+import type { AlertEventRow, AlertRow } from '../../db/alerts.js';
 
 /** An alert's analysis: what the classifier and router said, or what an officer made of it. */
 export interface AnalysisLabels {

@@ -1,18 +1,19 @@
-import { lockAlert, getAlert, getAlertByRef, recordEvent, updateAlert, type AlertEventInput, type AlertRow } from '../db/alerts.js';
-import type { Tx } from '../db/index.js';
-import type { QueuedOutbound } from '../db/outbox.js';
-import { activeOffices, getOffice, getOfficer, type FieldOfficeRow, type OfficerRow } from '../db/offices.js';
-import { getPlace, placeByName, toPlace, type PlaceRow } from '../db/places.js';
-import { fieldOfficeFor } from '../classify/routing.js';
-import { escalationDeadline, rescheduledDeadline } from '../domain/escalation.js';
-import { severityOf } from '../domain/severity.js';
-import type { Severity, ThreatType, Urgency } from '../domain/taxonomy.js';
-import { normalizeName } from '../gazetteer/normalize.js';
-import { queueCardUpdates } from './card-updates.js';
+import { lockAlert, getAlert, getAlertByRef, recordEvent, updateAlert, type AlertEventInput, type AlertRow } from '../../db/alerts.js';
+import type { Tx } from '../../db/index.js';
+import type { QueuedOutbound } from '../../db/outbox.js';
+import { activeOffices, getOffice, getOfficer, type FieldOfficeRow, type OfficerRow } from '../../db/offices.js';
+import { getPlace, placeByName, toPlace, type PlaceRow } from '../../db/places.js';
+import { fieldOfficeFor } from '../../classify/routing.js';
+import { escalationDeadline, rescheduledDeadline } from '../../domain/escalation.js';
+import { severityOf } from '../../domain/severity.js';
+import type { Severity, ThreatType, Urgency } from '../../domain/taxonomy.js';
+import { normalizeName } from '../../gazetteer/normalize.js';
+import { queueCardUpdates } from '../sending/card-updates.js';
 import { mayActOn } from './permissions.js';
-import type { WorkflowDeps } from './deps.js';
-import { enqueueSends, queueAlertCards } from './dispatch.js';
-import { policyFor } from './policy.js';
+import type { WorkflowDeps } from '../deps.js';
+import { enqueueSends } from '../sending/pacing.js';
+import { queueAlertCards } from '../sending/cards.js';
+import { policyFor } from '../alerts/policy.js';
 
 /** What an officer corrects in the analysis of an alert; fields left out stay as they are. */
 export interface CorrectionRequest {

@@ -7,11 +7,12 @@ import { escalationDeadline } from '../../domain/escalation.js';
 import type { Severity } from '../../domain/taxonomy.js';
 import type { WorkflowDeps } from '../deps.js';
 import { NoOfficeForAlert } from '../errors.js';
-import { addressees, alertCardRows, cardContextOf, enqueueSends, type Addressees } from '../dispatch.js';
-import type { JobData } from '../jobs.js';
-import { policyFor } from '../policy.js';
-import type { NewJob } from '../queues.js';
-import { recipientKey, resolveTargets, type Recipient } from '../recipients.js';
+import { addressees, alertCardRows, cardContextOf, type Addressees } from '../sending/cards.js';
+import { enqueueSends } from '../sending/pacing.js';
+import type { JobData } from '../queue/jobs.js';
+import { policyFor } from './policy.js';
+import type { NewJob } from '../queue/queues.js';
+import { recipientKey, resolveTargets, type Recipient } from '../sending/recipients.js';
 
 /** What a notification leaves to do after its transaction commits. */
 export interface Notified {

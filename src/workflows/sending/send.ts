@@ -7,9 +7,9 @@ import { getOfficer } from '../../db/offices.js';
 import { hasNewerEdit } from '../../db/cards.js';
 import type { WorkflowDeps } from '../deps.js';
 import { RecordNotFound, SendFailedForGood } from '../errors.js';
-import { enqueueSends } from '../dispatch.js';
-import { cardChangingEvents, editable, queueCardUpdates } from '../card-updates.js';
-import type { JobData } from '../jobs.js';
+import { enqueueSends } from './pacing.js';
+import { cardChangingEvents, editable, queueCardUpdates } from './card-updates.js';
+import type { JobData } from '../queue/jobs.js';
 import { memo } from '../../memo.js';
 
 const isNotification = (row: OutboundRow) => row.purpose === 'card' || row.purpose === 'escalation';

@@ -1,13 +1,13 @@
-import type { NewJob } from '../queues.js';
+import type { NewJob } from '../queue/queues.js';
 import { createAlert, createAlerts, newAlertOf, type AlertRow, type AlertStage, type NewAlert } from '../../db/alerts.js';
 import { learnFocalPointLanguages, type FocalPointRow } from '../../db/focal-points.js';
 import type { Tx } from '../../db/index.js';
 import { insertOutbound, type OutboundInput, type QueuedOutbound } from '../../db/outbox.js';
 import type { FieldOfficeRow } from '../../db/offices.js';
 import type { WorkflowDeps } from '../deps.js';
-import { alertCardRows } from '../dispatch.js';
+import { alertCardRows } from '../sending/cards.js';
 import { memo } from '../../memo.js';
-import { resolveTargets, type Recipient } from '../recipients.js';
+import { resolveTargets, type Recipient } from '../sending/recipients.js';
 import { classification, type ClassifiedStage } from './classify.js';
 import { escalationTimer, planNotification, type NotificationPlan } from './notify.js';
 import { routing } from './route.js';

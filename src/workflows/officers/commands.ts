@@ -1,4 +1,4 @@
-import { isAlertReference, normaliseReference } from '../domain/lifecycle.js';
+import { isAlertReference, normaliseReference } from '../../domain/lifecycle.js';
 import type { OfficerAction } from './actions.js';
 
 /** Words officers text (SMS, simulator) for each action, French and English. */

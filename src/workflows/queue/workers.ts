@@ -1,13 +1,13 @@
 import { UnrecoverableError, type Job, type Worker } from 'bullmq';
-import type { WorkflowDeps } from './deps.js';
+import type { WorkflowDeps } from '../deps.js';
 import { jobSchemas, providerBackoff, queueDefinitions, type JobName, type QueueName } from './jobs.js';
-import { classifyStep } from './steps/classify.js';
-import { escalateStep } from './steps/escalate.js';
-import { inboundStep } from './steps/inbound.js';
-import { notifyStep } from './steps/notify.js';
-import { defaultReconcileOptions, reconcileStep, type ReconcileOptions } from './steps/reconcile.js';
-import { routeStep } from './steps/route.js';
-import { sendStep } from './steps/send.js';
+import { classifyStep } from '../alerts/classify.js';
+import { escalateStep } from '../alerts/escalate.js';
+import { inboundStep } from '../alerts/inbound.js';
+import { notifyStep } from '../alerts/notify.js';
+import { defaultReconcileOptions, reconcileStep, type ReconcileOptions } from '../alerts/reconcile.js';
+import { routeStep } from '../alerts/route.js';
+import { sendStep } from '../sending/send.js';
 
 export interface WorkerOptions {
   reconcile?: Partial<ReconcileOptions>;

@@ -1,13 +1,13 @@
-import type { ChannelName } from '../channels/channel.js';
-import { recordEvent, type AlertRow } from '../db/alerts.js';
-import type { FocalPointRow } from '../db/focal-points.js';
-import type { DbOrTx, Tx } from '../db/index.js';
-import { insertOutbound, type QueuedOutbound } from '../db/outbox.js';
-import { findOfficers } from '../db/offices.js';
-import { cardRecipients } from '../db/cards.js';
-import { lastMessageAbout, openAlertsOfReporter, questionAskedSince } from '../db/reporters.js';
-import type { WorkflowDeps } from './deps.js';
-import { deliveryAddress } from './recipients.js';
+import type { ChannelName } from '../../channels/channel.js';
+import { recordEvent, type AlertRow } from '../../db/alerts.js';
+import type { FocalPointRow } from '../../db/focal-points.js';
+import type { DbOrTx, Tx } from '../../db/index.js';
+import { insertOutbound, type QueuedOutbound } from '../../db/outbox.js';
+import { findOfficers } from '../../db/offices.js';
+import { cardRecipients } from '../../db/cards.js';
+import { lastMessageAbout, openAlertsOfReporter, questionAskedSince } from '../../db/reporters.js';
+import type { WorkflowDeps } from '../deps.js';
+import { deliveryAddress } from '../sending/recipients.js';
 
 /** A reporter's message within this time of their previous one about an open alert adds to it. */
 export const followUpWindowMs = 15 * 60_000;

@@ -4,9 +4,10 @@ import { officeFor } from '../../db/offices.js';
 import { escalationDeadline, nextEscalation } from '../../domain/escalation.js';
 import type { Severity } from '../../domain/taxonomy.js';
 import type { WorkflowDeps } from '../deps.js';
-import { enqueueSends, queueAlertCards } from '../dispatch.js';
-import type { JobData } from '../jobs.js';
-import { policyFor } from '../policy.js';
+import { enqueueSends } from '../sending/pacing.js';
+import { queueAlertCards } from '../sending/cards.js';
+import type { JobData } from '../queue/jobs.js';
+import { policyFor } from './policy.js';
 import { dispatchNotification } from './notify.js';
 
 /**

@@ -1,7 +1,7 @@
-import type { Channels } from '../channels/registry.js';
-import type { ChannelName } from '../channels/channel.js';
-import type { DbOrTx } from '../db/index.js';
-import { findOfficers, type FieldOfficeRow, type OfficerRow } from '../db/offices.js';
+import type { Channels } from '../../channels/registry.js';
+import type { ChannelName } from '../../channels/channel.js';
+import type { DbOrTx } from '../../db/index.js';
+import { findOfficers, type FieldOfficeRow, type OfficerRow } from '../../db/offices.js';
 
 /** Someone (or some group chat) a notification goes to. */
 export type Recipient =

@@ -1,13 +1,13 @@
 import { lockReporters, reportersState } from '../../db/reporters.js';
 import { type AlertRow } from '../../db/alerts.js';
 import type { Tx } from '../../db/index.js';
-import type { FollowUpBasis } from '../conversation.js';
+import type { FollowUpBasis } from '../reporters/conversation.js';
 import type { FocalPointRow } from '../../db/focal-points.js';
 import { insertOutbound, type OutboundInput } from '../../db/outbox.js';
 import { markInboundsProcessed, type InboundRow } from '../../db/inbound.js';
 import type { WorkflowDeps } from '../deps.js';
 import { EarlierMessagePending, ProcessedConcurrently } from '../errors.js';
-import { enqueueSends } from '../dispatch.js';
+import { enqueueSends } from '../sending/pacing.js';
 import { createNotifiedAlerts, createWarningAlert } from './new-alert.js';
 
 /** A message found to be a new warning, and its reporter (registered by now). */

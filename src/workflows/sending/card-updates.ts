@@ -1,14 +1,15 @@
-import { getAlert, type AlertRow } from '../db/alerts.js';
-import { insertOutbound, type QueuedOutbound } from '../db/outbox.js';
-import type { DbOrTx, Tx } from '../db/index.js';
-import { findOfficers, getOffice, getOfficer } from '../db/offices.js';
-import { cardEdits, lastOfficerEvent, lockAlertCards, sentCardCopies } from '../db/cards.js';
-import { openStatuses } from '../domain/lifecycle.js';
-import type { AlertStatus } from '../domain/taxonomy.js';
-import { renderAlertCard } from './alert-card.js';
-import type { WorkflowDeps } from './deps.js';
-import { cardActions, cardContextOf, enqueueSends } from './dispatch.js';
-import { mayActOn } from './permissions.js';
+import { getAlert, type AlertRow } from '../../db/alerts.js';
+import { insertOutbound, type QueuedOutbound } from '../../db/outbox.js';
+import type { DbOrTx, Tx } from '../../db/index.js';
+import { findOfficers, getOffice, getOfficer } from '../../db/offices.js';
+import { cardEdits, lastOfficerEvent, lockAlertCards, sentCardCopies } from '../../db/cards.js';
+import { openStatuses } from '../../domain/lifecycle.js';
+import type { AlertStatus } from '../../domain/taxonomy.js';
+import { renderAlertCard } from './card-text.js';
+import type { WorkflowDeps } from '../deps.js';
+import { cardActions, cardContextOf } from './cards.js';
+import { enqueueSends } from './pacing.js';
+import { mayActOn } from '../officers/permissions.js';
 
 /** Channels whose messages can be edited in place. */
 export const editable: readonly string[] = ['telegram', 'simulator'];

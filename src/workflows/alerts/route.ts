@@ -5,7 +5,7 @@ import { getPlace, toPlace } from '../../db/places.js';
 import { fieldOfficeFor } from '../../classify/routing.js';
 import type { WorkflowDeps } from '../deps.js';
 import { NoTriageOffice } from '../errors.js';
-import type { JobData } from '../jobs.js';
+import type { JobData } from '../queue/jobs.js';
 
 /** Picks the field office whose area covers the alert's place (nearest office, else triage/JOC); pure. */
 export function routing(deps: Pick<WorkflowDeps, 'deployment' | 'now'>, place: Place | null): AlertStage {
