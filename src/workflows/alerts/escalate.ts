@@ -8,7 +8,7 @@ import { enqueueSends } from '../sending/pacing.js';
 import { queueAlertCards } from '../sending/cards.js';
 import type { JobData } from '../queue/jobs.js';
 import { policyFor } from './policy.js';
-import { dispatchNotification } from './notify.js';
+import { escalationTimer } from './notify.js';
 
 /**
  * The acknowledge deadline passed. If the alert is still unacknowledged and this timer is the
@@ -55,6 +55,6 @@ export async function escalateStep(job: Job<JobData<'escalate'>>, deps: Workflow
     await enqueueSends(deps, result.outbound);
     return 'exhausted';
   }
-  await dispatchNotification(deps, alertId, { outbound: result.outbound, timer: { seq: result.seq, delay: result.delay } });
+  await enqueueSends(deps, result.outbound, [escalationTimer(alertId, result.seq, result.delay)]);
   return 'escalated';
 }

@@ -17,7 +17,7 @@ import { enqueueSends } from '../sending/pacing.js';
 import type { JobData } from '../queue/jobs.js';
 import { handleOfficerUpdate } from '../officers/telegram/updates.js';
 import { applyReporterCommand, parseReporterCommand, type ReporterCommand } from '../reporters/commands.js';
-import { alertWarningAlone, alertWarnings } from './warnings.js';
+import { alertWarnings } from './warnings.js';
 
 /** The sender's address as a reporter key: phone numbers in E.164 (WhatsApp and SMS are one person). */
 export function reporterAddress(channel: ChannelName, from: string): ReporterAddress {
@@ -162,11 +162,7 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
     }
     const warning = { message, reporter, basis };
     // First attempt: the whole way to the officers in one transaction (see new-alert.ts).
-    if (allStages) {
-      if ((await alertWarnings(deps, [warning])).length === 0) return 'alert created and notified';
-    } else if (await alertWarningAlone(deps, warning)) {
-      return 'alert created';
-    }
+    if ((await alertWarnings(deps, [warning], allStages ? 'now' : 'as jobs')).length === 0) return allStages ? 'alert created and notified' : 'alert created';
   }
   throw new ReporterAlertsChanging(message.id, reporter.id);
 }

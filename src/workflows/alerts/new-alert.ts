@@ -1,15 +1,14 @@
 import type { NewJob } from '../queue/queues.js';
-import { createAlert, createAlerts, newAlertOf, type AlertRow, type AlertStage, type NewAlert } from '../../db/alerts.js';
+import { createAlerts, newAlertOf, type AlertRow, type AlertStage, type NewAlert } from '../../db/alerts.js';
 import { learnFocalPointLanguages, type FocalPointRow } from '../../db/focal-points.js';
 import type { Tx } from '../../db/index.js';
 import { insertOutbound, type OutboundInput, type QueuedOutbound } from '../../db/outbox.js';
 import type { FieldOfficeRow } from '../../db/offices.js';
 import type { WorkflowDeps } from '../deps.js';
-import { alertCardRows } from '../sending/cards.js';
 import { memo } from '../../memo.js';
 import { resolveTargets, type Recipient } from '../sending/recipients.js';
 import { classification, type ClassifiedStage } from './classify.js';
-import { escalationTimer, planNotification, type NotificationPlan } from './notify.js';
+import { levelZero, planNotification, type NotificationPlan } from './notify.js';
 import { routing } from './route.js';
 
 /** A reporter's new warning, as the inbound step hands it over. */
@@ -27,40 +26,46 @@ const alertValues = (warning: NewWarning) => ({
   actor: `reporter:${warning.reporter.pseudonym}`,
 });
 
-/** Creates the alert of a new warning, still `new` (its stages run as jobs), inside the caller's transaction. */
-export function createWarningAlert(tx: Tx, warning: NewWarning, stages: AlertStage[] = []): Promise<AlertRow> {
-  return createAlert(tx, alertValues(warning), stages);
-}
-
-/** New alerts in front of their offices, once the transaction that wrote them commits. */
-export interface NotifiedAlerts {
+/** New alerts, and what is left to do once the transaction that wrote them commits. */
+export interface NewAlerts {
   /** In the order of the warnings. */
   alerts: AlertRow[];
   /** The cards and the messages queued alongside them, for their send jobs. */
   outbound: QueuedOutbound[];
-  /** One escalation timer per alert, at its acknowledge deadline. */
-  timers: NewJob[];
+  /** Per alert, its escalation timer (stages decided now) or its classify job (stages as jobs). */
+  jobs: NewJob[];
 }
 
+/** Whether a new alert's classify, route and notify stages are decided as it is written, or run as jobs of their own afterwards. */
+export type Stages = 'now' | 'as jobs';
+
 /**
- * Creates the alerts of new warnings already classified, routed and notified, all inside the
- * caller's transaction: each alert with its `created`, `classified`, `routed` and `notified`
- * events, its office's cards and whatever `alongside` adds (the reporter's confirmation).
+ * Creates the alerts of new warnings, inside the caller's transaction: the one way a warning
+ * becomes an alert, alone or in a burst, on a first attempt or a retry. Each alert comes with its
+ * `created` event and whatever `alongside` adds (the reporter's confirmation), and the lot is
+ * written with one statement per table.
  *
- * The stages are the ones the classify, route and notify jobs apply, with the same events, so the
- * timeline reads the same either way; deciding them before writing saves three jobs and a dozen
- * round trips per alert, and a burst of warnings is written with one statement per table rather
- * than per alert. The inbound step does this on a message's first attempt only: if it fails, the
- * retry creates the alert alone and the stages run as jobs of their own, so a fault in one stage
- * cannot keep a warning from becoming an alert.
+ * With `stages` `now` (a message's first attempt), each alert is also classified, routed and
+ * notified before it is written: its `classified`, `routed` and `notified` events and its office's
+ * cards go with it, and its escalation timer is returned. These are the stages the classify,
+ * route and notify jobs apply, with the same events, so the timeline reads the same either way;
+ * deciding them first saves three jobs and a dozen round trips per alert. With `as jobs` (a retry,
+ * or warnings that could not be written together) the alert is left `new` and its classify job is
+ * returned, so a fault in one stage cannot keep a warning from becoming an alert.
  */
-export async function createNotifiedAlerts(
+export async function createWarningAlerts(
   tx: Tx,
   deps: WorkflowDeps,
   warnings: NewWarning[],
+  stages: Stages,
   /** Messages to write with the alert at `index` (the reporter's confirmation). */
   alongside: (alert: AlertRow, index: number) => OutboundInput[] = () => [],
-): Promise<NotifiedAlerts> {
+): Promise<NewAlerts> {
+  if (stages === 'as jobs') {
+    const alerts = await createAlerts(tx, warnings.map((warning) => newAlertOf(alertValues(warning))));
+    const outbound = await insertOutbound(tx, alerts.flatMap((alert, i) => alongside(alert, i)));
+    return { alerts, outbound, jobs: alerts.map((alert) => ({ name: 'classify', data: { alertId: alert.id } })) };
+  }
   const now = deps.now();
   // Officers do not change during a transaction: one look-up per office for the whole batch.
   const resolved = new Map<string, Promise<Recipient[]>>();
@@ -80,8 +85,8 @@ export async function createNotifiedAlerts(
       now,
       recipientsOf,
     );
-    const stages: AlertStage[] = [classified, routed, notification.stage, ...notification.after.map((event) => ({ set: {}, event }))];
-    plans.push({ warning, classified, notification, alert: newAlertOf(alertValues(warning), stages) });
+    const decided: AlertStage[] = [classified, routed, notification.stage, ...notification.after.map((event) => ({ set: {}, event }))];
+    plans.push({ warning, classified, notification, alert: newAlertOf(alertValues(warning), decided) });
   }
   const alerts = await createAlerts(tx, plans.map((p) => p.alert));
   // Replies go out in the reporter's language: learn it from their first message.
@@ -91,18 +96,9 @@ export async function createNotifiedAlerts(
   );
   // An officer's address is sealed once for the whole batch: the same officers get most cards.
   const seal = memo((address) => deps.pii.encrypt(address));
-  const rows = plans.flatMap(({ warning, classified, notification }, i) => [
-    ...alongside(alerts[i]!, i),
-    ...alertCardRows(deps, {
-      alert: alerts[i]!,
-      office: notification.office,
-      to: notification.to.reachable,
-      level: 0,
-      context: { place: classified.place?.place ?? null, pseudonym: warning.reporter.pseudonym },
-      seal,
-    }),
-  ]);
-  const outbound = await insertOutbound(tx, rows);
-  const timers = alerts.map((alert, i) => escalationTimer(alert.id, alert.timerSeq, plans[i]!.notification.deadline.getTime() - now.getTime()));
-  return { alerts, outbound, timers };
+  const levels = plans.map(({ warning, classified, notification }, i) =>
+    levelZero(deps, alerts[i]!, notification, now, { place: classified.place?.place ?? null, pseudonym: warning.reporter.pseudonym }, seal),
+  );
+  const outbound = await insertOutbound(tx, levels.flatMap((level, i) => [...alongside(alerts[i]!, i), ...level.cards]));
+  return { alerts, outbound, jobs: levels.map((level) => level.timer) };
 }

@@ -1,24 +1,23 @@
 import type { Job } from 'bullmq';
 import { lockAlert, recordEvent, transitionAlert, type AlertEventInput, type AlertRow, type AlertStage } from '../../db/alerts.js';
-import { insertOutbound, type QueuedOutbound } from '../../db/outbox.js';
+import { insertOutbound, type OutboundInput, type QueuedOutbound } from '../../db/outbox.js';
 import type { Tx } from '../../db/index.js';
 import { officeFor, type FieldOfficeRow } from '../../db/offices.js';
 import { escalationDeadline } from '../../domain/escalation.js';
 import type { Severity } from '../../domain/taxonomy.js';
 import type { WorkflowDeps } from '../deps.js';
 import { NoOfficeForAlert } from '../errors.js';
-import { addressees, alertCardRows, cardContextOf, type Addressees } from '../sending/cards.js';
+import { addressees, alertCardRows, cardContextOf, type Addressees, type CardContext } from '../sending/cards.js';
 import { enqueueSends } from '../sending/pacing.js';
 import type { JobData } from '../queue/jobs.js';
 import { policyFor } from './policy.js';
 import type { NewJob } from '../queue/queues.js';
 import { recipientKey, resolveTargets, type Recipient } from '../sending/recipients.js';
 
-/** What a notification leaves to do after its transaction commits. */
+/** What a notification leaves to do after its transaction commits: the messages to send and the jobs to add with them (the escalation timer). */
 export interface Notified {
   outbound: QueuedOutbound[];
-  /** The escalation timer to set: its sequence number and delay (ms). */
-  timer: { seq: number; delay: number };
+  jobs: NewJob[];
 }
 
 /** What putting an alert in front of its office (escalation level 0) will write. */
@@ -64,6 +63,25 @@ export async function planNotification(
 }
 
 /**
+ * Level 0 of an alert's notification as it is written, whichever way the alert got there (created
+ * notified with the others of a burst, or notified by the notify job): the card of each reachable
+ * recipient, and the escalation timer at the acknowledge deadline. `alert` is as notified.
+ */
+export function levelZero(
+  deps: WorkflowDeps,
+  alert: AlertRow,
+  plan: NotificationPlan,
+  now: Date,
+  context: CardContext,
+  seal?: (address: string) => string,
+): { cards: OutboundInput[]; timer: NewJob } {
+  return {
+    cards: alertCardRows(deps, { alert, office: plan.office, to: plan.to.reachable, level: 0, context, seal }),
+    timer: escalationTimer(alert.id, alert.timerSeq, plan.deadline.getTime() - now.getTime()),
+  };
+}
+
+/**
  * Puts a routed alert in front of its office (escalation level 0): writes the cards, moves it to
  * `notified` and sets the acknowledge deadline, in the caller's transaction. `alert` must be
  * locked by that transaction and still `new`.
@@ -71,23 +89,16 @@ export async function planNotification(
 export async function notifyAlert(tx: Tx, deps: WorkflowDeps, alert: AlertRow): Promise<Notified> {
   const now = deps.now();
   const plan = await planNotification(tx, deps, alert, now);
-  const seq = plan.stage.set.timerSeq!;
-  const context = await cardContextOf(tx, alert);
-  const rows = alertCardRows(deps, { alert: { ...alert, status: 'notified', timerSeq: seq }, office: plan.office, to: plan.to.reachable, level: 0, context });
-  const outbound = await insertOutbound(tx, rows);
+  const { cards, timer } = levelZero(deps, { ...alert, status: 'notified', timerSeq: plan.stage.set.timerSeq! }, plan, now, await cardContextOf(tx, alert));
+  const outbound = await insertOutbound(tx, cards);
   await transitionAlert(tx, alert.id, 'notified', plan.stage.event, plan.stage.set, alert);
   for (const event of plan.after) await recordEvent(tx, alert.id, event);
-  return { outbound, timer: { seq, delay: plan.deadline.getTime() - now.getTime() } };
+  return { outbound, jobs: [timer] };
 }
 
 /** The escalation timer of an alert's acknowledge deadline: job `escalate-<alert>-<seq>`, due in `delay` ms. */
 export function escalationTimer(alertId: number, seq: number, delay: number): NewJob {
   return { name: 'escalate', data: { alertId, seq }, options: { delay } };
-}
-
-/** After commit: the cards' send jobs and the escalation timer, in one go. */
-export async function dispatchNotification(deps: WorkflowDeps, alertId: number, notified: Notified): Promise<void> {
-  await enqueueSends(deps, notified.outbound, [escalationTimer(alertId, notified.timer.seq, notified.timer.delay)]);
 }
 
 /** The notify job: used when the stages run one job each (retries, the reconciler). */
@@ -99,6 +110,6 @@ export async function notifyStep(job: Job<JobData<'notify'>>, deps: WorkflowDeps
     return notifyAlert(tx, deps, alert);
   });
   if (!notified) return 'already notified';
-  await dispatchNotification(deps, alertId, notified);
+  await enqueueSends(deps, notified.outbound, notified.jobs);
   return 'notified';
 }

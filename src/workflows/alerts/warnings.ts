@@ -3,12 +3,12 @@ import { type AlertRow } from '../../db/alerts.js';
 import type { Tx } from '../../db/index.js';
 import type { FollowUpBasis } from '../reporters/conversation.js';
 import type { FocalPointRow } from '../../db/focal-points.js';
-import { insertOutbound, type OutboundInput } from '../../db/outbox.js';
+import type { OutboundInput } from '../../db/outbox.js';
 import { markInboundsProcessed, type InboundRow } from '../../db/inbound.js';
 import type { WorkflowDeps } from '../deps.js';
 import { EarlierMessagePending, ProcessedConcurrently } from '../errors.js';
 import { enqueueSends } from '../sending/pacing.js';
-import { createNotifiedAlerts, createWarningAlert } from './new-alert.js';
+import { createWarningAlerts, type Stages } from './new-alert.js';
 
 /** A message found to be a new warning, and its reporter (registered by now). */
 export interface ReceivedWarning {
@@ -76,53 +76,34 @@ function confirmationOf(deps: WorkflowDeps, { message, reporter }: ReceivedWarni
 const warningOf = ({ message, reporter }: ReceivedWarning) => ({ text: message.text, channel: message.channel, reporter });
 
 /**
- * New warnings become alerts in front of their offices, confirmed to their reporters, with the
- * messages marked processed: one transaction for all of them (see createNotifiedAlerts). Then the
- * cards, confirmations and escalation timers are enqueued in one round trip (if the queue fails
- * then, the reconciler enqueues them). Returns the warnings to look at again (see stillNew);
- * nothing was written for them.
+ * New warnings become alerts, confirmed to their reporters, with the messages marked processed:
+ * one transaction for all of them, alone or a burst (see createWarningAlerts; `stages` says whether
+ * the alerts go in front of their offices at once or their stages run as jobs). Then the
+ * confirmations, cards and jobs are enqueued in one round trip (if the queue fails then, the
+ * reconciler enqueues them). Returns the warnings to look at again (see stillNew); nothing was
+ * written for them.
  */
-export async function alertWarnings(deps: WorkflowDeps, warnings: ReceivedWarning[]): Promise<ReceivedWarning[]> {
-  const { notified, again } = await deps.db.transaction(async (tx) => {
+export async function alertWarnings(deps: WorkflowDeps, warnings: ReceivedWarning[], stages: Stages = 'now'): Promise<ReceivedWarning[]> {
+  const { created, again } = await deps.db.transaction(async (tx) => {
     const { kept, again } = await stillNew(tx, warnings);
-    if (kept.length === 0) return { notified: null, again };
-    const created = await createNotifiedAlerts(tx, deps, kept.map(warningOf), (alert, i) => confirmationOf(deps, kept[i]!, alert));
+    if (kept.length === 0) return { created: null, again };
+    const created = await createWarningAlerts(tx, deps, kept.map(warningOf), stages, (alert, i) => confirmationOf(deps, kept[i]!, alert));
     const marked = await markInboundsProcessed(
       tx,
       kept.map((w, i) => ({ id: w.message.id, outcome: 'alert', alertId: created.alerts[i]!.id, focalPointId: w.reporter.id })),
     );
     // Rolls every alert back: the retry finds which messages are still to do.
     if (marked.size !== kept.length) throw new ProcessedConcurrently(kept.map((w) => w.message.id).filter((id) => !marked.has(id)));
-    return { notified: created, again };
+    return { created, again };
   });
-  if (notified) {
+  if (created) {
     try {
-      await enqueueSends(deps, notified.outbound, notified.timers);
+      await enqueueSends(deps, created.outbound, created.jobs);
     } catch (error) {
       // Written and committed: not a reason to write them again. What is left to queue is the
-      // reconciler's (queued messages and due timers), as after a crash at this point.
-      deps.log.error({ alerts: notified.alerts.length, err: (error as Error).message }, 'alerts written, but their cards and timers could not be queued; the reconciler will queue them');
+      // reconciler's (queued messages, stalled new alerts and due timers), as after a crash at this point.
+      deps.log.error({ alerts: created.alerts.length, err: (error as Error).message }, 'alerts written, but their messages and jobs could not be queued; the reconciler will queue them');
     }
   }
   return again;
-}
-
-/**
- * A retried warning: the alert is created alone (still `new`) and its classify, route and notify
- * stages run as jobs of their own, so a fault in one of them cannot keep the warning from
- * becoming an alert. The reporter is confirmed at once. False when the message is to be looked
- * at again (see stillNew).
- */
-export async function alertWarningAlone(deps: WorkflowDeps, warning: ReceivedWarning): Promise<boolean> {
-  const created = await deps.db.transaction(async (tx) => {
-    if ((await stillNew(tx, [warning])).kept.length === 0) return null;
-    const alert = await createWarningAlert(tx, warningOf(warning));
-    const marked = await markInboundsProcessed(tx, [{ id: warning.message.id, outcome: 'alert', alertId: alert.id, focalPointId: warning.reporter.id }]);
-    if (marked.size === 0) throw new ProcessedConcurrently([warning.message.id]); // rolls the alert back
-    return { alert, confirmation: await insertOutbound(tx, confirmationOf(deps, warning, alert)) };
-  });
-  if (!created) return false;
-  await deps.queues.add('classify', { alertId: created.alert.id });
-  await enqueueSends(deps, created.confirmation);
-  return true;
 }
