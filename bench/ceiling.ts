@@ -4,7 +4,7 @@
 // messages (three each: two cards and a confirmation) to `outbound-simulator`, 50 messages a job,
 // and one `escalate` job per alert, delayed an hour, to `escalation` (no worker there: the timers
 // stay pending); the send jobs are processed. Queues and workers come from the app's
-// createQueueBackend with the app's job options and concurrency (src/workflows/jobs.ts), in one
+// createQueueBackend with the app's job options and concurrency (src/workflows/queue/jobs.ts), in one
 // process, on a random namespace removed afterwards.
 // Usage: npx tsx bench/run.ts --only ceiling [--backend redis|postgres] [--alerts N]
 import { randomBytes } from 'node:crypto';
@@ -44,7 +44,7 @@ export async function benchQueueCeiling(backend: 'redis' | 'postgres', alerts: n
     return q;
   };
   const worker = (name: QueueName, processor: (job: Job) => Promise<unknown>) => {
-    // As src/workflows/workers.ts: the queue's declared concurrency, 30 s locks and stalled checks.
+    // As src/workflows/queue/workers.ts: the queue's declared concurrency, 30 s locks and stalled checks.
     const w = queues.createWorker(name, processor, { concurrency: queueDefinitions[name].concurrency, lockDuration: 30_000, stalledInterval: 30_000, maxStalledCount: 5, autorun: true });
     opened.push(w);
     return w;

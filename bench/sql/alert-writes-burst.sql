@@ -1,6 +1,6 @@
 -- pgbench script: the PostgreSQL statements Tamtam runs for 50 new warnings from first-time
 -- reporters that arrive together (one intake INSERT, one inbound job, one transaction, one
--- statement per table; src/workflows/steps/warnings.ts), with no Node and no queue. One pgbench
+-- statement per table; src/workflows/alerts/warnings.ts), with no Node and no queue. One pgbench
 -- transaction is 50 alerts (bench/postgres-floor.ts multiplies). No `:` before a letter inside
 -- literals: pgbench would read it as a variable.
 \set n random(1, 2000000000)

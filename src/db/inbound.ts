@@ -31,7 +31,7 @@ const insertInboundRows = statement<{ id: string; channel: string; provider_mess
 
 /**
  * Persists inbound messages in one statement (the webhooks' hot path: concurrent requests share
- * it, see src/workflows/intake.ts). Returns each message's id in the order given, or null for a
+ * it, see src/workflows/alerts/intake.ts). Returns each message's id in the order given, or null for a
  * provider id already received (a redelivery, or the same id twice in the batch: the first wins).
  */
 export async function insertInbounds(db: Db, batch: InboundInput[]): Promise<(number | null)[]> {

@@ -17,7 +17,7 @@ export const questionWindowMs = 24 * 3_600_000;
 /**
  * What a reporter's message was decided against: their newest open alert and when they last wrote
  * about it. The transaction that writes a new alert checks both again under the reporter's lock
- * (see stillNew in steps/warnings.ts): a change means another job moved on meanwhile.
+ * (see stillNew in alerts/warnings.ts): a change means another job moved on meanwhile.
  */
 export interface FollowUpBasis {
   newestOpenId: number | null;

@@ -118,7 +118,7 @@ async function failed(job: Job<JobData<'send'>>, deps: WorkflowDeps, row: Outbou
  * fails for good only when every one of its messages has.
  */
 export async function sendStep(job: Job<JobData<'send'>>, deps: WorkflowDeps): Promise<string> {
-  // Cards of one batch share each officer's sealed address (see createNotifiedAlerts): open it once.
+  // Cards of one batch share each officer's sealed address (see createWarningAlerts): open it once.
   const open = memo((sealed) => deps.pii.decrypt(sealed));
   const settled = await Promise.allSettled(job.data.outboundIds.map((id) => deliver(job, deps, id, open)));
   const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
