@@ -21,6 +21,18 @@ const duration = z.string().transform((text, ctx) => {
   }
   return ms;
 });
+/** An IANA time zone name, as the runtime knows it (reports count days and months in it). */
+const timezone = z.string().refine(
+  (name) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: name });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: (issue) => `unknown time zone "${String(issue.input)}" (use an IANA name such as Africa/Bamako)` },
+);
 const nameList = z.array(z.string().min(1)).optional();
 
 /** Who an escalation level notifies. */
@@ -87,6 +99,8 @@ export const deploymentSchema = z
   .object({
     mission: z.string().min(1),
     defaultLanguage: language.default('fr'),
+    /** The mission's time zone: report periods and months are read in it. */
+    timezone: timezone.default('UTC'),
     fieldOffices: z.array(fieldOffice).min(1),
     officers: z.array(officer).default([]),
     focalPoints: z.array(focalPoint).default([]),
