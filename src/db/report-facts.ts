@@ -46,7 +46,11 @@ export const secondsBetween = (from: string, until: string) => `round(extract(ep
  * and counts. `$1` from, `$2` to, `$3` time zone, `$4` include exercises; `$5`… free for the caller.
  * `extraWhere` narrows the alerts (e.g. a keyset condition on `a.created_at, a.id`).
  */
-export function alertFactsSql(extraWhere = 'true'): string {
+export function alertFactsSql(extraWhere = 'true', { timeline = true }: { timeline?: boolean } = {}): string {
+  // Without the timeline (a count, the seasonal report) its columns are null.
+  const events = timeline ? eventFacts : `(select null::timestamptz as notified_at, null::timestamptz as acknowledged_at, null::timestamptz as replied_at,
+                 null::timestamptz as responding_at, null::timestamptz as closed_at, null::timestamptz as first_deadline,
+                 null::boolean as escalated, null::jsonb as outcomes)`;
   return `with period as (
       select ($1::date)::timestamp at time zone $3 as from_at, ($2::date)::timestamp at time zone $3 as to_at),
     facts as (
@@ -60,7 +64,14 @@ export function alertFactsSql(extraWhere = 'true'): string {
         cross join lateral (
           select coalesce(min(i.received_at), a.created_at) as received_at, count(i.id)::int as reports
             from inbound_messages i where i.alert_id = a.id) m
-        cross join lateral (
+        cross join lateral ${events} e
+       where (not a.exercise or $4::boolean)
+         and m.received_at >= p.from_at and m.received_at < p.to_at
+         and (${extraWhere}))`;
+}
+
+/** An alert's figures from its timeline (see the top of this file). */
+const eventFacts = `(
           select min(ev.at) filter (where ev.type = 'notification_sent' and ev.data->>'purpose' in ('card', 'escalation')) as notified_at,
                  min(ev.at) filter (where ev.to_status in ('acknowledged', 'responding')) as acknowledged_at,
                  min(ev.at) filter (where ev.type = 'reply_bridged' and ev.data->>'direction' = 'to_reporter' and ev.actor like 'officer:%') as replied_at,
@@ -69,11 +80,7 @@ export function alertFactsSql(extraWhere = 'true'): string {
                  min((ev.data->>'deadline')::timestamptz) filter (where ev.type = 'notified') as first_deadline,
                  bool_or(ev.type = 'escalated') as escalated,
                  (array_agg(ev.data->'outcomes' order by ev.id desc) filter (where ev.type = 'outcome_recorded'))[1] as outcomes
-            from alert_events ev where ev.alert_id = a.id) e
-       where (not a.exercise or $4::boolean)
-         and m.received_at >= p.from_at and m.received_at < p.to_at
-         and (${extraWhere}))`;
-}
+            from alert_events ev where ev.alert_id = a.id)`;
 
 /** The five times of DESIGN.md, as SQL expressions over a `facts` row (seconds, or null). */
 export const timeColumns = {

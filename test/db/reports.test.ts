@@ -7,7 +7,7 @@ import { insertOffices, insertTimeline, type Timeline } from '../helpers/timelin
  * Alerts with known timelines (seconds after the first message). The mission is in
  * Africa/Kinshasa (UTC+1): November there runs from 2026-10-31T23:00Z to 2026-11-30T23:00Z.
  */
-export const november: Record<string, Timeline> = {
+const november: Record<string, Timeline> = {
   // Acknowledged in time, replied to, responding, resolved with two outcomes.
   a: { received: '2026-11-02T08:00:00Z', office: 'mopti', severity: 'critical', cardSent: 3, acknowledged: 120, replied: 200, responding: 600, resolved: { at: 3600, outcomes: ['patrol', 'engagement'] } },
   // Acknowledged after an escalation (deadline at 901 s).
