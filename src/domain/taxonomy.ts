@@ -27,3 +27,10 @@ export type AlertStatus = (typeof alertStatuses)[number];
 
 export const officerRoles = ['officer', 'supervisor', 'joc', 'admin'] as const;
 export type OfficerRole = (typeof officerRoles)[number];
+
+/**
+ * What the mission did about an alert, recorded when it is resolved (DESIGN.md "Outcomes"); an
+ * alert may have several. Labels are translated (`common:outcome.<id>`).
+ */
+export const outcomeIds = ['patrol', 'engagement', 'authorities', 'humanitarian', 'no_action_possible', 'false_alarm'] as const;
+export type OutcomeId = (typeof outcomeIds)[number];
