@@ -1,4 +1,4 @@
-import { outcomes, type Outcome } from '../domain/taxonomy.js';
+import { outcomeIds, type OutcomeId } from '../domain/taxonomy.js';
 import { memo } from '../memo.js';
 import type { DbOrTx } from './index.js';
 import { acknowledgedInTimeSql, alertFactsSql, periodValues, timeColumns, type ReportPeriod } from './report-facts.js';
@@ -20,7 +20,7 @@ export interface ResponseFigures {
   responding: number;
   closed: number;
   withOutcome: number;
-  outcomes: Record<Outcome, number>;
+  outcomes: Record<OutcomeId, number>;
   open: number;
   medianTimeToNotify: number | null;
   medianTimeToAcknowledge: number | null;
@@ -52,7 +52,7 @@ const figures = `
   count(responding_at)::int as "responding",
   count(closed_at)::int as "closed",
   count(*) filter (where jsonb_array_length(outcomes) > 0)::int as "withOutcome",
-  ${outcomes.map((o) => `count(*) filter (where outcomes @> '["${o}"]')::int as "outcome_${o}"`).join(',\n  ')},
+  ${outcomeIds.map((o) => `count(*) filter (where outcomes @> '["${o}"]')::int as "outcome_${o}"`).join(',\n  ')},
   ${percentile(0.5, 'timeToNotify')} as "medianTimeToNotify",
   ${percentile(0.5, 'timeToAcknowledge')} as "medianTimeToAcknowledge",
   ${percentile(0.9, 'timeToAcknowledge')} as "p90TimeToAcknowledge",
@@ -97,7 +97,7 @@ function toFigures(raw: Record<string, unknown>): ResponseFigures {
     responding: n('responding'),
     closed: n('closed'),
     withOutcome: n('withOutcome'),
-    outcomes: Object.fromEntries(outcomes.map((o) => [o, n(`outcome_${o}`)])) as Record<Outcome, number>,
+    outcomes: Object.fromEntries(outcomeIds.map((o) => [o, n(`outcome_${o}`)])) as Record<OutcomeId, number>,
     open: received - n('closed'),
     medianTimeToNotify: seconds('medianTimeToNotify'),
     medianTimeToAcknowledge: seconds('medianTimeToAcknowledge'),

@@ -9,6 +9,7 @@ import { renderAlertCard, type PlaceNames } from './alert-card.js';
 import type { WorkflowDeps } from './deps.js';
 import type { NewJob } from './queues.js';
 import { memo } from '../memo.js';
+import { outcomeIds } from '../domain/taxonomy.js';
 import { deliveryAddress, recipientKey, resolveTargets, type Recipient } from './recipients.js';
 import { isRateLimited } from './jobs.js';
 
@@ -21,6 +22,14 @@ export function cardActions(t: WorkflowDeps['t'], language: string, ref: string)
     { label: t(language, 'officer:button.dismiss'), data: `dismiss:${ref}` },
     { label: t(language, 'officer:button.escalate'), data: `escalate:${ref}` },
   ];
+}
+
+/**
+ * Buttons under a resolved alert's card: one per outcome, ticked when chosen; a press toggles it.
+ * Data is `out:<outcome>:<ref>`.
+ */
+export function outcomeActions(t: WorkflowDeps['t'], language: string, ref: string, chosen: readonly string[]) {
+  return outcomeIds.map((id) => ({ label: `${chosen.includes(id) ? '☑️' : '▫️'} ${t(language, `common:outcome.${id}`)}`, data: `out:${id}:${ref}` }));
 }
 
 /** What a card shows that the caller may already have in hand (saves reading it again). */

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { newAlertReference } from '../../src/domain/lifecycle.js';
-import type { Outcome, Severity, ThreatType } from '../../src/domain/taxonomy.js';
+import type { OutcomeId, Severity, ThreatType } from '../../src/domain/taxonomy.js';
 
 /**
  * Alerts with known timelines, written straight into the tables with explicit times, as the
@@ -29,8 +29,8 @@ export interface Timeline {
   acknowledged?: number;
   replied?: number;
   responding?: number;
-  resolved?: { at: number; outcomes?: Outcome[] };
-  dismissed?: { at: number; duplicateOf?: string; outcomes?: Outcome[] };
+  resolved?: { at: number; outcomes?: OutcomeId[] };
+  dismissed?: { at: number; duplicateOf?: string; outcomes?: OutcomeId[] };
   /** The reporter's follow-up messages (seconds). */
   followUps?: number[];
 }

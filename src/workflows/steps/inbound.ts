@@ -8,13 +8,11 @@ import type { Tx } from '../../db/index.js';
 import { getInboundsWithSenders, insertOutbound, markInboundProcessed, type InboundRow, type InboundWithSender, type QueuedOutbound } from '../../db/messages.js';
 import { reportersWithOpenAlerts } from '../../db/alerts.js';
 import { officerByPhone, officerByTelegramId, type OfficerRow } from '../../db/offices.js';
-import { actOnAlert, bridgeToReporter, type ActionOutcome, type BridgeOutcome } from '../actions.js';
-import { answerCorrection } from '../correction-replies.js';
+import { answerOfficerCommand } from '../officer-answers.js';
 import { followUpTarget, forwardToHolders, noOpenAlert } from '../conversation.js';
 import type { WorkflowDeps } from '../deps.js';
 import { enqueueSends } from '../dispatch.js';
 import type { JobData } from '../jobs.js';
-import { parseOfficerCommand } from '../officer-commands.js';
 import { parseReporterCommand, type ReporterCommand } from '../reporter-commands.js';
 import { alertWarningAlone, alertWarnings, EarlierMessagePending } from './warnings.js';
 
@@ -42,26 +40,6 @@ async function findOfficer(deps: WorkflowDeps, channel: ChannelName, from: strin
   return address.kind === 'telegram' ? officerByTelegramId(deps.db, Number(address.value)) : officerByPhone(deps.db, address.value);
 }
 
-/** Reply text for an officer's command. */
-function actionReply(deps: WorkflowDeps, officer: OfficerRow, ref: string, result: ActionOutcome | BridgeOutcome): string {
-  const t = (key: string, vars: Record<string, unknown> = {}) => deps.t(officer.language, key, { ref, ...vars });
-  switch (result.outcome) {
-    case 'done':
-      return t(`officer:reply.${result.alert.status === 'notified' ? 'escalated' : result.alert.status}`);
-    case 'bridged':
-      return t('officer:conversation.bridged', { pseudonym: result.pseudonym });
-    case 'unreachable':
-      return t('officer:conversation.reporterOptedOut', { pseudonym: result.pseudonym ?? '—' });
-    case 'unknown_alert':
-    case 'unknown_officer':
-      return t('officer:reply.unknownAlert');
-    case 'not_allowed':
-      return t('officer:reply.notAllowed');
-    case 'too_late':
-      return t('officer:reply.alreadyTaken', { status: deps.t(officer.language, `common:status.${result.alert.status}`), officer: result.by?.name ?? '—' });
-  }
-}
-
 /** Marks the message processed and queues a reply to its sender, in one transaction; then enqueues the sends. */
 async function finish(
   deps: WorkflowDeps,
@@ -85,16 +63,7 @@ async function finish(
 
 /** A message from an officer's number: a command (OK/FIN/R/TYPE/LIEU … <ref>) or, failing that, the help text. */
 async function handleOfficerMessage(deps: WorkflowDeps, message: InboundRow, officer: OfficerRow): Promise<void> {
-  const command = parseOfficerCommand(message.text);
-  let body: string;
-  if (!command) body = deps.t(officer.language, 'officer:reply.help');
-  else if (command.action === 'reply') {
-    body = actionReply(deps, officer, command.ref, await bridgeToReporter(deps, { alert: { ref: command.ref }, officerId: officer.id, text: command.text }));
-  } else if (command.action === 'correct') {
-    body = await answerCorrection(deps, officer, command);
-  } else {
-    body = actionReply(deps, officer, command.ref, await actOnAlert(deps, { alert: { ref: command.ref }, officerId: officer.id, action: command.action }));
-  }
+  const body = await answerOfficerCommand(deps, officer, message.text);
   await finish(deps, message, { outcome: 'officer_command' }, { recipient: `officer:${officer.id}`, body });
 }
 

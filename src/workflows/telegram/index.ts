@@ -3,9 +3,11 @@ import type { Update } from 'grammy/types';
 import type { OfficerRow } from '../../db/offices.js';
 import type { WorkflowDeps } from '../deps.js';
 import { buttons } from './buttons.js';
+import { commands } from './commands.js';
 import { tr, type OfficerContext } from './context.js';
 import { language } from './language.js';
 import { openAlerts } from './open-alerts.js';
+import { outcomes } from './outcomes.js';
 import { reply } from './reply.js';
 import { start } from './start.js';
 
@@ -18,7 +20,7 @@ export type OfficerUpdateHandler = (update: Update, officer: OfficerRow) => Prom
  */
 export async function createOfficerUpdateHandler(bot: Bot, deps: WorkflowDeps, languages: string[]): Promise<OfficerUpdateHandler> {
   const pending = new Map<number, OfficerRow>();
-  const features = new Composer<OfficerContext>(start, openAlerts, language(languages), buttons, reply);
+  const features = new Composer<OfficerContext>(start, openAlerts, language(languages), buttons, outcomes, reply, commands);
   features.on('callback_query', (ctx) => ctx.answerCallbackQuery());
   features.on('message', (ctx) => ctx.reply(tr(ctx, 'telegram.help')));
   const officerBot = bot as unknown as Bot<OfficerContext>;

@@ -1,0 +1,65 @@
+import type { OfficerRow } from '../db/offices.js';
+import { actOnAlert, bridgeToReporter, type ActionOutcome, type BridgeOutcome } from './actions.js';
+import { answerCorrection } from './correction-replies.js';
+import type { WorkflowDeps } from './deps.js';
+import { parseOfficerCommand } from './officer-commands.js';
+import { addNote, recordOutcomes, type OutcomeChange } from './outcomes.js';
+
+/**
+ * Runs an officer's typed command (SMS, or text in a private chat with the bot) and returns the
+ * answer in the officer's language; the help text when it is no command. Each command calls the
+ * same function as the matching Telegram button.
+ */
+export async function answerOfficerCommand(deps: WorkflowDeps, officer: OfficerRow, text: string): Promise<string> {
+  const command = parseOfficerCommand(text);
+  if (!command) return deps.t(officer.language, 'officer:reply.help');
+  const alert = { ref: command.ref };
+  switch (command.action) {
+    case 'reply':
+      return actionReply(deps, officer, command.ref, await bridgeToReporter(deps, { alert, officerId: officer.id, text: command.text }));
+    case 'correct':
+      return answerCorrection(deps, officer, command);
+    case 'note':
+      return actionReply(deps, officer, command.ref, await addNote(deps, { alert, officerId: officer.id, text: command.text }), 'officer:reply.noteAdded');
+    default:
+      if ('outcomes' in command) {
+        const note = command.note ? { note: command.note } : {};
+        return actionReply(deps, officer, command.ref, await recordOutcomes(deps, { alert, officerId: officer.id, set: command.outcomes, ...note }));
+      }
+      if ('duplicateOf' in command) {
+        return actionReply(deps, officer, command.ref, await actOnAlert(deps, { alert, officerId: officer.id, action: 'dismiss', duplicateOf: command.duplicateOf }));
+      }
+      return actionReply(deps, officer, command.ref, await actOnAlert(deps, { alert, officerId: officer.id, action: command.action }));
+  }
+}
+
+/** Reply text for the result of an officer's action; `done` names the key for a success other than a status change. */
+export function actionReply(deps: WorkflowDeps, officer: OfficerRow, ref: string, result: OutcomeChange | BridgeOutcome, done?: string): string {
+  const t = (key: string, vars: Record<string, unknown> = {}) => deps.t(officer.language, key, { ref, ...vars });
+  switch (result.outcome) {
+    case 'done':
+      if (done) return t(done);
+      return t(`officer:reply.${result.alert.status === 'notified' ? 'escalated' : result.alert.status}`);
+    case 'bridged':
+      return t('officer:conversation.bridged', { pseudonym: result.pseudonym });
+    case 'unreachable':
+      return t('officer:conversation.reporterOptedOut', { pseudonym: result.pseudonym ?? '—' });
+    case 'unknown_alert':
+    case 'unknown_officer':
+      return t('officer:reply.unknownAlert');
+    case 'unknown_duplicate':
+      return t('officer:reply.unknownAlert', { ref: result.duplicateOf });
+    case 'recorded': {
+      const labels = result.outcomes.map((id) => deps.t(officer.language, `common:outcome.${id}`)).join(', ');
+      return labels ? t('officer:reply.outcomesRecorded', { outcomes: labels }) : t('officer:reply.outcomesCleared');
+    }
+    case 'closed':
+      return t('officer:reply.dismissedNoOutcome');
+    case 'not_allowed':
+      return t('officer:reply.notAllowed');
+    case 'too_late':
+      return t('officer:reply.alreadyTaken', { status: deps.t(officer.language, `common:status.${result.alert.status}`), officer: result.by?.name ?? '—' });
+  }
+}
+
+export type { ActionOutcome };
