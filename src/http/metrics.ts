@@ -4,6 +4,7 @@ import { countAlertsByStatus } from '../db/alerts.js';
 import type { Db } from '../db/index.js';
 import { alertStatuses } from '../domain/taxonomy.js';
 import type { Queues } from '../workflows/queues.js';
+import { renderResponseMetrics } from './response-metrics.js';
 
 /** Acknowledge latency buckets, seconds. */
 const ackBuckets = [30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400];
@@ -13,13 +14,14 @@ const ackBuckets = [30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400];
  * queues at scrape time, so web and worker processes report the same figures.
  */
 export async function renderMetrics(db: Db, queues: Queues): Promise<string> {
-  const [byStatus, counts, escalations, ack] = await Promise.all([
+  const [byStatus, counts, escalations, ack, response] = await Promise.all([
     countAlertsByStatus(db),
     queues.counts(),
     db.execute<{ n: number }>(sql`select count(*)::int as n from alert_events where type = 'escalated'`),
     db.execute<Record<string, number>>(sql.raw(`select count(*)::int as count, coalesce(sum(extract(epoch from acknowledged_at - created_at)), 0)::float8 as sum,
       ${ackBuckets.map((b) => `count(*) filter (where acknowledged_at - created_at <= interval '${b} seconds')::int as "le_${b}"`).join(', ')}
       from alerts where acknowledged_at is not null`)),
+    renderResponseMetrics(db, new Date()),
   ]);
   const lines = [
     '# HELP tamtam_alerts Alerts by status.',
@@ -38,6 +40,7 @@ export async function renderMetrics(db: Db, queues: Queues): Promise<string> {
   for (const b of ackBuckets) lines.push(`tamtam_acknowledge_latency_seconds_bucket{le="${b}"} ${a[`le_${b}`] ?? 0}`);
   lines.push(`tamtam_acknowledge_latency_seconds_bucket{le="+Inf"} ${a.count ?? 0}`);
   lines.push(`tamtam_acknowledge_latency_seconds_sum ${a.sum ?? 0}`, `tamtam_acknowledge_latency_seconds_count ${a.count ?? 0}`);
+  lines.push(...response);
   return `${lines.join('\n')}\n`;
 }
 

@@ -9,6 +9,7 @@ import { language } from './language.js';
 import { openAlerts } from './open-alerts.js';
 import { outcomes } from './outcomes.js';
 import { reply } from './reply.js';
+import { report } from './report.js';
 import { start } from './start.js';
 
 /** Runs one officer's Telegram update through the officer features (in a worker). */
@@ -20,7 +21,7 @@ export type OfficerUpdateHandler = (update: Update, officer: OfficerRow) => Prom
  */
 export async function createOfficerUpdateHandler(bot: Bot, deps: WorkflowDeps, languages: string[]): Promise<OfficerUpdateHandler> {
   const pending = new Map<number, OfficerRow>();
-  const features = new Composer<OfficerContext>(start, openAlerts, language(languages), buttons, outcomes, reply, commands);
+  const features = new Composer<OfficerContext>(start, openAlerts, report, language(languages), buttons, outcomes, reply, commands);
   features.on('callback_query', (ctx) => ctx.answerCallbackQuery());
   features.on('message', (ctx) => ctx.reply(tr(ctx, 'telegram.help')));
   const officerBot = bot as unknown as Bot<OfficerContext>;
