@@ -29,7 +29,10 @@ export async function answerOfficerCommand(deps: WorkflowDeps, officer: OfficerR
       if ('duplicateOf' in command) {
         return actionReply(deps, officer, command.ref, await actOnAlert(deps, { alert, officerId: officer.id, action: 'dismiss', duplicateOf: command.duplicateOf }));
       }
-      return actionReply(deps, officer, command.ref, await actOnAlert(deps, { alert, officerId: officer.id, action: command.action }));
+      const result = await actOnAlert(deps, { alert, officerId: officer.id, action: command.action });
+      const answer = actionReply(deps, officer, command.ref, result);
+      // Resolved without saying what was done: say how to record it.
+      return result.outcome === 'done' && command.action === 'resolve' ? `${answer} ${deps.t(officer.language, 'officer:reply.outcomeHint', { ref: command.ref })}` : answer;
   }
 }
 
