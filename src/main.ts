@@ -90,7 +90,7 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
     let url: string | null = null;
     if (role !== 'worker') {
       const intake = createIntake({ db: database.db, pii, queues, log });
-      const app = createHttpServer({ db: database.db, queues, channels, intake, log, authorize });
+      const app = createHttpServer({ db: database.db, queues, channels, intake, log, authorize, timezone: deployment.timezone });
       url = await app.listen({ port: config.port, host: '0.0.0.0' });
       url = url.replace('0.0.0.0', '127.0.0.1');
       cleanup.push(() => app.close());

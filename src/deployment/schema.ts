@@ -21,6 +21,18 @@ const duration = z.string().transform((text, ctx) => {
   }
   return ms;
 });
+/** An IANA time zone name, as the runtime knows it (reports count days and months in it). */
+const timezone = z.string().refine(
+  (name) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: name });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: (issue) => `unknown time zone "${String(issue.input)}" (use an IANA name such as Africa/Bamako)` },
+);
 const nameList = z.array(z.string().min(1)).optional();
 
 /** Who an escalation level notifies. */
@@ -83,10 +95,27 @@ export const builtInEscalationPolicy = {
   repeatLast: 2,
 };
 
+const weekdays = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+
+/** The weekly digest to each office's supervisors and the JOC: on by default, Monday 08:00 mission time. */
+const weeklyDigest = z
+  .object({
+    enabled: z.boolean().default(true),
+    day: z.enum(weekdays).default('monday'),
+    hour: z.number().int().min(0).max(23).default(8),
+  })
+  .strict();
+
+/** The digest's schedule as a cron pattern (minute hour * * weekday), read in the mission's time zone. */
+export const digestCron = (d: { day: (typeof weekdays)[number]; hour: number }) => `0 ${d.hour} * * ${weekdays.indexOf(d.day)}`;
+
 export const deploymentSchema = z
   .object({
     mission: z.string().min(1),
     defaultLanguage: language.default('fr'),
+    /** The mission's time zone: report periods and months are read in it. */
+    timezone: timezone.default('UTC'),
+    weeklyDigest: weeklyDigest.default({ enabled: true, day: 'monday', hour: 8 }),
     fieldOffices: z.array(fieldOffice).min(1),
     officers: z.array(officer).default([]),
     focalPoints: z.array(focalPoint).default([]),

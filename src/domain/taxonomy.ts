@@ -27,3 +27,13 @@ export type AlertStatus = (typeof alertStatuses)[number];
 
 export const officerRoles = ['officer', 'supervisor', 'joc', 'admin'] as const;
 export type OfficerRole = (typeof officerRoles)[number];
+
+/**
+ * What the mission did about an alert, recorded when it is resolved (DESIGN.md "Outcomes"; ids
+ * fixed, labels translated: `common:outcome.<id>`); an alert may have several. Recorded as an
+ * `alert_events` row of type `outcome_recorded` with data `{ outcomes: OutcomeId[], note?: string }`;
+ * the latest such row of an alert is its outcome. Dismissing as a duplicate records
+ * `{ duplicateOf: <ref> }` in the data of the `dismissed` event.
+ */
+export const outcomeIds = ['patrol', 'engagement', 'authorities', 'humanitarian', 'no_action_possible', 'false_alarm'] as const;
+export type OutcomeId = (typeof outcomeIds)[number];

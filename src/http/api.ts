@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { alertTimeline, listAlerts } from '../db/alert-lists.js';
 import { getAlertByRef, type AlertRow } from '../db/alerts.js';
 import type { Db } from '../db/index.js';
+import { outcomeOfTimeline } from '../db/outcomes.js';
 import { getPlace, type PlaceRow } from '../db/places.js';
 import { normaliseReference } from '../domain/lifecycle.js';
 import { alertStatuses } from '../domain/taxonomy.js';
@@ -65,6 +66,7 @@ export function registerApiRoutes(app: FastifyInstance, { db, authorize }: { db:
     const [place, events] = await Promise.all([alert.placeId ? getPlace(db, alert.placeId) : null, alertTimeline(db, alert.id)]);
     return reply.send({
       ...alertJson(alert, place),
+      ...outcomeOfTimeline(events),
       events: events.map((e) => ({ at: e.at.toISOString(), type: e.type, actor: e.actor, from: e.fromStatus, to: e.toStatus, data: e.data })),
     });
   });

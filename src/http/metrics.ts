@@ -3,6 +3,7 @@ import { acknowledgeLatency, countAlertsByStatus, countEscalations, pingDatabase
 import type { Db } from '../db/index.js';
 import { alertStatuses } from '../domain/taxonomy.js';
 import type { Queues } from '../workflows/queue/queues.js';
+import { renderResponseMetrics } from './response-metrics.js';
 
 /** Acknowledge latency buckets, seconds. */
 const ackBuckets = [30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400];
@@ -12,11 +13,12 @@ const ackBuckets = [30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400];
  * queues at scrape time, so web and worker processes report the same figures.
  */
 export async function renderMetrics(db: Db, queues: Queues): Promise<string> {
-  const [byStatus, counts, escalations, ack] = await Promise.all([
+  const [byStatus, counts, escalations, ack, response] = await Promise.all([
     countAlertsByStatus(db),
     queues.counts(),
     countEscalations(db),
     acknowledgeLatency(db, ackBuckets),
+    renderResponseMetrics(db, new Date()),
   ]);
   const lines = [
     '# HELP tamtam_alerts Alerts by status.',
@@ -35,6 +37,7 @@ export async function renderMetrics(db: Db, queues: Queues): Promise<string> {
   for (const b of ackBuckets) lines.push(`tamtam_acknowledge_latency_seconds_bucket{le="${b}"} ${a[`le_${b}`] ?? 0}`);
   lines.push(`tamtam_acknowledge_latency_seconds_bucket{le="+Inf"} ${a.count ?? 0}`);
   lines.push(`tamtam_acknowledge_latency_seconds_sum ${a.sum ?? 0}`, `tamtam_acknowledge_latency_seconds_count ${a.count ?? 0}`);
+  lines.push(...response);
   return `${lines.join('\n')}\n`;
 }
 

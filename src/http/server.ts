@@ -7,9 +7,10 @@ import type { Queues } from '../workflows/queue/queues.js';
 import { registerApiRoutes } from './api.js';
 import type { AdminAuth } from './auth.js';
 import { registerHealthRoutes } from './metrics.js';
+import { registerReportRoutes } from './reports.js';
 
 /** The HTTP server: webhooks of every channel, health, metrics and the alerts API. */
-export function createHttpServer(deps: { db: Db; queues: Queues; channels: Channels; intake: Intake; log: Logger; authorize: AdminAuth }): FastifyInstance {
+export function createHttpServer(deps: { db: Db; queues: Queues; channels: Channels; intake: Intake; log: Logger; authorize: AdminAuth; timezone: string }): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.log.child({ component: 'http' }) as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -24,6 +25,7 @@ export function createHttpServer(deps: { db: Db; queues: Queues; channels: Chann
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
   registerHealthRoutes(app, deps);
   registerApiRoutes(app, deps);
+  registerReportRoutes(app, deps);
   for (const channel of deps.channels.list()) channel.registerRoutes?.(app, deps.intake);
   return app;
 }

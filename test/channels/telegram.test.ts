@@ -226,6 +226,78 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
     expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(900);
   });
 
+  it('Resolve asks what was done on the card itself; ticking outcomes edits every copy and is recorded; an outsider cannot tick', async () => {
+    await earlierMessagesSent();
+    const alert = await report('Des hommes armés ont brûlé des greniers à Mopti', 700000040);
+    const messageId = (await telegram.messagesIn(diallo)).find((m) => 'text' in m && m.text?.includes(alert.ref))!.message_id;
+    const press = (data: string, fromId = diallo) => post(telegramCallbackUpdate({ data, fromId, chatId: fromId, messageId }));
+    const latestCard = (chatId: number) => telegram.callsOf('editMessageText').filter((c) => c.params.chat_id === chatId && String(c.params.text).includes(alert.ref)).at(-1);
+    const buttonsOf = (call: ReturnType<typeof latestCard>) =>
+      ((call?.params.reply_markup as { inline_keyboard?: { text: string; callback_data: string }[][] } | undefined)?.inline_keyboard ?? []).flat();
+
+    expect((await press(`resolve:${alert.ref}`)).status).toBe(200);
+    const asked = await eventually(async () => {
+      const card = latestCard(traore);
+      return card && String(card.params.text).includes("Qu'a-t-on fait ?") ? card : undefined;
+    }, { what: 'the resolved card asking what was done' });
+    expect(buttonsOf(asked).map((b) => b.callback_data)).toEqual(
+      ['patrol', 'engagement', 'authorities', 'humanitarian', 'no_action_possible', 'false_alarm'].map((id) => `out:${id}:${alert.ref}`),
+    );
+
+    await press(`out:patrol:${alert.ref}`);
+    await eventually(async () => String(latestCard(group)?.params.text).includes('Réponse : Patrouille ou présence'), { what: 'patrol shown' });
+    await press(`out:authorities:${alert.ref}`, traore);
+    const shown = await eventually(async () => {
+      const card = latestCard(diallo);
+      return String(card?.params.text).includes('Réponse : Patrouille ou présence, Autorités alertées') ? card : undefined;
+    }, { what: 'both outcomes shown on every copy' });
+    expect(buttonsOf(shown).filter((b) => b.text.startsWith('☑️')).map((b) => b.callback_data)).toEqual([`out:patrol:${alert.ref}`, `out:authorities:${alert.ref}`]);
+    const answer = await telegram.waitForCall('answerCallbackQuery', (p) => String(p.text).includes('Autorités alertées'));
+    expect(answer.params.text).toBe(`Alerte ${alert.ref} : réponse enregistrée (Patrouille ou présence, Autorités alertées).`);
+
+    // Unticking leaves the rest; an officer of another office is refused and changes nothing.
+    await press(`out:patrol:${alert.ref}`);
+    await eventually(async () => String(latestCard(diallo)?.params.text).includes('Réponse : Autorités alertées'), { what: 'patrol unticked' });
+    await press(`out:engagement:${alert.ref}`, maiga);
+    await telegram.waitForCall('answerCallbackQuery', (p) => String(p.text).includes('relève d\'un autre bureau'));
+    const recorded = (await eventsOf(app, alert.id)).filter((e) => e.type === 'outcome_recorded');
+    expect(recorded.map((e) => [e.actor, e.data.outcomes])).toEqual([
+      ['officer:o-diallo', ['patrol']],
+      ['officer:o-traore', ['patrol', 'authorities']],
+      ['officer:o-diallo', ['authorities']],
+    ]);
+  });
+
+  it('officers type the SMS commands to the bot: resolve with outcomes and a note, dismiss as a duplicate, add a note', async () => {
+    const first = await report('Affrontements entre deux groupes armés près de Mopti', 700000041);
+    const second = await report('Combats entre groupes armés aux abords de Mopti, tirs entendus', 700000042);
+    await post(telegramTextUpdate({ text: `doublon ${second.ref.toLowerCase()} ${first.ref}`, fromId: diallo }));
+    await telegram.waitForCall('sendMessage', (p) => p.chat_id === diallo && p.text === `Alerte ${second.ref} classée.`);
+    await eventually(async () => String(telegram.callsOf('editMessageText').filter((c) => c.params.chat_id === traore && String(c.params.text).includes(second.ref)).at(-1)?.params.text).includes(`Doublon de ${first.ref}`), {
+      what: 'the duplicate card',
+    });
+    await post(telegramTextUpdate({ text: `NOTE ${first.ref} Deux patrouilles demandées à Sévaré`, fromId: traore }));
+    await telegram.waitForCall('sendMessage', (p) => p.chat_id === traore && p.text === `Note ajoutée à l'alerte ${first.ref}.`);
+    await post(telegramTextUpdate({ text: `FIN ${first.ref} patrouille dialogue le calme est revenu`, fromId: traore }));
+    await telegram.waitForCall('sendMessage', (p) => p.chat_id === traore && p.text === `Alerte ${first.ref} résolue. Merci.`);
+    await post(telegramTextUpdate({ text: `DOUBLON ${first.ref} ZZZZZ`, fromId: traore }));
+    await telegram.waitForCall('sendMessage', (p) => p.chat_id === traore && p.text === 'Alerte ZZZZZ introuvable. Vérifiez la référence.');
+
+    const rows = await alertRows(app);
+    expect(rows.find((a) => a.id === first.id)?.status).toBe('resolved');
+    expect(rows.find((a) => a.id === second.id)?.status).toBe('dismissed');
+    const firstEvents = await eventsOf(app, first.id);
+    expect(firstEvents.find((e) => e.type === 'note_added')?.data).toEqual({ note: 'Deux patrouilles demandées à Sévaré' });
+    expect(firstEvents.find((e) => e.type === 'resolved')?.data).toEqual({ note: 'le calme est revenu' });
+    expect(firstEvents.find((e) => e.type === 'outcome_recorded')?.data).toEqual({ outcomes: ['patrol', 'engagement'] });
+    const dismissal = (await eventsOf(app, second.id)).find((e) => e.type === 'dismissed');
+    expect(dismissal).toMatchObject({ actor: 'officer:o-diallo', data: { duplicateOf: first.ref } });
+    expect((await eventsOf(app, second.id)).some((e) => e.type === 'outcome_recorded')).toBe(false);
+    // The API's timeline says the same.
+    expect(await (await app.api(`/api/alerts/${first.ref}`)).json()).toMatchObject({ status: 'resolved', outcomes: ['patrol', 'engagement'], duplicateOf: null });
+    expect(await (await app.api(`/api/alerts/${second.ref}`)).json()).toMatchObject({ status: 'dismissed', outcomes: [], duplicateOf: first.ref });
+  });
+
   it('never shows a reporter’s Telegram id to officers or in the logs', () => {
     const officerChats = [diallo, traore, maiga, group, 222222];
     const toOfficers = telegram.callsOf('sendMessage').concat(telegram.callsOf('editMessageText')).filter((c) => officerChats.includes(Number(c.params.chat_id)));

@@ -45,7 +45,7 @@ describe('officers correct by text', () => {
 const alert = {
   id: 1, ref: 'A7K3Q', status: 'notified', threatType: 'displacement', urgency: 'ongoing', severity: 'high', confidence: 0.52,
   evidence: ['tirent sur', 'tirent', 'ce matin'], placeId: null, placeConfidence: null, officeId: 'joc', language: 'fr',
-  text: 'Ils tirent sur les gens ce matin', channel: 'sms', focalPointId: null, escalationLevel: 0, timerSeq: 1, ackDeadline: null,
+  text: 'Ils tirent sur les gens ce matin', channel: 'sms', exercise: false, focalPointId: null, escalationLevel: 0, timerSeq: 1, ackDeadline: null,
   createdAt: new Date('2026-11-21T08:00:00Z'), classifiedAt: null, routedAt: null, notifiedAt: null, acknowledgedAt: null, acknowledgedBy: null,
   closedAt: null, updatedAt: new Date('2026-11-21T08:00:00Z'),
 } satisfies AlertRow;

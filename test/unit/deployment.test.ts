@@ -25,6 +25,8 @@ describe('the deployment file', () => {
     expect(demo.mission).toBe('DEMO');
     expect(demo.fieldOffices.find((o) => o.triage)?.id).toBe('joc');
     expect(demo.gazetteers[0]!.path).toMatch(/deploy\/gazetteer\/mali\.csv$/);
+    expect(demo.timezone).toBe('Africa/Bamako');
+    expect(parseDeployment(valid, '/srv/d.yaml').timezone).toBe('UTC');
     expect(demo.escalationPolicies.default!.ackTimeout).toEqual({ critical: 300_000, high: 900_000, medium: 3_600_000, low: 14_400_000 });
   });
 
@@ -37,6 +39,7 @@ describe('the deployment file', () => {
     ['an unknown escalation policy', valid.replace('location: [16.27, -0.04] }', 'location: [16.27, -0.04], escalation: fast }'), 'fieldOffices[1].escalation: unknown escalation policy "fast"'],
     ['a duplicate officer id', valid.replace('id: o-traore', 'id: o-diallo'), 'officers[1].id: duplicate officer "o-diallo"'],
     ['an unknown top-level key', `${valid}\nfieldOfices: []\n`, 'Unrecognized key: "fieldOfices"'],
+    ['an unknown time zone', `${valid}\ntimezone: Africa/Bamakko\n`, 'timezone: unknown time zone "Africa/Bamakko" (use an IANA name such as Africa/Bamako)'],
     ['broken YAML', 'mission: [unclosed', 'YAML:'],
   ])('names the bad path for %s', (_, yaml, expected) => {
     const lines = problems(yaml);

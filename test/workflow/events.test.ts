@@ -73,4 +73,18 @@ describe('the alert timeline', () => {
     const alerts = (await app.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from alerts where text ilike 'ok %'`)).rows[0]!;
     expect(alerts.n).toBe(0);
   });
+
+  it('an officer who resolves by SMS is asked what was done, and records it by SMS', async () => {
+    const alert = await reportAndWaitNotified(app, '+22376555556', 'Des hommes armés ont volé le bétail à Mopti');
+    const { eventually } = await import('../helpers/tamtam.js');
+    const replies = async () => (await app.outbox('+22370000001')).filter((m) => m.purpose === 'reply' && m.text.includes(alert.ref));
+    await app.send('+22370000001', `FIN ${alert.ref}`);
+    const asked = await eventually(async () => (await replies())[0]);
+    expect(asked.text).toBe(`Alerte ${alert.ref} résolue. Merci. Qu'a-t-on fait ? FIN ${alert.ref} patrouille|dialogue|autorites|humanitaire|aucune`);
+    await app.send('+22370000001', `FIN ${alert.ref} patrouille autorites`);
+    const recorded = await eventually(async () => (await replies())[1]);
+    expect(recorded.text).toBe(`Alerte ${alert.ref} : réponse enregistrée (Patrouille ou présence, Autorités alertées).`);
+    const events = await eventsOf(app, alert.id);
+    expect(events.filter((e) => e.type === 'outcome_recorded').map((e) => e.data)).toEqual([{ outcomes: ['patrol', 'authorities'] }]);
+  });
 });

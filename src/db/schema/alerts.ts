@@ -1,4 +1,4 @@
-import { bigserial, bigint, doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigserial, bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { fieldOffices, officers } from './offices.js';
 import { focalPoints } from './focal-points.js';
 import { places } from './places.js';
@@ -22,6 +22,8 @@ export const alerts = pgTable(
     /** The reporter's first message. */
     text: text('text').notNull(),
     channel: text('channel').notNull(),
+    /** An exercise (from the simulator, or marked so): left out of every report figure unless asked for. */
+    exercise: boolean('exercise').notNull().default(false),
     focalPointId: integer('focal_point_id').references(() => focalPoints.id),
     escalationLevel: integer('escalation_level').notNull().default(0),
     /** Incremented whenever a new acknowledge deadline is set; names the escalation timer job. */

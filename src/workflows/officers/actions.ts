@@ -1,6 +1,7 @@
-import { getAlert, getAlertByRef, recordEvent, transitionAlert, type AlertRow } from '../../db/alerts.js';
+import { getAlert, getAlertByRef, recordEvent, transitionAlert, type AlertEventInput, type AlertRow } from '../../db/alerts.js';
+import { outcomeEventType } from '../../db/outcomes.js';
 import { getOfficer, type OfficerRow } from '../../db/offices.js';
-import type { AlertStatus } from '../../domain/taxonomy.js';
+import type { AlertStatus, OutcomeId } from '../../domain/taxonomy.js';
 import { queueCardUpdates } from '../sending/card-updates.js';
 import type { WorkflowDeps } from '../deps.js';
 import { mayActOn } from './permissions.js';
@@ -22,17 +23,28 @@ export type ActionOutcome =
   | { outcome: 'not_allowed'; alert: AlertRow }
   | { outcome: 'unknown_officer' }
   /** The alert had already moved on (another officer was first): who did what. */
-  | { outcome: 'too_late'; alert: AlertRow; by: OfficerRow | null };
+  | { outcome: 'too_late'; alert: AlertRow; by: OfficerRow | null }
+  /** A dismissal as a duplicate named no alert that exists (or the alert itself). */
+  | { outcome: 'unknown_duplicate'; alert: AlertRow; duplicateOf: string };
+
+/** An officer's action on an alert, in plain arguments (Telegram buttons, SMS commands, the web). */
+export interface OfficerActionRequest {
+  alert: { ref: string } | { id: number };
+  officerId: string;
+  action: OfficerAction;
+  note?: string;
+  /** `resolve`: what was done (recorded as an `outcome_recorded` event with the transition). */
+  outcomes?: readonly OutcomeId[];
+  /** `dismiss`: the reference of the alert this one duplicates. */
+  duplicateOf?: string;
+}
 
 
 /**
  * Applies an officer's action. The status change and its event commit together; two officers
  * acknowledging at once: the row lock makes one win, the other gets `too_late`.
  */
-export async function actOnAlert(
-  deps: WorkflowDeps,
-  args: { alert: { ref: string } | { id: number }; officerId: string; action: OfficerAction; note?: string },
-): Promise<ActionOutcome> {
+export async function actOnAlert(deps: WorkflowDeps, args: OfficerActionRequest): Promise<ActionOutcome> {
   const officer = await getOfficer(deps.db, args.officerId);
   if (!officer) return { outcome: 'unknown_officer' };
   const alert = 'ref' in args.alert ? await getAlertByRef(deps.db, args.alert.ref) : await getAlert(deps.db, args.alert.id);
@@ -44,24 +56,32 @@ export async function actOnAlert(
     return { outcome: 'not_allowed', alert };
   }
   if (args.action === 'escalate') return escalateNow(deps, alert, actor);
+  if (args.duplicateOf !== undefined) {
+    const original = args.duplicateOf === alert.ref ? null : await getAlertByRef(deps.db, args.duplicateOf);
+    if (!original) return { outcome: 'unknown_duplicate', alert, duplicateOf: args.duplicateOf };
+  }
 
   const to = targetStatus[args.action];
   const now = deps.now();
   const firstResponse = alert.acknowledgedAt === null;
-  const done = await deps.db.transaction((tx) =>
-    transitionAlert(
+  const data = { ...(args.note ? { note: args.note } : {}), ...(to === 'dismissed' && args.duplicateOf ? { duplicateOf: args.duplicateOf } : {}) };
+  const done = await deps.db.transaction(async (tx) => {
+    const changed = await transitionAlert(
       tx,
       alert.id,
       to,
-      { type: args.action === 'acknowledge' ? 'acknowledged' : to, actor, data: args.note ? { note: args.note } : {} },
+      { type: args.action === 'acknowledge' ? 'acknowledged' : to, actor, data },
       {
         // Responding or resolving straight from `notified` also counts as the acknowledgement.
         ...(firstResponse ? { acknowledgedAt: now, acknowledgedBy: officer.id } : {}),
         ackDeadline: null,
         ...(to === 'resolved' || to === 'dismissed' ? { closedAt: now } : {}),
       },
-    ),
-  );
+    );
+    const outcome = changed && outcomeOnClosing(to, args);
+    if (outcome) await recordEvent(tx, alert.id, { ...outcome, actor });
+    return changed;
+  });
   if (!done) {
     const current = (await getAlert(deps.db, alert.id)) ?? alert;
     const by = current.acknowledgedBy ? await getOfficer(deps.db, current.acknowledgedBy) : null;
@@ -71,6 +91,17 @@ export async function actOnAlert(
   await deps.queues.remove('escalate', { alertId: alert.id, seq: alert.timerSeq }).catch(() => false);
   await queueCardUpdates(deps, alert.id, { officer: officer.name, at: now });
   return { outcome: 'done', alert: done.alert, from: done.from };
+}
+
+/**
+ * The outcome recorded with a closing transition: the outcomes given on resolving; `false_alarm`
+ * on a plain dismissal (the button reads "False alarm"); nothing for a duplicate, which is not an
+ * outcome of its own.
+ */
+function outcomeOnClosing(to: AlertStatus, args: OfficerActionRequest): Omit<AlertEventInput, 'actor'> | null {
+  if (to === 'resolved' && args.outcomes?.length) return { type: outcomeEventType, data: { outcomes: [...new Set(args.outcomes)] } };
+  if (to === 'dismissed' && args.duplicateOf === undefined) return { type: outcomeEventType, data: { outcomes: ['false_alarm'] } };
+  return null;
 }
 
 /** "Escalate now": fire the pending escalation timer at once. */

@@ -1,4 +1,5 @@
 import { isAlertReference, normaliseReference } from '../../domain/lifecycle.js';
+import { outcomeIds, type OutcomeId } from '../../domain/taxonomy.js';
 import type { OfficerAction } from './actions.js';
 
 /** Words officers text (SMS, simulator) for each action, French and English. */
@@ -18,8 +19,30 @@ const correctionWords: [RegExp, CorrectedField][] = [
 ];
 export type CorrectedField = 'threatType' | 'place' | 'office';
 
+/** Words for what was done, typed after `FIN <ref>` (French and English; the ids themselves too). */
+const outcomeWords: [RegExp, OutcomeId][] = [
+  [/^(patrol|patrols|patrouilles?|deploiement|déploiement|deployment)$/i, 'patrol'],
+  [/^(engagement|dialogue|mediation|médiation)$/i, 'engagement'],
+  [/^(authorities|autorites|autorités|fds|police|gendarmerie)$/i, 'authorities'],
+  [/^(humanitarian|humanitaire|ong|ngo|referral|referencement|référencement)$/i, 'humanitarian'],
+  [/^(no_action_possible|none|aucune?|rien|impossible)$/i, 'no_action_possible'],
+  [/^(false_alarm|faux|fausse|false)$/i, 'false_alarm'],
+];
+
+/** The outcome a typed word stands for, or undefined. */
+export function outcomeOfWord(word: string): OutcomeId | undefined {
+  if ((outcomeIds as readonly string[]).includes(word.toLowerCase())) return word.toLowerCase() as OutcomeId;
+  return outcomeWords.find(([pattern]) => pattern.test(word))?.[1];
+}
+
 export type OfficerCommand =
   | { action: OfficerAction; ref: string }
+  /** `FIN A7K3Q patrouille dialogue <note>`: resolved, with what was done and an optional note. */
+  | { action: 'resolve'; ref: string; outcomes: OutcomeId[]; note?: string }
+  /** `DOUBLON A7K3Q B8M4R`: dismissed as a duplicate of another alert. */
+  | { action: 'dismiss'; ref: string; duplicateOf: string }
+  /** `NOTE A7K3Q <text>`: a note on the alert's timeline. */
+  | { action: 'note'; ref: string; text: string }
   | { action: 'reply'; ref: string; text: string }
   /** `TYPE <ref> <threat type>`, `LIEU <ref> <place>`, `BUREAU <ref> <office>`: `value` as typed. */
   | { action: 'correct'; ref: string; field: CorrectedField; value: string };
@@ -29,6 +52,15 @@ export type OfficerCommand =
  * reporter) and the corrections `TYPE|LIEU|BUREAU A7K3Q <value>`; null when it is not a command.
  */
 export function parseOfficerCommand(text: string): OfficerCommand | null {
+  const twoRefs = text.trim().match(/^(?:doublon|dup|duplicate)\s+([A-Za-z0-9]{5,6})\s+([A-Za-z0-9-]{5,7})$/i);
+  if (twoRefs) {
+    const [ref, duplicateOf] = [normaliseReference(twoRefs[1]!), normaliseReference(twoRefs[2]!)];
+    return isAlertReference(ref) && isAlertReference(duplicateOf) ? { action: 'dismiss', ref, duplicateOf } : null;
+  }
+  const note = text.trim().match(/^note\s+([A-Za-z0-9]{5,6})\s+(.+)$/is);
+  if (note && isAlertReference(normaliseReference(note[1]!))) return { action: 'note', ref: normaliseReference(note[1]!), text: note[2]!.trim() };
+  const resolved = resolveWithOutcomes(text);
+  if (resolved) return resolved;
   const reply = text.trim().match(/^(?:r|rep|reponse|réponse|reply)\s+([A-Za-z0-9]{5,6})\s+(.+)$/is);
   if (reply && isAlertReference(normaliseReference(reply[1]!))) return { action: 'reply', ref: normaliseReference(reply[1]!), text: reply[2]!.trim() };
   const correction = text.trim().match(/^(\S+)\s+([A-Za-z0-9]{5,6})\s+(.+)$/s);
@@ -42,4 +74,23 @@ export function parseOfficerCommand(text: string): OfficerCommand | null {
   const found = commandWords.find(([pattern]) => pattern.test(word.trim()));
   const normalised = normaliseReference(ref);
   return found && isAlertReference(normalised) ? { action: found[1], ref: normalised } : null;
+}
+
+/** `FIN <ref> <outcome words…> [note]`: the outcome words first, whatever follows them is the note. */
+function resolveWithOutcomes(text: string): OfficerCommand | null {
+  const match = text.trim().match(/^(\S+)\s+([A-Za-z0-9]{5,6})\s+(.+)$/s);
+  if (!match || commandWords.find(([pattern]) => pattern.test(match[1]!))?.[1] !== 'resolve') return null;
+  const ref = normaliseReference(match[2]!);
+  if (!isAlertReference(ref)) return null;
+  const words = match[3]!.split(/[\s,;+]+/).filter(Boolean);
+  const outcomes: OutcomeId[] = [];
+  let i = 0;
+  for (; i < words.length; i++) {
+    const outcome = outcomeOfWord(words[i]!);
+    if (!outcome) break;
+    if (!outcomes.includes(outcome)) outcomes.push(outcome);
+  }
+  if (outcomes.length === 0) return null;
+  const note = words.slice(i).join(' ');
+  return note ? { action: 'resolve', ref, outcomes, note } : { action: 'resolve', ref, outcomes };
 }

@@ -18,6 +18,8 @@ export const jobSchemas = {
   /** One message, or several on a channel queue without a rate limit (see enqueueSends). */
   send: z.object({ outboundIds: ids, channel: z.enum(['sms', 'telegram', 'simulator']) }).strict(),
   reconcile: z.object({}).strict(),
+  /** The weekly digest to supervisors and the JOC (a job scheduler's, see workers.ts). */
+  digest: z.object({}).strict(),
 } as const;
 
 export type JobName = keyof typeof jobSchemas;
@@ -38,6 +40,8 @@ export function jobIdFor<N extends JobName>(name: N, data: JobData<N>): string {
       return `send-${idsKey((data as JobData<'send'>).outboundIds)}`;
     case 'reconcile':
       return 'reconcile';
+    case 'digest':
+      return 'digest';
     default:
       return `${name}-${d.alertId}`;
   }
@@ -98,7 +102,7 @@ export const queueDefinitions = {
     defaultJobOptions: { attempts: 8, backoff: { type: 'provider', delay: 2_000 }, ...retained },
   },
   maintenance: {
-    jobs: ['reconcile'],
+    jobs: ['reconcile', 'digest'],
     concurrency: 1,
     defaultJobOptions: { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } },
   },

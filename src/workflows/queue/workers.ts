@@ -8,6 +8,8 @@ import { notifyStep } from '../alerts/notify.js';
 import { defaultReconcileOptions, reconcileStep, type ReconcileOptions } from '../alerts/reconcile.js';
 import { routeStep } from '../alerts/route.js';
 import { sendStep } from '../sending/send.js';
+import { digestCron } from '../../deployment/schema.js';
+import { sendWeeklyDigest } from '../response/weekly-digest.js';
 
 export interface WorkerOptions {
   reconcile?: Partial<ReconcileOptions>;
@@ -37,6 +39,7 @@ export async function startWorkers(deps: WorkflowDeps, options: WorkerOptions = 
     escalate: (job) => escalateStep(job, deps),
     send: (job) => sendStep(job, deps),
     reconcile: (job) => reconcileStep(job, deps, reconcile),
+    digest: () => sendWeeklyDigest(deps),
   };
   const stalled = options.stalledIntervalMs ?? 30_000;
   const workers: Worker[] = (Object.keys(queueDefinitions) as QueueName[]).map((queue) => {
@@ -78,10 +81,18 @@ export async function startWorkers(deps: WorkflowDeps, options: WorkerOptions = 
   // The reconciler's schedule lives in the queue; re-assert it periodically so that a wiped Redis
   // gets it back (upsert is idempotent).
   const maintenance = deps.queues.get('maintenance');
+  const digest = deps.deployment.weeklyDigest;
   const upsertSchedule = () =>
-    maintenance
-      .upsertJobScheduler('reconcile', { every: reconcile.everyMs }, { name: 'reconcile', data: {} })
-      .catch((err: Error) => deps.log.warn({ err: err.message }, 'could not schedule the reconciler'));
+    Promise.all([
+      maintenance
+        .upsertJobScheduler('reconcile', { every: reconcile.everyMs }, { name: 'reconcile', data: {} })
+        .catch((err: Error) => deps.log.warn({ err: err.message }, 'could not schedule the reconciler')),
+      // One digest job per week whatever the number of workers: the schedule lives in the queue.
+      (digest.enabled
+        ? maintenance.upsertJobScheduler('weekly-digest', { pattern: digestCron(digest), tz: deps.deployment.timezone }, { name: 'digest', data: {} })
+        : maintenance.removeJobScheduler('weekly-digest')
+      ).catch((err: Error) => deps.log.warn({ err: err.message }, 'could not schedule the weekly digest')),
+    ]);
   await upsertSchedule();
   const upkeep = setInterval(upsertSchedule, reconcile.everyMs);
   upkeep.unref();

@@ -2,6 +2,7 @@ import type { Translate } from '../../i18n.js';
 import type { AlertRow } from '../../db/alerts.js';
 import type { FieldOfficeRow } from '../../db/offices.js';
 import type { Place } from '../../domain/place.js';
+import type { RecordedOutcome } from '../../db/outcomes.js';
 
 /** What a card says of a place. */
 export type PlaceNames = Pick<Place, 'name' | 'admin1' | 'admin2' | 'admin3'>;
@@ -14,6 +15,8 @@ export interface AlertCardView {
   pseudonym: string | null;
   /** Who moved the alert to its current status, and when (for edited cards). */
   statusBy?: { officer: string; at: Date } | null;
+  /** What was done (resolved alerts) or which alert this one duplicates (dismissed ones). */
+  outcome?: RecordedOutcome | null;
 }
 
 const hhmm = (d: Date) => d.toISOString().slice(11, 16);
@@ -53,6 +56,7 @@ export function renderAlertCard(t: Translate, language: string, view: AlertCardV
   } else {
     lines.push(tr('officer:card.status', { status: tr(`common:status.${alert.status}`) }));
   }
+  lines.push(...outcomeLines(tr, alert.status, view.outcome));
   if (opts.smsHelp) lines.push(tr('officer:card.smsHelp', { ref: alert.ref }));
   return lines.join('\n');
 }
@@ -62,4 +66,11 @@ function analysisLine(tr: (key: string, vars?: Record<string, unknown>) => strin
   const percent = Math.round(confidence * 100);
   if (shown.length === 0) return tr('officer:card.analysisNoCue', { confidence: percent });
   return tr('officer:card.analysis', { confidence: percent, evidence: shown.map((w) => tr('officer:card.cue', { word: w })).join(', ') });
+}
+
+function outcomeLines(tr: (key: string, vars?: Record<string, unknown>) => string, status: string, outcome: RecordedOutcome | null | undefined): string[] {
+  if (status === 'dismissed' && outcome?.duplicateOf) return [tr('officer:card.duplicateOf', { ref: outcome.duplicateOf })];
+  if (status !== 'resolved') return [];
+  if (!outcome?.outcomes.length) return [tr('officer:card.outcomeAsk')];
+  return [tr('officer:card.outcomes', { outcomes: outcome.outcomes.map((id) => tr(`common:outcome.${id}`)).join(', ') })];
 }

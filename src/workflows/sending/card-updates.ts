@@ -3,11 +3,12 @@ import { insertOutbound, type QueuedOutbound } from '../../db/outbox.js';
 import type { DbOrTx, Tx } from '../../db/index.js';
 import { findOfficers, getOffice, getOfficer } from '../../db/offices.js';
 import { cardEdits, lastOfficerEvent, lockAlertCards, sentCardCopies } from '../../db/cards.js';
+import { outcomeEventType, recordedOutcomeOf } from '../../db/outcomes.js';
 import { openStatuses } from '../../domain/lifecycle.js';
 import type { AlertStatus } from '../../domain/taxonomy.js';
 import { renderAlertCard } from './card-text.js';
 import type { WorkflowDeps } from '../deps.js';
-import { cardActions, cardContextOf } from './cards.js';
+import { cardActions, cardContextOf, outcomeActions } from './cards.js';
 import { enqueueSends } from './pacing.js';
 import { mayActOn } from '../officers/permissions.js';
 
@@ -18,7 +19,7 @@ export const editable: readonly string[] = ['telegram', 'simulator'];
  * Events after which an alert's cards read differently: a status an officer set (the event is
  * named after the status), a corrected analysis, a move to another office.
  */
-export const cardChangingEvents: readonly string[] = ['acknowledged', 'responding', 'resolved', 'dismissed', 'rerouted', 'corrected'];
+export const cardChangingEvents: readonly string[] = ['acknowledged', 'responding', 'resolved', 'dismissed', 'rerouted', 'corrected', outcomeEventType];
 
 /** Buttons compared by label and data (jsonb does not keep the keys' order). */
 const sameButtons = (a: readonly { label: string; data: string }[], b: readonly { label: string; data: string }[]) =>
@@ -35,8 +36,8 @@ async function statusByOf(db: DbOrTx, alert: AlertRow): Promise<StatusBy> {
 
 /**
  * Re-renders every copy of an alert's card (each officer's, the office group's) after a status
- * change, a correction or a move to another office, showing who did what and when; closed alerts lose their
- * buttons, and so do the copies of an office the alert has left.
+ * change, a correction or a move to another office, showing who did what and when; resolved alerts trade their
+ * buttons for the outcomes to tick, dismissed ones lose them, and so do the copies of an office the alert has left.
  *
  * `by` is who set the current status; when it is not given it is read from the timeline. A copy is
  * edited only if it no longer reads as the alert does now. With `copyId`, only that copy is looked
@@ -58,10 +59,11 @@ async function cardUpdatesOf(tx: Tx, deps: WorkflowDeps, alertId: number, by: St
   if (!alert) return [];
   const copies = await sentCardCopies(tx, only ?? { alertId }, editable);
   if (copies.length === 0) return [];
-  const [office, context, statusBy] = await Promise.all([
+  const [office, context, statusBy, outcome] = await Promise.all([
     alert.officeId ? getOffice(tx, alert.officeId) : null,
     cardContextOf(tx, alert),
     by === undefined ? statusByOf(tx, alert) : by,
+    alert.status === 'resolved' || alert.status === 'dismissed' ? recordedOutcomeOf(tx, alert.id) : null,
   ]);
   const officerIds = copies.map((c) => c.recipient).filter((r) => r.startsWith('officer:')).map((r) => r.slice(8));
   const officers = new Map((officerIds.length ? await findOfficers(tx, { ids: officerIds }) : []).map((o) => [`officer:${o.id}`, o]));
@@ -71,7 +73,7 @@ async function cardUpdatesOf(tx: Tx, deps: WorkflowDeps, alertId: number, by: St
     const officer = officers.get(recipient);
     return officer ? mayActOn(officer, alert) : recipient === `office:${alert.officeId}`;
   };
-  const view = { alert, office, ...context };
+  const view = { alert, office, ...context, outcome };
   // What each copy shows now: its latest edit (sent, or queued to be) or else the card as sent,
   // without an escalation's heading line (edits have none).
   const edits = await cardEdits(tx, alertId);
@@ -80,7 +82,9 @@ async function cardUpdatesOf(tx: Tx, deps: WorkflowDeps, alertId: number, by: St
     latestEdit.get(copy.providerMessageId) ?? { body: copy.purpose === 'escalation' ? copy.body.slice(copy.body.indexOf('\n') + 1) : copy.body, actions: copy.actions };
   const rows = copies.flatMap((copy) => {
     const language = officers.get(copy.recipient)?.language ?? deps.deployment.defaultLanguage;
-    const actions = open && mayAct(copy.recipient) ? cardActions(deps.t, language, alert.ref) : [];
+    // Open alerts: the action buttons; resolved ones: what was done, to tick.
+    const buttons = open ? cardActions(deps.t, language, alert.ref) : alert.status === 'resolved' ? outcomeActions(deps.t, language, alert.ref, outcome?.outcomes ?? []) : [];
+    const actions = mayAct(copy.recipient) ? buttons : [];
     const body = renderAlertCard(deps.t, language, { ...view, statusBy });
     // A copy that already reads as the alert does (a card written after the change, a copy edited
     // since) is left alone, whether or not it names who set the status.

@@ -8,6 +8,7 @@ import { getPlace } from '../../db/places.js';
 import { renderAlertCard, type PlaceNames } from './card-text.js';
 import type { WorkflowDeps } from '../deps.js';
 import { memo } from '../../memo.js';
+import { outcomeIds } from '../../domain/taxonomy.js';
 import { deliveryAddress, recipientKey, resolveTargets, type Recipient } from './recipients.js';
 
 /** Buttons under an alert card (Telegram); data is `<action>:<ref>`. */
@@ -19,6 +20,14 @@ export function cardActions(t: WorkflowDeps['t'], language: string, ref: string)
     { label: t(language, 'officer:button.dismiss'), data: `dismiss:${ref}` },
     { label: t(language, 'officer:button.escalate'), data: `escalate:${ref}` },
   ];
+}
+
+/**
+ * Buttons under a resolved alert's card: one per outcome, ticked when chosen; a press toggles it.
+ * Data is `out:<outcome>:<ref>`.
+ */
+export function outcomeActions(t: WorkflowDeps['t'], language: string, ref: string, chosen: readonly string[]) {
+  return outcomeIds.map((id) => ({ label: `${chosen.includes(id) ? '☑️' : '▫️'} ${t(language, `common:outcome.${id}`)}`, data: `out:${id}:${ref}` }));
 }
 
 /** What a card shows that the caller may already have in hand (saves reading it again). */

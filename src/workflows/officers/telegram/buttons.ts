@@ -1,13 +1,9 @@
 import { actOnAlert, type OfficerAction } from '../actions.js';
-import { tr, type OfficerTurn } from './context.js';
+import { tr, type ButtonAnswer, type OfficerTurn } from './context.js';
+import { pressOutcomeButton } from './outcome-buttons.js';
 
 const buttonAction: Record<string, OfficerAction> = { ack: 'acknowledge', responding: 'responding', resolve: 'resolve', dismiss: 'dismiss', escalate: 'escalate' };
 
-/** How a button press is answered: a short text (none for a button Tamtam does not know), shown as an alert when it did not go through. */
-export interface ButtonAnswer {
-  text?: string;
-  alert: boolean;
-}
 
 /**
  * A card's button (`ack:A7K3Q`, …). The status change edits every copy of the card (actOnAlert);
@@ -15,7 +11,7 @@ export interface ButtonAnswer {
  */
 export async function pressButton(turn: OfficerTurn, data: string): Promise<ButtonAnswer> {
   const match = /^(ack|responding|resolve|dismiss|escalate):([A-Z0-9]{5,8})$/.exec(data);
-  if (!match) return { alert: false };
+  if (!match) return (await pressOutcomeButton(turn, data)) ?? { alert: false };
   const action = buttonAction[match[1]!]!;
   const ref = match[2]!;
   const result = await actOnAlert(turn.deps, { alert: { ref }, officerId: turn.officer.id, action });

@@ -9,3 +9,9 @@ export interface OfficerTurn {
 
 /** The officer's language for a key of locales/<lng>/officer.json. */
 export const tr = ({ deps, officer }: OfficerTurn, key: string, vars?: Record<string, unknown>) => deps.t(officer.language, `officer:${key}`, vars);
+
+/** How a button press is answered: a short text (none for a button Tamtam does not know), shown as an alert when it did not go through. */
+export interface ButtonAnswer {
+  text?: string;
+  alert: boolean;
+}

@@ -7,6 +7,9 @@ import { language } from './language.js';
 import { openAlerts } from './open-alerts.js';
 import { replyToCard } from './reply.js';
 import { start } from './start.js';
+import { monthlySummaryFor } from '../../response/weekly-digest.js';
+import { answerOfficerText } from '../messages.js';
+import { parseOfficerCommand } from '../commands.js';
 
 /** A leading `/command` (Telegram marks it with a bot_command entity), and the text after it. */
 function commandOf(message: Message): { name: string; rest: string } | null {
@@ -22,16 +25,19 @@ async function answerMessage(turn: OfficerTurn, message: Message, languages: str
   if (command?.name === 'start') return start(turn);
   if (command?.name === 'alerts') return openAlerts(turn);
   if (command?.name === 'lang') return language(turn, command.rest, languages);
+  if (command?.name === 'report') return monthlySummaryFor(turn.deps, turn.officer, turn.deps.now());
   if (message.text !== undefined && message.reply_to_message) {
     const bridged = await replyToCard(turn, { chatId: message.chat.id, messageId: message.reply_to_message.message_id }, message.text);
     if (bridged !== null) return bridged;
   }
+  // The SMS commands typed to the bot (FIN A7K3Q patrouille, DOUBLON …, NOTE …) are answered as by SMS.
+  if (message.text !== undefined && !message.reply_to_message && parseOfficerCommand(message.text)) return answerOfficerText(turn.deps, turn.officer, message.text);
   return tr(turn, 'telegram.help');
 }
 
 /**
  * An officer's Telegram update, handed over by the inbound step: a card's button, a command
- * (/start, /alerts, /lang), a reply to a card, or anything else (the help text). Answered in
+ * (/start, /alerts, /lang, /report), an SMS command typed to the bot, a reply to a card, or anything else (the help text). Answered in
  * Telegram at once (answerCallbackQuery, sendMessage), not through the outbox. A failure is logged
  * and thrown: the inbound job is retried.
  */

@@ -1,0 +1,76 @@
+import type { DbOrTx } from './index.js';
+import { alertFactsSql, periodValues, timeColumns, type ReportPeriod } from './report-facts.js';
+import { statement } from './statement.js';
+
+/** One alert as exported (DESIGN.md "Response and its record"); times in seconds, or null. */
+export interface ExportedAlert {
+  eventDate: string;
+  admin1: string | null;
+  admin2: string | null;
+  admin3: string | null;
+  location: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  /** The reporter's first message, as received (the caller redacts it). */
+  text: string;
+  ref: string;
+  office: string | null;
+  threatType: string | null;
+  urgency: string | null;
+  severity: string | null;
+  status: string;
+  outcomes: string[];
+  timeToNotify: number | null;
+  timeToAcknowledge: number | null;
+  timeToFirstReply: number | null;
+  timeToRespond: number | null;
+  timeToClose: number | null;
+  escalationLevel: number;
+  /** The pseudonym officers see (e.g. `PF-3F2A`): never the number or the name. */
+  reporter: string | null;
+  language: string | null;
+  /** Inbound messages about the alert (the first and the reporter's follow-ups). */
+  reports: number;
+}
+
+// Keyset pages in creation order: $5 and $6 are the last page's (created_at as text, id), $7 the page size.
+const exportPage = statement<ExportedAlert & { cursorAt: string; id: string }>(
+  'export_alerts_page',
+  `${alertFactsSql(`a.created_at >= coalesce($5::timestamptz, '-infinity') and (a.created_at, a.id) > (coalesce($5::timestamptz, '-infinity'), coalesce($6::bigint, 0))`)}
+   select f.id, f.created_at::text as "cursorAt",
+          to_char(f.received_at at time zone $3, 'YYYY-MM-DD') as "eventDate",
+          pl.admin1, pl.admin2, pl.admin3, pl.name as "location", pl.lat as "latitude", pl.lon as "longitude",
+          f.text, f.ref, f.office_id as "office", f.threat_type as "threatType", f.urgency, f.severity, f.status,
+          array(select jsonb_array_elements_text(f.outcomes)) as "outcomes",
+          ${Object.entries(timeColumns).map(([name, sql]) => `${sql} as "${name}"`).join(', ')},
+          f.escalation_level as "escalationLevel", fp.pseudonym as "reporter", f.language, f.reports
+     from facts f
+     left join places pl on pl.id = f.place_id
+     left join focal_points fp on fp.id = f.focal_point_id
+    order by f.created_at, f.id
+    limit $7`,
+);
+
+const countStatement = statement<{ n: number }>('export_alerts_count', `${alertFactsSql('true', { timeline: false })} select count(*)::int as n from facts`);
+
+/** How many alerts `exportAlerts` will give for the period (for a progress display). */
+export async function countAlertsToExport(db: DbOrTx, period: ReportPeriod): Promise<number> {
+  const [row] = await countStatement(db, periodValues(period));
+  return row?.n ?? 0;
+}
+
+/**
+ * The alerts received in the period, oldest first, one page of `pageSize` at a time (a keyset
+ * query per page: the export is never held in memory whole).
+ */
+export async function* exportAlerts(db: DbOrTx, period: ReportPeriod, { pageSize = 2_000 }: { pageSize?: number } = {}): AsyncGenerator<ExportedAlert[]> {
+  let cursor: [string | null, string | null] = [null, null];
+  for (;;) {
+    const rows = await exportPage(db, [...periodValues(period), ...cursor, pageSize]);
+    if (rows.length === 0) return;
+    const last = rows[rows.length - 1]!;
+    cursor = [last.cursorAt, last.id];
+    yield rows.map(({ cursorAt: _, id: __, ...alert }) => alert);
+    if (rows.length < pageSize) return;
+  }
+}

@@ -1,0 +1,55 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { z } from 'zod';
+import { exportAlerts } from '../db/alert-export.js';
+import type { Db } from '../db/index.js';
+import { responseReport } from '../db/response-report.js';
+import { seasonalReport } from '../db/seasonal-report.js';
+import { alertsCsv } from '../reports/alerts-csv.js';
+import { responseDefinitions } from '../reports/definitions.js';
+import { exportQuery, firstProblem, responseQuery, seasonalQuery } from '../reports/params.js';
+import type { AdminAuth } from './auth.js';
+
+/** Parses a query, or answers 400 with the first problem and returns null. */
+function parsed<S extends z.ZodType>(schema: S, query: unknown, reply: FastifyReply): z.output<S> | null {
+  const result = schema.safeParse(query);
+  if (result.success) return result.data;
+  void reply.code(400).send({ error: firstProblem(result.error) });
+  return null;
+}
+
+/**
+ * The mission's reports (DESIGN.md "Response and its record"), behind the admin bearer token:
+ * `GET /api/reports/response`, `GET /api/reports/seasonal` and `GET /api/exports/alerts.csv`.
+ * Periods are dates in the mission's `timezone`; `exercise=1` includes exercise alerts.
+ */
+export function registerReportRoutes(app: FastifyInstance, { db, authorize, timezone }: { db: Db; authorize: AdminAuth; timezone: string }): void {
+  app.get('/api/reports/response', async (request, reply) => {
+    if (!authorize(request, reply)) return reply;
+    const query = parsed(responseQuery, request.query, reply);
+    if (!query) return reply;
+    const { rows, total } = await responseReport(db, { ...query, timezone });
+    return reply.send({ from: query.from, to: query.to, by: query.by, timezone, exercise: query.exercise, definitions: responseDefinitions, rows, total });
+  });
+
+  app.get('/api/reports/seasonal', async (request, reply) => {
+    if (!authorize(request, reply)) return reply;
+    const query = parsed(seasonalQuery, request.query, reply);
+    if (!query) return reply;
+    const rows = await seasonalReport(db, { ...query, timezone });
+    return reply.send({ from: query.from, to: query.to, by: query.by, timezone, exercise: query.exercise, rows });
+  });
+
+  app.get('/api/exports/alerts.csv', async (request, reply) => {
+    if (!authorize(request, reply)) return reply;
+    const query = parsed(exportQuery, request.query, reply);
+    if (!query) return reply;
+    const csv = Readable.from(alertsCsv(exportAlerts(db, { ...query, timezone }), { hxl: query.hxl }));
+    // A failure after the first bytes cannot become a 4xx any more: it ends the download and is logged.
+    csv.on('error', (error) => request.log.error({ err: error.message }, 'alerts export failed'));
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="alerts-${query.from}-${query.to}.csv"`)
+      .send(csv);
+  });
+}
