@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import type { Channel } from './channels/channel.js';
@@ -24,6 +25,8 @@ import { createPii, loadOrCreatePiiKey, type Pii } from './pii.js';
 import { createQueueBackend } from './workflows/backend.js';
 import type { WorkflowDeps } from './workflows/deps.js';
 import { createIntake } from './workflows/intake.js';
+import { InboundJournal } from './workflows/journal/inbound-journal.js';
+import { createIntakeJournal } from './workflows/journal/intake-journal.js';
 import { createQueues } from './workflows/queues.js';
 import { createOfficerUpdateHandler } from './workflows/telegram/index.js';
 import { startWorkers, type WorkerOptions } from './workflows/workers.js';
@@ -112,7 +115,11 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
 
     let url: string | null = null;
     if (role !== 'worker') {
-      const intake = createIntake({ db: database.db, pii, queues, log });
+      // Inbound messages wait here while PostgreSQL is unreachable; replayed as soon as it answers (and now, if a previous run left some).
+      const journalFiles = await InboundJournal.open({ dir: path.join(config.dataDir, 'journal'), limits: config.journal, pii, log });
+      const journal = createIntakeJournal({ db: database.db, queues, journal: journalFiles, log });
+      cleanup.push(() => journal.close());
+      const intake = createIntake({ db: database.db, pii, queues, log, journal });
       const app = createHttpServer({ db: database.db, queues, channels, intake, log, authorize });
       url = await app.listen({ port: config.port, host: '0.0.0.0' });
       url = url.replace('0.0.0.0', '127.0.0.1');

@@ -5,10 +5,11 @@ import { batched } from '../db/batch.js';
 import { insertInbounds, type InboundInput } from '../db/messages.js';
 import type { Pii } from '../pii.js';
 import { maxIdsPerJob } from './jobs.js';
+import type { IntakeJournal } from './journal/intake-journal.js';
 import type { Queues } from './queues.js';
 import { reporterAddress } from './steps/inbound.js';
 
-type Persisted = { id: number | null } | { error: Error };
+type Persisted = { id: number | null; journaled?: boolean } | { error: Error };
 
 /**
  * PostgreSQL stores no NUL character in text or jsonb; a phone that sends one must not have its
@@ -30,13 +31,20 @@ function withoutNul<T>(value: T): T {
  * do under load) share one INSERT and one inbound job, whose step takes them in together. A
  * message alone waits for nothing. If the shared INSERT fails, each message is inserted on its
  * own, so one unstorable message cannot take the others down with it.
+ *
+ * With a `journal`, messages that PostgreSQL cannot take because it is unreachable (not because of
+ * what they are) are kept in the journal instead, and so are later ones until it is replayed.
  */
-export function createIntake({ db, pii, queues, log }: { db: Db; pii: Pii; queues: Queues; log: Logger }): Intake {
+export function createIntake({ db, pii, queues, log, journal }: { db: Db; pii: Pii; queues: Queues; log: Logger; journal?: IntakeJournal }): Intake {
+  const keep = (batch: InboundInput[], cause?: unknown): Promise<Persisted[]> =>
+    journal!.keep(batch, cause).then(() => batch.map(() => ({ id: null, journaled: true })), (error: Error) => batch.map(() => ({ error })));
   const persist = batched(async (batch: InboundInput[]): Promise<Persisted[]> => {
+    if (journal?.active()) return keep(batch);
     let persisted: Persisted[];
     try {
-      persisted = (await insertInbounds(db, batch)).map((id) => ({ id }));
+      persisted = (await (journal ? journal.insert(batch) : insertInbounds(db, batch))).map((id) => ({ id }));
     } catch (error) {
+      if (journal?.unreachable(error)) return keep(batch, error);
       if (batch.length === 1) return [{ error: error as Error }];
       // One by one, in order: of two copies of a message, the first is kept, as in the batch.
       persisted = [];
@@ -63,6 +71,6 @@ export function createIntake({ db, pii, queues, log }: { db: Db; pii: Pii; queue
       receivedAt: message.receivedAt,
     });
     if ('error' in persisted) throw persisted.error;
-    return { duplicate: persisted.id === null };
+    return { duplicate: persisted.id === null && !persisted.journaled };
   };
 }
