@@ -48,7 +48,13 @@ export function createIntakeJournal({ db, queues, journal, log, insertTimeoutMs 
   let replaying: Promise<void> | null = null;
   let closed = false;
   let wake: (() => void) | null = null;
-  const insert = (batch: InboundInput[]) => withinTime(insertInbounds(db, batch), insertTimeoutMs);
+  /** Whether this outage was logged: once, until PostgreSQL answers again. */
+  let warned = false;
+  const insert = (batch: InboundInput[]) =>
+    withinTime(insertInbounds(db, batch), insertTimeoutMs).then((ids) => {
+      warned = false;
+      return ids;
+    });
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
@@ -129,7 +135,8 @@ export function createIntakeJournal({ db, queues, journal, log, insertTimeoutMs 
     unreachable: isDatabaseUnreachable,
     async keep(batch, cause) {
       const appended = journal.append(batch);
-      if (!replaying && cause !== undefined) jlog.warn({ err: (cause as Error).message }, 'database unreachable: journaling inbound messages');
+      if (!warned && cause !== undefined) jlog.warn({ err: (cause as Error).message }, 'database unreachable: journaling inbound messages');
+      if (cause !== undefined) warned = true;
       startReplay();
       await appended;
     },
