@@ -28,6 +28,8 @@ import { createIntake } from './workflows/intake.js';
 import { InboundJournal } from './workflows/journal/inbound-journal.js';
 import { createIntakeJournal } from './workflows/journal/intake-journal.js';
 import { createQueues } from './workflows/queues.js';
+import { queueDefinitions, type QueueName } from './workflows/jobs.js';
+import { createProblemLog } from './problem-log.js';
 import { createOfficerUpdateHandler } from './workflows/telegram/index.js';
 import { startWorkers, type WorkerOptions } from './workflows/workers.js';
 
@@ -97,6 +99,9 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
 
     const backend = createQueueBackend({ redisUrl: config.redisUrl, databaseUrl, namespace: options.queueNamespace });
     const queues = createQueues(backend);
+    // Without a listener BullMQ prints every connection error raw to stderr: one line per problem instead.
+    const queueProblem = createProblemLog(log);
+    for (const name of Object.keys(queueDefinitions) as QueueName[]) queues.get(name).on('error', (err) => queueProblem('queues', 'queue connection error', err, { queue: name }));
     cleanup.push(() => backend.close(), () => queues.close());
 
     const authorize = createAdminAuth(config.adminApiToken, log);
