@@ -4,6 +4,7 @@ import type { Db } from '../db/index.js';
 import { batched } from '../db/batch.js';
 import { insertInbounds, type InboundInput } from '../db/messages.js';
 import type { Pii } from '../pii.js';
+import { createProblemLog } from '../problem-log.js';
 import { maxIdsPerJob } from './jobs.js';
 import type { IntakeJournal } from './journal/intake-journal.js';
 import type { Queues } from './queues.js';
@@ -35,7 +36,8 @@ function withoutNul<T>(value: T): T {
  * With a `journal`, messages that PostgreSQL cannot take because it is unreachable (not because of
  * what they are) are kept in the journal instead, and so are later ones until it is replayed.
  */
-export function createIntake({ db, pii, queues, log, journal }: { db: Db; pii: Pii; queues: Queues; log: Logger; journal?: IntakeJournal }): Intake {
+export function createIntake({ db, pii, queues, log, journal, enqueueTimeoutMs = 2_000 }: { db: Db; pii: Pii; queues: Queues; log: Logger; journal?: IntakeJournal; enqueueTimeoutMs?: number }): Intake {
+  const problems = createProblemLog(log);
   const keep = (batch: InboundInput[], cause?: unknown): Promise<Persisted[]> =>
     journal!.keep(batch, cause).then(() => batch.map(() => ({ id: null, journaled: true })), (error: Error) => batch.map(() => ({ error })));
   const persist = batched(async (batch: InboundInput[]): Promise<Persisted[]> => {
@@ -52,9 +54,13 @@ export function createIntake({ db, pii, queues, log, journal }: { db: Db; pii: P
     }
     const inboundIds = persisted.flatMap((p) => ('id' in p && p.id !== null ? [p.id] : []));
     if (inboundIds.length > 0) {
-      await queues.add('inbound', { inboundIds }).catch((err: Error) => {
-        log.warn({ inboundIds, err: err.message }, 'could not enqueue inbound messages; the reconciler will');
-      });
+      // The message is stored: the provider is answered even if the queue is down (ioredis would
+      // hold the command until Redis is back, past Twilio's 15 s); the add lands when it can.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`queue did not answer within ${enqueueTimeoutMs} ms`)), enqueueTimeoutMs)));
+      await Promise.race([queues.add('inbound', { inboundIds }), late])
+        .catch((err: Error) => problems('intake', 'could not enqueue inbound messages; the reconciler will', err, { inboundIds }))
+        .finally(() => clearTimeout(timer));
     }
     return persisted;
   }, maxIdsPerJob);
