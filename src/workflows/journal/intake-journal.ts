@@ -19,8 +19,6 @@ export interface IntakeJournal {
   unreachable(error: unknown): boolean;
   /** Keeps messages in the journal (resolves once fsynced; rejects when the journal is full) and makes sure they are replayed. */
   keep(batch: InboundInput[], cause?: unknown): Promise<void>;
-  /** Resolves when the journal is empty (tests, shutdown). */
-  drained(): Promise<void>;
   /** Stops replaying; what is left stays in the journal for the next start. */
   close(): Promise<void>;
 }
@@ -139,9 +137,6 @@ export function createIntakeJournal({ db, queues, journal, log, insertTimeoutMs 
       if (cause !== undefined) warned = true;
       startReplay();
       await appended;
-    },
-    async drained() {
-      while (replaying || !journal.isEmpty()) await (replaying ?? new Promise((r) => setTimeout(r, 50)));
     },
     async close() {
       closed = true;
