@@ -2,6 +2,7 @@ import { z } from 'zod';
 import path from 'node:path';
 import { channelAdapters, channelEnv, type ChannelSettings } from './channels/registry.js';
 import { optional, url, withoutTrailingSlash } from './environment.js';
+import { parseDuration } from './deployment/duration.js';
 
 /**
  * Process configuration, read from the environment once at start-up (the only place that reads
@@ -22,7 +23,17 @@ export interface Config extends ChannelSettings {
   /** base64 32-byte key; undefined in embedded mode = generated into `dataDir`. */
   piiKey?: string;
   logLevel: string;
+  /** The inbound journal (`DATA_DIR/journal`), used while PostgreSQL is unreachable: bytes and ms (see README). */
+  journal: { maxBytes: number; maxAgeMs: number };
 }
+
+const byteUnits: Record<string, number> = { '': 1, k: 1e3, kb: 1e3, kib: 1024, m: 1e6, mb: 1e6, mib: 1024 ** 2, g: 1e9, gb: 1e9, gib: 1024 ** 3 };
+/** `268435456`, `256MiB`, `1GB`: bytes, or null. */
+const parseBytes = (v: string): number | null => {
+  const m = /^(\d+)\s*([a-z]*)$/i.exec(v);
+  const unit = m ? byteUnits[m[2]!.toLowerCase()] : undefined;
+  return m && unit ? Number(m[1]) * unit : null;
+};
 
 const envSchema = z
   .object({
@@ -39,6 +50,8 @@ const envSchema = z
     PII_KEY: optional.refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, {
       message: 'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
     }),
+    JOURNAL_MAX_BYTES: optional.refine((v) => v === undefined || (parseBytes(v) ?? 0) > 0, { message: 'must be a size in bytes (268435456, 256MiB, 1GB)' }),
+    JOURNAL_MAX_AGE: optional.refine((v) => v === undefined || parseDuration(v) !== null, { message: 'must be a duration (30m, 24h, 2d)' }),
     LOG_LEVEL: optional.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   })
   // Cross-checks run even when a single variable is bad, so every problem is reported at once.
@@ -85,5 +98,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminApiToken: e.ADMIN_API_TOKEN,
     piiKey: e.PII_KEY,
     logLevel: e.LOG_LEVEL ?? 'info',
+    journal: {
+      maxBytes: e.JOURNAL_MAX_BYTES ? parseBytes(e.JOURNAL_MAX_BYTES)! : 256 * 1024 ** 2,
+      maxAgeMs: e.JOURNAL_MAX_AGE ? parseDuration(e.JOURNAL_MAX_AGE)! : 24 * 3_600_000,
+    },
   };
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import type { OutgoingMessage } from './channels/channel.js';
@@ -20,7 +21,11 @@ import { createPii, loadOrCreatePiiKey, type Pii } from './pii.js';
 import { createQueueBackend } from './workflows/queue/backend.js';
 import type { WorkflowDeps } from './workflows/deps.js';
 import { createIntake } from './workflows/alerts/intake.js';
+import { InboundJournal } from './workflows/journal/inbound-journal.js';
+import { createIntakeJournal } from './workflows/journal/intake-journal.js';
 import { createQueues } from './workflows/queue/queues.js';
+import { queueDefinitions, type QueueName } from './workflows/queue/jobs.js';
+import { createProblemLog } from './problem-log.js';
 import { startWorkers, type WorkerOptions } from './workflows/queue/workers.js';
 
 export type Role = 'all' | 'web' | 'worker';
@@ -77,6 +82,9 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
 
     const backend = createQueueBackend({ redisUrl: config.redisUrl, databaseUrl, namespace: options.queueNamespace });
     const queues = createQueues(backend);
+    // Without a listener BullMQ prints every connection error raw to stderr: one line per problem instead.
+    const queueProblem = createProblemLog(log);
+    for (const name of Object.keys(queueDefinitions) as QueueName[]) queues.get(name).on('error', (err) => queueProblem('queues', 'queue connection error', err, { queue: name }));
     cleanup.push(() => backend.close(), () => queues.close());
 
     const authorize = createAdminAuth(config.adminApiToken, log);
@@ -89,7 +97,11 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
 
     let url: string | null = null;
     if (role !== 'worker') {
-      const intake = createIntake({ db: database.db, pii, queues, log });
+      // Inbound messages wait here while PostgreSQL is unreachable; replayed as soon as it answers (and now, if a previous run left some).
+      const journalFiles = await InboundJournal.open({ dir: path.join(config.dataDir, 'journal'), limits: config.journal, pii, log });
+      const journal = createIntakeJournal({ db: database.db, queues, journal: journalFiles, log });
+      cleanup.push(() => journal.close());
+      const intake = createIntake({ db: database.db, pii, queues, log, journal });
       const app = createHttpServer({ db: database.db, queues, channels, intake, log, authorize, timezone: deployment.timezone });
       url = await app.listen({ port: config.port, host: '0.0.0.0' });
       url = url.replace('0.0.0.0', '127.0.0.1');

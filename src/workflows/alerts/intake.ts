@@ -4,11 +4,13 @@ import type { Db } from '../../db/index.js';
 import { batched } from '../../db/batch.js';
 import { insertInbounds, type InboundInput } from '../../db/inbound.js';
 import type { Pii } from '../../pii.js';
+import { createProblemLog } from '../../problem-log.js';
+import type { IntakeJournal } from '../journal/intake-journal.js';
 import { maxIdsPerJob } from '../queue/jobs.js';
 import type { Queues } from '../queue/queues.js';
 import { reporterAddress } from './inbound.js';
 
-type Persisted = { id: number | null } | { error: Error };
+type Persisted = { id: number | null; journaled?: boolean } | { error: Error };
 
 /**
  * PostgreSQL stores no NUL character in text or jsonb; a phone that sends one must not have its
@@ -30,13 +32,21 @@ function withoutNul<T>(value: T): T {
  * do under load) share one INSERT and one inbound job, whose step takes them in together. A
  * message alone waits for nothing. If the shared INSERT fails, each message is inserted on its
  * own, so one unstorable message cannot take the others down with it.
+ *
+ * With a `journal`, messages that PostgreSQL cannot take because it is unreachable (not because of
+ * what they are) are kept in the journal instead, and so are later ones until it is replayed.
  */
-export function createIntake({ db, pii, queues, log }: { db: Db; pii: Pii; queues: Queues; log: Logger }): Intake {
+export function createIntake({ db, pii, queues, log, journal, enqueueTimeoutMs = 2_000 }: { db: Db; pii: Pii; queues: Queues; log: Logger; journal?: IntakeJournal; enqueueTimeoutMs?: number }): Intake {
+  const problems = createProblemLog(log);
+  const keep = (batch: InboundInput[], cause?: unknown): Promise<Persisted[]> =>
+    journal!.keep(batch, cause).then(() => batch.map(() => ({ id: null, journaled: true })), (error: Error) => batch.map(() => ({ error })));
   const persist = batched(async (batch: InboundInput[]): Promise<Persisted[]> => {
+    if (journal?.active()) return keep(batch);
     let persisted: Persisted[];
     try {
-      persisted = (await insertInbounds(db, batch)).map((id) => ({ id }));
+      persisted = (await (journal ? journal.insert(batch) : insertInbounds(db, batch))).map((id) => ({ id }));
     } catch (error) {
+      if (journal?.unreachable(error)) return keep(batch, error);
       if (batch.length === 1) return [{ error: error as Error }];
       // One by one, in order: of two copies of a message, the first is kept, as in the batch.
       persisted = [];
@@ -44,9 +54,13 @@ export function createIntake({ db, pii, queues, log }: { db: Db; pii: Pii; queue
     }
     const inboundIds = persisted.flatMap((p) => ('id' in p && p.id !== null ? [p.id] : []));
     if (inboundIds.length > 0) {
-      await queues.add('inbound', { inboundIds }).catch((err: Error) => {
-        log.warn({ inboundIds, err: err.message }, 'could not enqueue inbound messages; the reconciler will');
-      });
+      // The message is stored: the provider is answered even if the queue is down (ioredis would
+      // hold the command until Redis is back, past Twilio's 15 s); the add lands when it can.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`queue did not answer within ${enqueueTimeoutMs} ms`)), enqueueTimeoutMs)));
+      await Promise.race([queues.add('inbound', { inboundIds }), late])
+        .catch((err: Error) => problems('intake', 'could not enqueue inbound messages; the reconciler will', err, { inboundIds }))
+        .finally(() => clearTimeout(timer));
     }
     return persisted;
   }, maxIdsPerJob);
@@ -63,6 +77,6 @@ export function createIntake({ db, pii, queues, log }: { db: Db; pii: Pii; queue
       receivedAt: message.receivedAt,
     });
     if ('error' in persisted) throw persisted.error;
-    return { duplicate: persisted.id === null };
+    return { duplicate: persisted.id === null && !persisted.journaled };
   };
 }

@@ -1,4 +1,6 @@
 import { UnrecoverableError, type Job, type Worker } from 'bullmq';
+import { isDatabaseUnreachable } from '../../db/unreachable.js';
+import { createProblemLog } from '../../problem-log.js';
 import type { WorkflowDeps } from '../deps.js';
 import { jobSchemas, providerBackoff, queueDefinitions, type JobName, type QueueName } from './jobs.js';
 import { classifyStep } from '../alerts/classify.js';
@@ -42,6 +44,7 @@ export async function startWorkers(deps: WorkflowDeps, options: WorkerOptions = 
     digest: () => sendWeeklyDigest(deps),
   };
   const stalled = options.stalledIntervalMs ?? 30_000;
+  const problems = createProblemLog(deps.log, { level: 'error' });
   const workers: Worker[] = (Object.keys(queueDefinitions) as QueueName[]).map((queue) => {
     const def = queueDefinitions[queue];
     const worker = deps.queues.backend.createWorker(
@@ -69,12 +72,13 @@ export async function startWorkers(deps: WorkflowDeps, options: WorkerOptions = 
       },
     );
     worker.on('failed', (job, err) => {
-      deps.log[job && job.attemptsMade >= (job.opts.attempts ?? 1) ? 'error' : 'warn'](
-        { queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message },
-        'job failed',
-      );
+      const final = job && job.attemptsMade >= (job.opts.attempts ?? 1);
+      // A database that is down fails every job the same way: one line for them all (retried with
+      // backoff; the reconciler revives what failed for good once it is back).
+      if (isDatabaseUnreachable(err)) return problems('workers', 'jobs failing: database unreachable', err, { queue });
+      deps.log[final ? 'error' : 'warn']({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed');
     });
-    worker.on('error', (err) => deps.log.error({ queue, err: err.message }, 'worker error'));
+    worker.on('error', (err) => problems('workers', 'worker error', err, { queue }));
     return worker;
   });
 
