@@ -19,6 +19,7 @@ import { createAdminAuth } from './http/auth.js';
 import { createHttpServer } from './http/server.js';
 import { importDeploymentGazetteers } from './gazetteer/import.js';
 import { createI18n } from './i18n.js';
+import { createFaultLog } from './faults.js';
 import { createLogger } from './logger.js';
 import { createPii, loadOrCreatePiiKey, type Pii } from './pii.js';
 import { createQueueBackend } from './workflows/backend.js';
@@ -84,16 +85,20 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
     const deployment = await loadDeployment(config.deploymentFile);
-    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, log });
+    const faults = createFaultLog(log);
+    cleanup.push(async () => faults.close());
+    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, log, onError: (error) => faults.fault('database', 'database pool', error) });
     cleanup.push(() => database.close());
+    faults.probe('database', () => database.pool.query('select 1'));
     const databaseUrl = database.url;
     await syncDeployment(database.db, deployment);
     await importDeploymentGazetteers(database.db, deployment.gazetteers, log);
     const pii = createPii(config.piiKey ?? (await loadOrCreatePiiKey(config.dataDir)));
     await syncFocalPoints(database, pii, deployment, log);
 
-    const backend = createQueueBackend({ redisUrl: config.redisUrl, databaseUrl, namespace: options.queueNamespace });
+    const backend = createQueueBackend({ redisUrl: config.redisUrl, databaseUrl, namespace: options.queueNamespace, faults });
     const queues = createQueues(backend);
+    faults.probe('queue', () => queues.get('inbound').getJobCounts('wait'));
     cleanup.push(() => backend.close(), () => queues.close());
 
     const authorize = createAdminAuth(config.adminApiToken, log);
