@@ -10,6 +10,7 @@ import { createWarningAnalyser } from './classify/analyser.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { findOrCreateFocalPoint, updateFocalPoint } from './db/focal-points.js';
 import type { Database } from './db/index.js';
+import { EmbeddedPostgresError } from './db/embedded.js';
 import { createOutbox } from './db/messages.js';
 import { openDatabase } from './db/open.js';
 import { syncDeployment } from './db/offices.js';
@@ -203,6 +204,10 @@ async function main(): Promise<void> {
     if (error instanceof DeploymentError) {
       for (const line of error.problems) console.error(`${error.file}: ${line}`);
       process.exit(2);
+    }
+    if (error instanceof EmbeddedPostgresError) {
+      console.error(error.message);
+      process.exit(1);
     }
     log.fatal({ err: (error as Error).message }, 'start-up failed');
     process.exit(1);
