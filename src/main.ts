@@ -11,6 +11,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { findOrCreateFocalPoint, updateFocalPoint } from './db/focal-points.js';
 import type { Database } from './db/index.js';
 import { EmbeddedPostgresError } from './db/embedded.js';
+import { databaseIncarnation } from './db/installation.js';
 import { createOutbox } from './db/messages.js';
 import { openDatabase } from './db/open.js';
 import { syncDeployment } from './db/offices.js';
@@ -98,7 +99,8 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
     await syncFocalPoints(database, pii, deployment, log);
 
     const backend = createQueueBackend({ redisUrl: config.redisUrl, databaseUrl, namespace: options.queueNamespace, faults });
-    const queues = createQueues(backend);
+    // Job ids carry the database's incarnation: see QueuesOptions.jobIdPrefix.
+    const queues = createQueues(backend, { jobIdPrefix: await databaseIncarnation(database.db) });
     faults.probe('queue', () => queues.get('inbound').getJobCounts('wait'));
     cleanup.push(() => backend.close(), () => queues.close());
 
