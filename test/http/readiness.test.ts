@@ -1,6 +1,5 @@
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testPostgresUrl } from '../helpers/env.js';
+import { admin } from '../helpers/database.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
 import { eventually, startTestTamtam, type TestTamtam } from '../helpers/tamtam.js';
 
@@ -35,10 +34,8 @@ describe('/readyz', () => {
     await eventually(async () => (await readyz(app!)).status === 200, { what: 'ready again once Redis is back' });
 
     // The database goes away (dropped under Tamtam's feet): the readiness says so, and only that.
-    const admin = new pg.Client({ connectionString: testPostgresUrl });
-    await admin.connect();
-    await admin.query(`drop database ${new URL(app.databaseUrl).pathname.slice(1)} with (force)`);
-    await admin.end();
+    const name = new URL(app.databaseUrl).pathname.slice(1);
+    await admin((c) => c.query(`drop database ${name} with (force)`));
     const databaseDown = await readyz(app);
     expect(databaseDown.status).toBe(503);
     expect(databaseDown.body).toMatchObject({ ok: false, database: 'down', queue: 'ok' });

@@ -1,21 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alertRows } from '../helpers/alerts.js';
-import { freshDatabase } from '../helpers/database.js';
-import { databaseUrl, testPostgresUrl, testRedisUrl } from '../helpers/env.js';
+import { admin, freshDatabase } from '../helpers/database.js';
+import { databaseUrl, testRedisUrl } from '../helpers/env.js';
 import { deleteQueueNamespace } from '../helpers/redis.js';
 import { eventually, startTestTamtam, type TestTamtam } from '../helpers/tamtam.js';
 
-async function admin(query: string): Promise<void> {
-  const client = new pg.Client({ connectionString: testPostgresUrl });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
+const sql = (query: string) => admin((c) => c.query(query));
 
 /** Sends warnings from new reporters and waits until each is an alert whose card reached an officer. */
 async function warnAndExpectCards(app: TestTamtam, count: number, tag: string): Promise<number[]> {
@@ -49,7 +40,7 @@ describe('a database restored or recreated beside the queue it had (Redis keeps 
   };
   afterAll(async () => {
     await stop();
-    for (const name of names) await admin(`drop database if exists ${name} with (force)`);
+    for (const name of names) await sql(`drop database if exists ${name} with (force)`);
     await deleteQueueNamespace(testRedisUrl, namespace);
   });
 
@@ -60,12 +51,12 @@ describe('a database restored or recreated beside the queue it had (Redis keeps 
     await warnAndExpectCards(await start(original), 3, '10');
     await stop();
     // A backup, as a dump restored later into a new database would be.
-    await admin(`create database ${backup} template ${original}`);
+    await sql(`create database ${backup} template ${original}`);
     const lost = await warnAndExpectCards(await start(original), 3, '11');
     await stop();
 
     // The database is lost and restored from the backup; the queue still has the last three alerts' jobs.
-    await admin(`drop database ${original} with (force)`);
+    await sql(`drop database ${original} with (force)`);
     const afterRestore = await warnAndExpectCards(await start(backup), 3, '12');
     expect(afterRestore).toEqual(lost); // the same row ids again
     await stop();
