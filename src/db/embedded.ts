@@ -113,7 +113,7 @@ async function stopServer(child: ChildProcess, ms = 5_000): Promise<void> {
  * user, created if missing; see embedded-root.ts for where its binaries and cluster go when that
  * user cannot reach them.
  */
-export async function startEmbeddedPostgres({ dataDir, log }: { dataDir: string; log: Logger }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres({ dataDir, log, port: fixedPort }: { dataDir: string; log: Logger; /** Default: a free one. */ port?: number }): Promise<EmbeddedDatabase> {
   await mkdir(dataDir, { recursive: true });
   let binaries = await packagedBinaries();
   let clusterDir = path.join(dataDir, 'postgres');
@@ -129,7 +129,7 @@ export async function startEmbeddedPostgres({ dataDir, log }: { dataDir: string;
     log.info({ clusterDir }, 'initialising the embedded PostgreSQL (first start)');
     await initialise(binaries, clusterDir, runAs);
   }
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const server = await startServer(binaries, clusterDir, port, runAs, log);
   // Tamtam stops it on the way out; should Tamtam end without stopping (a crash), so does it.
   const onExit = () => server.kill('SIGINT');

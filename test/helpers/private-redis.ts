@@ -31,7 +31,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     start,
     async kill() {
       const running = child;
-      if (!running || running.exitCode !== null) return;
+      if (!running || running.exitCode !== null || running.signalCode !== null) return;
       await new Promise((resolve) => {
         running.once('exit', resolve);
         running.kill('SIGKILL');
