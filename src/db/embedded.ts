@@ -134,13 +134,21 @@ export async function startEmbeddedPostgres({ dataDir, log, port: fixedPort }: {
   // Tamtam stops it on the way out; should Tamtam end without stopping (a crash), so does it.
   const onExit = () => server.kill('SIGINT');
   process.once('exit', onExit);
-  server.once('exit', () => process.removeListener('exit', onExit));
+  let stopping = false;
+  server.once('exit', (code, signal) => {
+    process.removeListener('exit', onExit);
+    if (!stopping) log.error({ code, signal }, 'the embedded PostgreSQL stopped unexpectedly');
+  });
+  const stop = () => {
+    stopping = true;
+    return stopServer(server);
+  };
   try {
     if (fresh) await createDatabase(port);
   } catch (error) {
-    await stopServer(server);
+    await stop();
     throw error;
   }
   log.info({ port, clusterDir }, 'embedded PostgreSQL started');
-  return { url: `postgres://${user}:${password}@127.0.0.1:${port}/tamtam`, stop: () => stopServer(server) };
+  return { url: `postgres://${user}:${password}@127.0.0.1:${port}/tamtam`, stop };
 }
