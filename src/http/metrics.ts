@@ -41,13 +41,27 @@ export async function renderMetrics(db: Db, queues: Queues): Promise<string> {
   return `${lines.join('\n')}\n`;
 }
 
+/** How long a readiness check may take before its dependency counts as down. */
+const readinessTimeoutMs = 2_000;
+
+/** Resolves 'ok' if `check` answers in time, else 'down'; the reason stays out of the answer (it is internal). */
+async function readiness(check: () => Promise<unknown>): Promise<'ok' | 'down'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'down'>((resolve) => (timer = setTimeout(() => resolve('down'), readinessTimeoutMs)));
+  try {
+    return await Promise.race([check().then(() => 'ok' as const, () => 'down' as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function registerHealthRoutes(app: FastifyInstance, { db, queues }: { db: Db; queues: Queues }): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // Public: says which dependency is down, never why (addresses and errors are for the logs).
   app.get('/readyz', async (_request, reply) => {
-    const checks = await Promise.allSettled([pingDatabase(db), queues.get('inbound').getJobCounts('wait')]);
-    const [database, queue] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : `down: ${(c.reason as Error).message}`));
-    const ready = checks.every((c) => c.status === 'fulfilled');
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', database, queue, queueBackend: queues.backend.kind });
+    const [database, queue] = await Promise.all([readiness(() => pingDatabase(db)), readiness(() => queues.get('inbound').getJobCounts('wait'))]);
+    const ok = database === 'ok' && queue === 'ok';
+    return reply.code(ok ? 200 : 503).send({ ok, status: ok ? 'ready' : 'not ready', database, queue, queueBackend: queues.backend.kind });
   });
   app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(await renderMetrics(db, queues)));
 }

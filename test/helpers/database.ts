@@ -4,7 +4,8 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { connectDatabase, type Database } from '../../src/db/index.js';
 import { databaseUrl, testPostgresUrl } from './env.js';
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `fn` on a connection to the test server's maintenance database (create, drop, copy databases). */
+export async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: testPostgresUrl });
   await client.connect();
   try {

@@ -19,7 +19,7 @@ describe('the HTTP API', () => {
     expect(await (await fetch(`${app.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${app.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', queue: 'ok', queueBackend: 'redis' });
+    expect(await ready.json()).toEqual({ ok: true, status: 'ready', database: 'ok', queue: 'ok', queueBackend: 'redis' });
   });
 
   it('refuses the API without the right bearer token', async () => {

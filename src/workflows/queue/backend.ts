@@ -1,5 +1,6 @@
 import { Queue, Worker, createPostgresBackend, withBackend, type Processor, type QueueOptions, type WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { FaultLog } from '../../faults.js';
 
 /**
  * Where BullMQ keeps its queues: Redis (production, any number of workers) or, when no Redis is
@@ -17,17 +18,24 @@ export interface QueueBackendOptions {
   databaseUrl: string;
   /** Redis key prefix or PostgreSQL schema for the queues. Default `tamtam`. */
   namespace?: string;
+  /** Where connection errors of Redis, queues and workers are reported. Default: ignored. */
+  faults?: FaultLog;
 }
 
-export function createQueueBackend({ redisUrl, databaseUrl, namespace = 'tamtam' }: QueueBackendOptions): QueueBackend {
+export function createQueueBackend({ redisUrl, databaseUrl, namespace = 'tamtam', faults }: QueueBackendOptions): QueueBackend {
+  // An 'error' event without a listener would be printed raw (BullMQ) or crash the process.
+  const report = <T extends Queue | Worker>(component: string, emitter: T): T => {
+    (emitter as unknown as NodeJS.EventEmitter).on('error', (error: Error) => faults?.fault('queue', component, error));
+    return emitter;
+  };
   if (redisUrl) {
     // BullMQ requires maxRetriesPerRequest: null so blocking commands survive reconnects.
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
-    redis.on('error', () => {}); // reconnects on its own; readiness reports it
+    redis.on('error', (error) => faults?.fault('queue', 'redis', error)); // reconnects on its own
     return {
       kind: 'redis',
-      createQueue: (name, options) => new Queue(name, { ...options, connection: redis, prefix: namespace }),
-      createWorker: (name, processor, options) => new Worker(name, processor, { ...options, connection: redis, prefix: namespace }),
+      createQueue: (name, options) => report('queues', new Queue(name, { ...options, connection: redis, prefix: namespace })),
+      createWorker: (name, processor, options) => report('workers', new Worker(name, processor, { ...options, connection: redis, prefix: namespace })),
       close: async () => {
         await redis.quit().catch(() => redis.disconnect());
       },
@@ -49,8 +57,8 @@ export function createQueueBackend({ redisUrl, databaseUrl, namespace = 'tamtam'
   };
   return {
     kind: 'postgres',
-    createQueue: (name, options) => new pg.Queue(name, { ...options, connection }) as unknown as Queue,
-    createWorker: (name, processor, options) => new pg.Worker(name, processor, { ...options, connection }) as unknown as Worker,
+    createQueue: (name, options) => report('queues', new pg.Queue(name, { ...options, connection }) as unknown as Queue),
+    createWorker: (name, processor, options) => report('workers', new pg.Worker(name, processor, { ...options, connection }) as unknown as Worker),
     close: async () => {},
   };
 }

@@ -28,7 +28,16 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-export function createQueues(backend: QueueBackend): Queues {
+export interface QueuesOptions {
+  /**
+   * Put before every job id: the database's incarnation. Job ids are made of row ids, which
+   * start again in a restored or new database, while the queue keeps finished jobs for a while; a
+   * new job with an old id would be taken for a duplicate and never run. Default none.
+   */
+  jobIdPrefix?: string;
+}
+
+export function createQueues(backend: QueueBackend, { jobIdPrefix }: QueuesOptions = {}): Queues {
   const queues = Object.fromEntries(
     (Object.keys(queueDefinitions) as QueueName[]).map((name) => [
       name,
@@ -36,20 +45,21 @@ export function createQueues(backend: QueueBackend): Queues {
     ]),
   ) as Record<QueueName, Queue>;
   const queueFor = <N extends JobName>(job: N, data: JobData<N>) => queues[queueOf(job, data)];
+  const idFor = <N extends JobName>(job: N, data: JobData<N>) => (jobIdPrefix ? `${jobIdPrefix}-${jobIdFor(job, data)}` : jobIdFor(job, data));
   const find = (name: JobName, data: JobData<JobName>): Promise<Job | undefined> =>
-    queueFor(name, data).getJob(jobIdFor(name, data));
+    queueFor(name, data).getJob(idFor(name, data));
 
   return {
     backend,
     async add(name, data, options = {}) {
-      await queueFor(name, data).add(name, data, { ...options, jobId: jobIdFor(name, data) });
+      await queueFor(name, data).add(name, data, { ...options, jobId: idFor(name, data) });
     },
     async addMany(jobs) {
       const byQueue = new Map<QueueName, Parameters<Queue['addBulk']>[0]>();
       for (const job of jobs) {
         const queue = queueOf(job.name, job.data);
         const list = byQueue.get(queue) ?? [];
-        list.push({ name: job.name, data: job.data, opts: { ...job.options, jobId: jobIdFor(job.name, job.data) } });
+        list.push({ name: job.name, data: job.data, opts: { ...job.options, jobId: idFor(job.name, job.data) } });
         byQueue.set(queue, list);
       }
       await Promise.all([...byQueue].map(([queue, list]) => queues[queue].addBulk(list)));
@@ -57,7 +67,7 @@ export function createQueues(backend: QueueBackend): Queues {
     async ensure(name, data, options = {}) {
       const job = await find(name, data);
       if (!job) {
-        await queueFor(name, data).add(name, data, { ...options, jobId: jobIdFor(name, data) });
+        await queueFor(name, data).add(name, data, { ...options, jobId: idFor(name, data) });
         return 'added';
       }
       if ((await job.getState()) === 'failed') {
@@ -77,7 +87,7 @@ export function createQueues(backend: QueueBackend): Queues {
     async promote(name, data) {
       const job = await find(name, data);
       if (job && (await job.getState()) === 'delayed') await job.promote();
-      else if (!job) await queueFor(name, data).add(name, data, { jobId: jobIdFor(name, data) });
+      else if (!job) await queueFor(name, data).add(name, data, { jobId: idFor(name, data) });
     },
     get: (queue) => queues[queue],
     async heldIds(queue) {

@@ -21,6 +21,12 @@ export interface WorkerOptions {
   languages?: string[];
   /** Overrides each queue's declared concurrency (benchmarks). */
   concurrency?: Partial<Record<QueueName, number>>;
+  /**
+   * How long stopping waits for active jobs (ms). Default 6 s. Past it, stopping goes on: a job cut
+   * short is taken again by the stalled-job check (jobs are idempotent). BullMQ's close also waits
+   * forever while Redis is down or reconnecting; this bounds that too.
+   */
+  closeTimeoutMs?: number;
 }
 
 export interface Workers {
@@ -78,7 +84,6 @@ export async function startWorkers(deps: WorkflowDeps, options: WorkerOptions = 
       if (isDatabaseUnreachable(err)) return problems('workers', 'jobs failing: database unreachable', err, { queue });
       deps.log[final ? 'error' : 'warn']({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed');
     });
-    worker.on('error', (err) => problems('workers', 'worker error', err, { queue }));
     return worker;
   });
 
@@ -104,8 +109,12 @@ export async function startWorkers(deps: WorkflowDeps, options: WorkerOptions = 
   return {
     async close() {
       clearInterval(upkeep);
-      // Stop taking jobs and let active ones finish.
-      await Promise.all(workers.map((w) => w.close()));
+      // Stop taking jobs and let active ones finish, for a while.
+      let timer: NodeJS.Timeout | undefined;
+      const closed = Promise.all(workers.map((w) => w.close().catch(() => {}))).then(() => true);
+      const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), options.closeTimeoutMs ?? 6_000)));
+      if (!(await Promise.race([closed, late]))) deps.log.warn('workers did not stop in time (jobs still active or the queue unreachable): stopping anyway');
+      clearTimeout(timer);
     },
   };
 }
