@@ -1,5 +1,5 @@
 import type { Db } from './index.js';
-import { alertFactsSql, periodValues, timeColumns, withoutJit, type ReportPeriod } from './report-facts.js';
+import { alertFactsSql, periodValues, timeColumns, withReportSettings, type ReportPeriod } from './report-facts.js';
 import { statement } from './statement.js';
 
 /** One alert as exported (DESIGN.md "Response and its record"); times in seconds, or null. */
@@ -56,7 +56,7 @@ const countStatement = statement<{ n: number }>('export_alerts_count', `${alertF
 
 /** How many alerts `exportAlerts` will give for the period (for a progress display). */
 export async function countAlertsToExport(db: Db, period: ReportPeriod): Promise<number> {
-  const [row] = await withoutJit(db, (tx) => countStatement(tx, periodValues(period)));
+  const [row] = await withReportSettings(db, (tx) => countStatement(tx, periodValues(period)));
   return row?.n ?? 0;
 }
 
@@ -67,7 +67,7 @@ export async function countAlertsToExport(db: Db, period: ReportPeriod): Promise
 export async function* exportAlerts(db: Db, period: ReportPeriod, { pageSize = 2_000 }: { pageSize?: number } = {}): AsyncGenerator<ExportedAlert[]> {
   let cursor: [string | null, string | null] = [null, null];
   for (;;) {
-    const rows = await withoutJit(db, (tx) => exportPage(tx, [...periodValues(period), ...cursor, pageSize]));
+    const rows = await withReportSettings(db, (tx) => exportPage(tx, [...periodValues(period), ...cursor, pageSize]));
     if (rows.length === 0) return;
     const last = rows[rows.length - 1]!;
     cursor = [last.cursorAt, last.id];

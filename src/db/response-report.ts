@@ -1,7 +1,7 @@
 import { outcomes, type Outcome } from '../domain/taxonomy.js';
 import { memo } from '../memo.js';
 import type { Db } from './index.js';
-import { acknowledgedInTimeSql, alertFactsSql, periodValues, timeColumns, withoutJit, type ReportPeriod } from './report-facts.js';
+import { acknowledgedInTimeSql, alertFactsSql, periodValues, timeColumns, withReportSettings, type ReportPeriod } from './report-facts.js';
 import { statement } from './statement.js';
 
 /** What a response report can be grouped by (several at once). */
@@ -119,7 +119,7 @@ export async function responseReport(
   db: Db,
   params: ReportPeriod & { by: readonly ResponseGrouping[] },
 ): Promise<{ rows: ResponseRow[]; total: ResponseFigures }> {
-  const raw = await withoutJit(db, (tx) => responseStatement(params.by.join(','))(tx, periodValues(params)));
+  const raw = await withReportSettings(db, (tx) => responseStatement(params.by.join(','))(tx, periodValues(params)));
   const rows: ResponseRow[] = [];
   let total = noFigures;
   for (const row of raw) {

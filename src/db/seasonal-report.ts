@@ -1,7 +1,7 @@
 import { threatTypes, type ThreatType } from '../domain/taxonomy.js';
 import { memo } from '../memo.js';
 import type { Db } from './index.js';
-import { alertFactsSql, periodValues, withoutJit, type ReportPeriod } from './report-facts.js';
+import { alertFactsSql, periodValues, withReportSettings, type ReportPeriod } from './report-facts.js';
 import { statement } from './statement.js';
 
 /** The administrative level a seasonal report counts places at. */
@@ -38,7 +38,7 @@ const seasonalStatement = memo((by: string) => {
  * in one statement. Alerts without a place count under a null place.
  */
 export async function seasonalReport(db: Db, params: ReportPeriod & { by: SeasonalGrouping }): Promise<SeasonalRow[]> {
-  const rows = await withoutJit(db, (tx) => seasonalStatement(params.by)(tx, periodValues(params)));
+  const rows = await withReportSettings(db, (tx) => seasonalStatement(params.by)(tx, periodValues(params)));
   return rows.map((r) => ({
     admin1: r.admin1 as string | null,
     ...(params.by === 'admin2' ? { admin2: r.admin2 as string | null } : {}),
