@@ -64,7 +64,7 @@ export async function countAlertsToExport(db: Db, period: ReportPeriod): Promise
  * The alerts received in the period, oldest first, one page of `pageSize` at a time (a keyset
  * query per page: the export is never held in memory whole).
  */
-export async function* exportAlerts(db: Db, period: ReportPeriod, { pageSize = 2_000 }: { pageSize?: number } = {}): AsyncGenerator<ExportedAlert[]> {
+export async function* exportAlerts(db: Db, period: ReportPeriod, { pageSize = 1_000 }: { pageSize?: number } = {}): AsyncGenerator<ExportedAlert[]> {
   let cursor: [string | null, string | null] = [null, null];
   for (;;) {
     const rows = await withReportSettings(db, (tx) => exportPage(tx, [...periodValues(period), ...cursor, pageSize]));
