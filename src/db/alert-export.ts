@@ -35,7 +35,10 @@ export interface ExportedAlert {
 
 // Keyset pages of candidates in creation order: $5 and $6 are the last page's (created_at as text, id),
 // $7 the page size; candidates received outside the period come back with inPeriod false.
-const exportPage = statement<ExportedAlert & { cursorAt: string; id: string; inPeriod: boolean }>(
+/** A row of a page: the alert, where the page ends, and whether it counts. */
+type PageRow = ExportedAlert & { cursorAt: string; id: string; inPeriod: boolean };
+
+const exportPage = statement<PageRow>(
   'export_alerts_page',
   `${alertFactsSql({ page: true })}
    select f.id, f.created_at::text as "cursorAt", f.in_period as "inPeriod",
@@ -62,17 +65,20 @@ export async function countAlertsToExport(db: Db, period: ReportPeriod): Promise
 
 /**
  * The alerts received in the period, oldest first, one page of `pageSize` at a time (a keyset
- * query per page: the export is never held in memory whole).
+ * query per page: the export is never held in memory whole). The next page is read while the
+ * caller handles this one, so at most two pages are in memory.
  */
 export async function* exportAlerts(db: Db, period: ReportPeriod, { pageSize = 1_000 }: { pageSize?: number } = {}): AsyncGenerator<ExportedAlert[]> {
-  let cursor: [string | null, string | null] = [null, null];
-  for (;;) {
-    const rows = await withReportSettings(db, (tx) => exportPage(tx, [...periodValues(period), ...cursor, pageSize]));
-    if (rows.length === 0) return;
-    const last = rows[rows.length - 1]!;
-    cursor = [last.cursorAt, last.id];
+  const read = (cursor: [string | null, string | null]): Promise<PageRow[]> => withReportSettings(db, (tx) => exportPage(tx, [...periodValues(period), ...cursor, pageSize]));
+  let next: Promise<PageRow[]> | null = read([null, null]);
+  while (next) {
+    const rows: PageRow[] = await next;
+    const last = rows[rows.length - 1];
+    // A short page is the last one.
+    next = last && rows.length === pageSize ? read([last.cursorAt, last.id]) : null;
+    // Should the caller stop early, the page already asked for is read and dropped, not left failing.
+    next?.catch(() => {});
     const page = rows.filter((r) => r.inPeriod).map(({ cursorAt: _, id: __, inPeriod: ___, ...alert }) => alert);
     if (page.length > 0) yield page;
-    if (rows.length < pageSize) return;
   }
 }
