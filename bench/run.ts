@@ -2,14 +2,18 @@
 // Options: --backend redis|postgres (default both), --quick (smaller runs),
 // --only classify|workflow|webhooks (the parts of a full run), or --only throughput (the workflow
 // part's first figure alone), --only ceiling (BullMQ's own ceiling, no-op processors: bench/ceiling.ts)
-// or --only floor (PostgreSQL alone running the workflow's statements under pgbench: bench/postgres-floor.ts);
+// or --only floor (PostgreSQL alone running the workflow's statements under pgbench: bench/postgres-floor.ts),
+// --only reports (the response and seasonal reports and the alerts export on 100,000 alerts: bench/reports.ts);
 // a full run ends with both, as the limits of the machine the other figures were measured on.
 // --workers N (throughput measured with N `--role worker` processes doing the work, the benchmark's
 // own instance taking warnings in as role `web`; default 0: one instance with role `all`),
-// --alerts N (alerts in the throughput burst and the ceiling run; default 2,000, 500 with --quick).
+// --alerts N (alerts in the throughput burst and the ceiling run; default 2,000, 500 with --quick;
+// with --only reports, the alerts seeded: default 100,000).
 import { benchQueueCeiling } from './ceiling.js';
 import { benchClassification } from './classify.js';
 import { benchPostgresFloor } from './postgres-floor.js';
+import { benchReports } from './reports.js';
+import { cpus, loadavg } from 'node:os';
 import { benchWebhookThroughput, benchWebhookToCard } from './webhooks.js';
 import { benchEscalationLateness, benchLatency, benchThroughput } from './workflow.js';
 
@@ -31,8 +35,8 @@ const part = flag('--only');
 const workers = count('--workers', 0, 0);
 const burst = count('--alerts', quick ? 500 : 2_000, 1);
 const backends = (['redis', 'postgres'] as const).filter((b) => !only || b === only);
-if (part && !['classify', 'workflow', 'throughput', 'ceiling', 'floor', 'webhooks'].includes(part)) {
-  console.error(`--only: must be classify, workflow, throughput, ceiling, floor or webhooks (got "${part}")`);
+if (part && !['classify', 'workflow', 'throughput', 'ceiling', 'floor', 'webhooks', 'reports'].includes(part)) {
+  console.error(`--only: must be classify, workflow, throughput, ceiling, floor, webhooks or reports (got "${part}")`);
   process.exit(2);
 }
 
@@ -107,5 +111,20 @@ if (!part || part === 'floor') {
     const floor = await benchPostgresFloor(quick ? 5 : 15, 16, script);
     console.log(`${what}: ${fmt(floor.alertsPerSecond)} alerts/s`);
   }
+}
+if (!part || part === 'reports') {
+  const alerts = count('--alerts', quick ? 20_000 : 100_000, 1);
+  console.log(`\n== reports on ${alerts.toLocaleString('en-US')} alerts over three years (npx tsx bench/run.ts --only reports)`);
+  const r = await benchReports(alerts);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const runs = (t: { wallMs: number; dbCpuMs: number }[]) =>
+    `first ${fmt(t[0]!.wallMs)} ms, then median ${fmt(median(t.slice(1).map((x) => x.wallMs)))} ms wall; database CPU median ${fmt(median(t.map((x) => x.dbCpuMs)))} ms`;
+  console.log(`seeded ${alerts.toLocaleString('en-US')} alerts and ${r.events.toLocaleString('en-US')} events in ${r.seedSeconds.toFixed(1)} s`);
+  console.log(`response report by office and month, one year (${r.responseRows} rows): ${runs(r.response)} (goal ≤ 500 ms)`);
+  console.log(`seasonal report by admin2, three years (${r.seasonalRows} rows): ${runs(r.seasonal)} (goal ≤ 500 ms)`);
+  console.log(
+    `CSV export with HXL by the command line, ${r.exportedAlerts.toLocaleString('en-US')} alerts (${r.exportMb.toFixed(1)} MB): ${r.exportSeconds.toFixed(2)} s including start-up (goal ≤ 10 s), peak RSS ${r.exportPeakRssMb.toFixed(0)} MB (goal ≤ 200 MB)`,
+  );
+  console.log(`(load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(', ')} on ${cpus().length} CPUs)`);
 }
 process.exit(0);

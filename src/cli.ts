@@ -3,25 +3,34 @@
  *
  *   gazetteer import <file> [--format oad|plain]   import or re-import a gazetteer file
  *   export corrections [--out file.jsonl]          officers' corrections as labelled examples
+ *   export alerts --from D --to D [--hxl] [--out file.csv]    alerts as CSV (ACLED/HXL columns)
+ *   report response --from D --to D [--by office,month] [--format table|csv|json]
+ *   report seasonal --from D --to D [--by admin1|admin2] [--format table|csv|json]
  *
  * Uses the same environment as `npm start` (DATABASE_URL, or the embedded PostgreSQL under DATA_DIR).
  */
 import { pathToFileURL } from 'node:url';
 import { createCommandContext, type CommandContext } from './commands/context.js';
+import { exportAlertsCommand } from './commands/export-alerts.js';
 import { exportCorrectionsCommand } from './commands/export-corrections.js';
 import { gazetteerImportCommand } from './commands/gazetteer-import.js';
+import { reportResponseCommand, reportSeasonalCommand } from './commands/report.js';
 
 type Command = (args: string[], context: CommandContext) => Promise<number>;
 
 const commands: Record<string, Record<string, Command>> = {
   gazetteer: { import: gazetteerImportCommand },
-  export: { corrections: exportCorrectionsCommand },
+  export: { corrections: exportCorrectionsCommand, alerts: exportAlertsCommand },
+  report: { response: reportResponseCommand, seasonal: reportSeasonalCommand },
 };
 
 const usage = [
   'usage: npm run tamtam -- <command>',
   '  gazetteer import <file> [--format oad|plain]',
   '  export corrections [--out file.jsonl]',
+  '  export alerts --from YYYY-MM-DD --to YYYY-MM-DD [--hxl] [--exercise] [--out file.csv]',
+  '  report response --from YYYY-MM-DD --to YYYY-MM-DD [--by office,type,severity,month] [--exercise] [--format table|csv|json]',
+  '  report seasonal --from YYYY-MM-DD --to YYYY-MM-DD [--by admin1|admin2] [--exercise] [--format table|csv|json]',
 ].join('\n');
 
 /** Runs one command; returns its exit status. */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { openDatabase } from '../db/open.js';
 import { createLogger } from '../logger.js';
@@ -12,7 +12,7 @@ export interface CommandContext {
   /** Writes one line to stderr and returns exit status 2 (bad usage, missing file). */
   fail(line: string): number;
   /** Runs `work` on the configured database (the embedded one without DATABASE_URL), then closes it. */
-  withDatabase(work: (db: Db, log: Logger) => Promise<number>): Promise<number>;
+  withDatabase(work: (db: Db, log: Logger, config: Config) => Promise<number>): Promise<number>;
 }
 
 export function createCommandContext(stdout: ProgressStream, stderr: ProgressStream): CommandContext {
@@ -37,7 +37,7 @@ export function createCommandContext(stdout: ProgressStream, stderr: ProgressStr
       const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr);
       const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, log });
       try {
-        return await work(database.db, log);
+        return await work(database.db, log, config);
       } finally {
         await database.close();
       }

@@ -1,7 +1,7 @@
 import { outcomeIds, type OutcomeId } from '../domain/taxonomy.js';
 import { memo } from '../memo.js';
-import type { DbOrTx } from './index.js';
-import { acknowledgedInTimeSql, alertFactsSql, periodValues, timeColumns, type ReportPeriod } from './report-facts.js';
+import type { Db } from './index.js';
+import { acknowledgedInTimeSql, alertFactsSql, periodValues, timeColumns, withReportSettings, type ReportPeriod } from './report-facts.js';
 import { statement } from './statement.js';
 
 /** What a response report can be grouped by (several at once). */
@@ -116,10 +116,10 @@ const noFigures = toFigures({});
  * statement. Rows appear only for groups with alerts, ordered by their keys (nulls last).
  */
 export async function responseReport(
-  db: DbOrTx,
+  db: Db,
   params: ReportPeriod & { by: readonly ResponseGrouping[] },
 ): Promise<{ rows: ResponseRow[]; total: ResponseFigures }> {
-  const raw = await responseStatement(params.by.join(','))(db, periodValues(params));
+  const raw = await withReportSettings(db, (tx) => responseStatement(params.by.join(','))(tx, periodValues(params)));
   const rows: ResponseRow[] = [];
   let total = noFigures;
   for (const row of raw) {

@@ -1,7 +1,7 @@
 import { threatTypes, type ThreatType } from '../domain/taxonomy.js';
 import { memo } from '../memo.js';
-import type { DbOrTx } from './index.js';
-import { alertFactsSql, periodValues, type ReportPeriod } from './report-facts.js';
+import type { Db } from './index.js';
+import { alertFactsSql, periodValues, withReportSettings, type ReportPeriod } from './report-facts.js';
 import { statement } from './statement.js';
 
 /** The administrative level a seasonal report counts places at. */
@@ -23,7 +23,7 @@ const seasonalStatement = memo((by: string) => {
   const keys = places.map((p) => `pl.${p} as "${p}"`).join(', ');
   return statement(
     'seasonal_report',
-    `${alertFactsSql('true', { timeline: false })}
+    `${alertFactsSql({ timeline: false })}
      select ${keys}, extract(month from f.received_at at time zone $3)::int as "month", count(*)::int as "warnings",
             ${threatTypes.map((t) => `count(*) filter (where f.threat_type = '${t}')::int as "type_${t}"`).join(', ')}
        from facts f left join places pl on pl.id = f.place_id
@@ -37,8 +37,8 @@ const seasonalStatement = memo((by: string) => {
  * (admin1, or admin1 and admin2) and month of the year in the mission's time zone, by threat type,
  * in one statement. Alerts without a place count under a null place.
  */
-export async function seasonalReport(db: DbOrTx, params: ReportPeriod & { by: SeasonalGrouping }): Promise<SeasonalRow[]> {
-  const rows = await seasonalStatement(params.by)(db, periodValues(params));
+export async function seasonalReport(db: Db, params: ReportPeriod & { by: SeasonalGrouping }): Promise<SeasonalRow[]> {
+  const rows = await withReportSettings(db, (tx) => seasonalStatement(params.by)(tx, periodValues(params)));
   return rows.map((r) => ({
     admin1: r.admin1 as string | null,
     ...(params.by === 'admin2' ? { admin2: r.admin2 as string | null } : {}),

@@ -21,17 +21,19 @@ const duration = z.string().transform((text, ctx) => {
   }
   return ms;
 });
-/** An IANA time zone name, as the runtime knows it (reports count days and months in it). */
-const timezone = z.string().refine(
-  (name) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: name });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { error: (issue) => `unknown time zone "${String(issue.input)}" (use an IANA name such as Africa/Bamako)` },
+/** True for an IANA time zone name the runtime knows (`Africa/Bamako`). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The mission's time zone (reports count days and months in it). */
+const timezone = z.string().refine(isTimeZone, {
+  error: (issue) => `unknown time zone "${String(issue.input)}" (use an IANA name such as Africa/Bamako)` },
 );
 const nameList = z.array(z.string().min(1)).optional();
 

@@ -1,4 +1,5 @@
 import type { ExportedAlert } from '../db/alert-export.js';
+import { csvLine as line } from './csv.js';
 
 /**
  * The alerts export as CSV (RFC 4180: fields quoted when needed, CRLF line ends; UTF-8 with a
@@ -46,15 +47,6 @@ export function notesOf(text: string): string {
   const redacted = text.replace(phoneLike, '[phone]');
   return /^[=+\-@\t\r]/.test(redacted) ? `'${redacted}` : redacted;
 }
-
-/** One CSV field: quoted when it holds a comma, a quote or a line break (quotes doubled). */
-function field(value: string | number | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-const line = (fields: (string | number | null)[]) => `${fields.map(field).join(',')}\r\n`;
 
 /** The byte order mark, the header row and, with `hxl`, the row of HXL hashtags. */
 export function alertsCsvHead({ hxl }: { hxl: boolean }): string {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { countAlertsToExport, exportAlerts } from '../../src/db/alert-export.js';
 import { responseReport } from '../../src/db/response-report.js';
 import { useFreshDatabase } from '../helpers/database.js';
 import { insertOffices, insertTimeline, type Timeline } from '../helpers/timelines.js';
@@ -88,5 +89,21 @@ describe('the response report', () => {
     const empty = await responseReport(database().db, { ...period, from: '2025-01-01', to: '2025-02-01', by: ['type'] });
     expect(empty.rows).toEqual([]);
     expect(empty.total).toMatchObject({ received: 0, ackRate: null, medianTimeToAcknowledge: null, outcomes: zeroOutcomes });
+  });
+
+  it('exports the same alerts page by page as in one page, oldest first', async () => {
+    const pages = async (pageSize: number) => {
+      const found: { ref: string; eventDate: string; timeToAcknowledge: number | null }[][] = [];
+      for await (const page of exportAlerts(database().db, { ...period, exercise: true }, { pageSize })) found.push(page);
+      return found;
+    };
+    const whole = await pages(1_000);
+    expect(whole).toHaveLength(1);
+    expect(whole[0]!.map((a) => a.eventDate)).toEqual(['2026-11-01', '2026-11-02', '2026-11-05', '2026-11-10', '2026-11-12', '2026-11-15', '2026-11-20']);
+    expect(whole[0]!.map((a) => a.timeToAcknowledge)).toEqual([60, 120, 1000, null, null, 10, 30]);
+    const byTwo = await pages(2);
+    expect(byTwo.length).toBeGreaterThanOrEqual(4);
+    expect(byTwo.flat()).toEqual(whole[0]);
+    expect(await countAlertsToExport(database().db, { ...period, exercise: true })).toBe(7);
   });
 });

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigserial, bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { fieldOffices, officers } from './offices.js';
 import { focalPoints } from './focal-points.js';
@@ -41,7 +42,8 @@ export const alerts = pgTable(
   (t) => [
     index('alerts_status_idx').on(t.status, t.createdAt),
     index('alerts_office_idx').on(t.officeId, t.createdAt),
-    index('alerts_created_idx').on(t.createdAt),
+    // In creation order with the id as tie-break: keyset pages of the alerts export stop after a page.
+    index('alerts_created_idx').on(t.createdAt, t.id),
     index('alerts_deadline_idx').on(t.ackDeadline),
     // A reporter's open alerts (is a new message a follow-up?).
     index('alerts_focal_point_idx').on(t.focalPointId, t.createdAt),
@@ -65,5 +67,12 @@ export const alertEvents = pgTable(
     toStatus: text('to_status'),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [index('alert_events_alert_idx').on(t.alertId, t.id), index('alert_events_type_idx').on(t.type)],
+  (t) => [
+    index('alert_events_alert_idx').on(t.alertId, t.id),
+    index('alert_events_type_idx').on(t.type),
+    // The events the reports read (src/db/report-facts.ts), so that a year's timeline is read without the rest.
+    index('alert_events_report_idx')
+      .on(t.alertId)
+      .where(sql`type in ('notification_sent', 'reply_bridged', 'notified', 'escalated', 'outcome_recorded') or to_status is not null`),
+  ],
 );
