@@ -3,3 +3,4 @@ export * from './places.js';
 export * from './focal-points.js';
 export * from './alerts.js';
 export * from './messages.js';
+export * from './sessions.js';
