@@ -8,9 +8,11 @@ import { registerApiRoutes } from './api.js';
 import type { AdminAuth } from './auth.js';
 import { registerHealthRoutes } from './metrics.js';
 import { registerReportRoutes } from './reports.js';
+import type { WebDeps } from '../web/deps.js';
+import { registerWebRoutes } from '../web/index.js';
 
-/** The HTTP server: webhooks of every channel, health, metrics and the alerts API. */
-export function createHttpServer(deps: { db: Db; queues: Queues; channels: Channels; intake: Intake; log: Logger; authorize: AdminAuth; timezone: string }): FastifyInstance {
+/** The HTTP server: webhooks of every channel, health, metrics, the alerts API and the operations room. */
+export function createHttpServer(deps: { db: Db; queues: Queues; channels: Channels; intake: Intake; log: Logger; authorize: AdminAuth; timezone: string; web?: WebDeps }): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.log.child({ component: 'http' }) as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -26,6 +28,7 @@ export function createHttpServer(deps: { db: Db; queues: Queues; channels: Chann
   registerHealthRoutes(app, deps);
   registerApiRoutes(app, deps);
   registerReportRoutes(app, deps);
+  if (deps.web) registerWebRoutes(app, deps.web);
   for (const channel of deps.channels.list()) channel.registerRoutes?.(app, deps.intake);
   return app;
 }

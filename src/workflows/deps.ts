@@ -22,6 +22,8 @@ export interface WorkflowDeps {
   deployment: LoadedDeployment;
   t: Translate;
   now: () => Date;
+  /** Where people reach this service (PUBLIC_URL): sign-in links to the operations room start with it. */
+  publicUrl?: string;
   /** Set when Telegram is configured, in worker processes. */
   telegram?: {
     /** Runs an officer's update through the officer features (src/workflows/telegram). */

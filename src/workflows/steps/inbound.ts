@@ -9,6 +9,7 @@ import { getInboundsWithSenders, insertOutbound, markInboundProcessed, type Inbo
 import { reportersWithOpenAlerts } from '../../db/alerts.js';
 import { officerByPhone, officerByTelegramId, type OfficerRow } from '../../db/offices.js';
 import { answerOfficerCommand } from '../officer-answers.js';
+import { isLoginRequest, loginLinkMessage } from '../login-link.js';
 import { followUpTarget, forwardToHolders, noOpenAlert } from '../conversation.js';
 import type { WorkflowDeps } from '../deps.js';
 import { enqueueSends } from '../dispatch.js';
@@ -63,7 +64,7 @@ async function finish(
 
 /** A message from an officer's number: a command (OK/FIN/R/TYPE/LIEU … <ref>) or, failing that, the help text. */
 async function handleOfficerMessage(deps: WorkflowDeps, message: InboundRow, officer: OfficerRow): Promise<void> {
-  const body = await answerOfficerCommand(deps, officer, message.text);
+  const body = isLoginRequest(message.text) ? await loginLinkMessage(deps, officer) : await answerOfficerCommand(deps, officer, message.text);
   await finish(deps, message, { outcome: 'officer_command' }, { recipient: `officer:${officer.id}`, body });
 }
 

@@ -6,6 +6,7 @@ import { buttons } from './buttons.js';
 import { commands } from './commands.js';
 import { tr, type OfficerContext } from './context.js';
 import { language } from './language.js';
+import { login } from './login.js';
 import { openAlerts } from './open-alerts.js';
 import { outcomes } from './outcomes.js';
 import { reply } from './reply.js';
@@ -21,7 +22,7 @@ export type OfficerUpdateHandler = (update: Update, officer: OfficerRow) => Prom
  */
 export async function createOfficerUpdateHandler(bot: Bot, deps: WorkflowDeps, languages: string[]): Promise<OfficerUpdateHandler> {
   const pending = new Map<number, OfficerRow>();
-  const features = new Composer<OfficerContext>(start, openAlerts, report, language(languages), buttons, outcomes, reply, commands);
+  const features = new Composer<OfficerContext>(start, login, openAlerts, report, language(languages), buttons, outcomes, reply, commands);
   features.on('callback_query', (ctx) => ctx.answerCallbackQuery());
   features.on('message', (ctx) => ctx.reply(tr(ctx, 'telegram.help')));
   const officerBot = bot as unknown as Bot<OfficerContext>;
