@@ -22,6 +22,9 @@ button,.button{font:inherit;padding:.45rem .9rem;border:1px solid #0b3a5b;border
 button.link{background:none;border:none;padding:0;min-height:0;text-decoration:underline;color:inherit}
 button.secondary{background:#fff;color:#0b3a5b}
 input,select,textarea{font:inherit;padding:.4rem;border:1px solid #6b7280;border-radius:4px;max-width:100%}
+textarea{width:100%}
+.grid>div{min-width:0}
+.card dd{overflow-wrap:anywhere}
 label{display:block;font-weight:600;margin:.3rem 0 .15rem}
 fieldset{border:1px solid #c5cad1;border-radius:4px;margin:.5rem 0;padding:.5rem .75rem}
 fieldset label{display:inline-flex;gap:.35rem;font-weight:400;margin-right:1rem;align-items:center}
@@ -30,6 +33,7 @@ fieldset label{display:inline-flex;gap:.35rem;font-weight:400;margin-right:1rem;
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #dde1e6;vertical-align:top}
 th{background:#eef1f4}
+caption{text-align:left;padding:.25rem 0}
 td.num,th.num{text-align:right}
 .sev{display:inline-block;padding:0 .4rem;border-radius:3px;font-weight:600}
 .sev-critical{background:#fde2e2;color:#7a0010}.sev-high{background:#fdebd3;color:#6b3a00}

@@ -23,7 +23,7 @@ export interface AlertPageData {
   notice?: { text: string; error: boolean };
 }
 
-const knownEvents = new Set(['created', 'classified', 'routed', 'notified', 'notification_sent', 'notification_failed', 'acknowledged', 'responding', 'resolved', 'dismissed', 'escalated', 'escalation_requested', 'reply_bridged', 'outcome_recorded', 'note_added', 'action_refused', 'corrected']);
+const knownEvents = new Set(['created', 'classified', 'routed', 'notified', 'notification_sent', 'notification_failed', 'acknowledged', 'responding', 'resolved', 'dismissed', 'escalated', 'escalation_requested', 'reply_bridged', 'outcome_recorded', 'note_added', 'action_refused', 'corrected', 'message_sent', 'rerouted', 'reporter_message', 'escalation_exhausted', 'deadline_changed', 'send_retry']);
 
 function actorName(t: PageText, actor: string | null, names: Map<string, string>, reporter: string | null): string {
   if (!actor || actor === 'system') return t('alert.actor.system');
@@ -51,7 +51,7 @@ function card(t: PageText, data: AlertPageData, lang: string): Html {
     ${row('alert.severity', a.severity ? html`<span class="sev sev-${a.severity}">${t(`common:severity.${a.severity}`)}</span>` : '—')}
     ${row('alert.type', a.threatType ? t(`common:threat.${a.threatType}`) : t('common:unclassified'))}
     ${row('alert.urgency', a.urgency ? t(`common:urgency.${a.urgency}`) : '—')}
-    ${row('alert.place', data.place ? [data.place.name, data.place.admin2, data.place.admin1].filter(Boolean).join(', ') : t('common:unknownPlace'))}
+    ${row('alert.place', data.place ? [...new Set([data.place.name, data.place.admin2, data.place.admin1].filter(Boolean))].join(', ') : t('common:unknownPlace'))}
     ${row('alert.office', data.officeName ?? '—')}
     ${row('alert.status', t(`common:status.${a.status}`))}
     ${row('alert.level', a.escalationLevel)}

@@ -1,0 +1,155 @@
+import type { Browser, Page } from 'playwright-core';
+import type { Update } from 'grammy/types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeProviderEnv } from '../fakes/env.js';
+import { telegramTextUpdate } from '../fakes/sign.js';
+import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
+import { alertRows, eventsOf } from '../helpers/alerts.js';
+import { eventually, freePort, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
+import { createLoginLink, loginLinkLifetimeMs, useLoginLink } from '../../src/db/sessions.js';
+import { contentWidth, launchChromium, newContext, screenshot, seriousViolations } from './browser.js';
+
+const secret = 'telegram-webhook-secret-web';
+const [diallo, maiga] = [111111, 444444];
+const reporter = 700000201;
+const deployment = testDeployment({ ackTimeout: '1h' })
+  .replace('role: officer, phone: "+22370000001"', `role: officer, telegramId: ${diallo}, phone: "+22370000001"`)
+  .replace('o-maiga, name: H. Maïga, office: gao, role: officer,', `o-maiga, name: H. Maïga, office: gao, role: officer, telegramId: ${maiga},`);
+
+describe('the operations room in a browser (chromium, fake Bot API)', () => {
+  let telegram: FakeTelegram;
+  let app: TestTamtam;
+  let browser: Browser;
+  const post = (update: Update) =>
+    fetch(`${app.url}/webhooks/telegram`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret }, body: JSON.stringify(update) });
+
+  /** Sends /login to the bot as this officer and returns the link the bot answered with. */
+  async function loginLink(telegramId: number): Promise<string> {
+    const before = telegram.callsOf('sendMessage').length;
+    await post(telegramTextUpdate({ text: '/login', fromId: telegramId }));
+    const call = await eventually(async () => telegram.callsOf('sendMessage').slice(before).find((c) => c.params.chat_id === telegramId && String(c.params.text).includes('/login/')), { what: 'the sign-in link' });
+    return String(call.params.text).match(/https?:\/\/\S+\/login\/[\w-]+/)![0];
+  }
+
+  /** Signs in as this officer in a fresh profile; returns the page on the board. */
+  async function signIn(telegramId: number, size: 'wide' | 'phone' = 'wide'): Promise<Page> {
+    const page = await (await newContext(browser, size)).newPage();
+    await page.goto(await loginLink(telegramId));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${app.url}/`);
+    return page;
+  }
+
+  beforeAll(async () => {
+    telegram = await startFakeTelegram();
+    const port = await freePort();
+    const env = { ...fakeProviderEnv({ telegram, webhookSecret: secret }), PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` };
+    [app, browser] = await Promise.all([startTestTamtam({ backend: 'redis', deployment, env }), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await telegram?.close();
+  });
+
+  it('signs an officer in with the link the bot sent after /login, and refuses the same link again', async () => {
+    const link = await loginLink(diallo);
+    expect(link.startsWith(`${app.url}/login/`)).toBe(true);
+    const page = await (await newContext(browser, 'wide')).newPage();
+    await page.goto(link);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // The officer's own language (French) once signed in.
+    await expect.poll(() => page.getByRole('heading', { name: 'Alertes ouvertes' }).isVisible()).toBe(true);
+    expect((await page.context().cookies())[0]).toMatchObject({ name: 'tamtam_session', httpOnly: true, sameSite: 'Lax' });
+
+    const again = await (await newContext(browser, 'wide')).newPage();
+    await again.goto(link);
+    const [response] = await Promise.all([again.waitForResponse((r) => r.request().method() === 'POST'), again.getByRole('button', { name: 'Sign in' }).click()]);
+    expect(response.status()).toBe(410);
+    await expect.poll(() => again.getByRole('heading', { name: 'This sign-in link has already been used' }).isVisible()).toBe(true);
+    expect(await again.getByText('send /login to the Tamtam bot').isVisible()).toBe(true);
+    await screenshot(again, 'link-used-wide');
+    await again.goto(`${app.url}/`);
+    expect(again.url()).toContain('/signin');
+  });
+
+  it('refuses a link older than 10 minutes (only its hash is stored)', async () => {
+    const now = new Date();
+    const token = await createLoginLink(app.deps.db, 'o-diallo', now);
+    expect(await useLoginLink(app.deps.db, token, new Date(now.getTime() + loginLinkLifetimeMs + 1000))).toEqual({ refused: 'expired' });
+    const { rows } = await app.database.pool.query('select token_hash from login_links');
+    expect(rows.map((r: { token_hash: string }) => r.token_hash)).not.toContain(token);
+  });
+
+  let ref: string;
+  let officerPage: Page;
+
+  it('shows a warning sent to the webhook on the board within 5 seconds, without a reload', async () => {
+    officerPage = await signIn(diallo);
+    let navigations = 0;
+    officerPage.on('framenavigated', () => navigations++);
+    await post(telegramTextUpdate({ text: 'Hommes armés à moto près de Mopti, ils menacent le village', fromId: reporter }));
+    const alert = await eventually(async () => (await alertRows(app)).find((a) => a.status === 'notified'), { what: 'the alert' });
+    ref = alert.ref;
+    const shown = Date.now();
+    await officerPage.getByRole('link', { name: ref }).waitFor({ timeout: 5_000 });
+    expect(Date.now() - shown).toBeLessThan(5_000);
+    expect(navigations).toBe(0);
+    expect(await officerPage.getByRole('row', { name: new RegExp(ref) }).textContent()).toContain('Mopti Field Office');
+    expect(await seriousViolations(officerPage)).toEqual([]);
+    await screenshot(officerPage, 'board-wide');
+  });
+
+  it('lets no officer of another office see or act on the alert (404, 403, nothing changed)', async () => {
+    const page = await signIn(maiga);
+    expect(await page.getByRole('link', { name: ref }).count()).toBe(0);
+    const seen = await page.goto(`${app.url}/alerts/${ref}`);
+    expect(seen?.status()).toBe(404);
+    await page.goto(`${app.url}/`);
+    const csrf = await page.locator('input[name=_csrf]').first().inputValue();
+    const before = await eventsOf(app, (await alertRows(app)).find((a) => a.ref === ref)!.id);
+    const acted = await page.request.post(`${app.url}/alerts/${ref}/acknowledge`, { form: { _csrf: csrf } });
+    expect(acted.status()).toBe(403);
+    const after = (await alertRows(app)).find((a) => a.ref === ref)!;
+    expect(after.status).toBe('notified');
+    expect(await eventsOf(app, after.id)).toHaveLength(before.length);
+    // A form without the session's CSRF token changes nothing either, even in the right office.
+    expect((await officerPage.request.post(`${app.url}/alerts/${ref}/acknowledge`, { form: { _csrf: 'forged' } })).status()).toBe(403);
+    expect((await alertRows(app)).find((a) => a.ref === ref)!.status).toBe('notified');
+  });
+
+  it('acknowledging on the web edits the officer’s Telegram card, and the timeline names the officer', async () => {
+    await officerPage.getByRole('link', { name: ref }).click();
+    await officerPage.getByRole('heading', { name: `Alerte ${ref}` }).waitFor();
+    expect(await officerPage.getByText(/PF-[0-9A-F]{4}/).first().isVisible()).toBe(true);
+    expect(await officerPage.content()).not.toContain(String(reporter));
+    expect(await seriousViolations(officerPage)).toEqual([]);
+    await officerPage.getByRole('button', { name: 'Prendre en charge' }).click();
+    await officerPage.getByRole('status').filter({ hasText: 'prise en charge' }).waitFor();
+    const timeline = officerPage.getByRole('region', { name: 'Chronologie' });
+    expect(await timeline.getByRole('listitem').filter({ hasText: 'Prise en charge · A. Diallo' }).count()).toBe(1);
+    const edit = await telegram.waitForCall('editMessageText', (p) => p.chat_id === diallo && String(p.text).includes(ref) && String(p.text).includes('A. Diallo'));
+    expect(String(edit.params.text)).toMatch(/prise en charge/i);
+    await screenshot(officerPage, 'alert-wide');
+  });
+
+  it('replies to the reporter from the web, through Tamtam', async () => {
+    await officerPage.getByRole('textbox', { name: /Message à PF-/ }).fill('Combien sont-ils ?');
+    await officerPage.getByRole('button', { name: 'Envoyer au rapporteur' }).click();
+    await telegram.waitForCall('sendMessage', (p) => p.chat_id === reporter && String(p.text).includes('Combien sont-ils'));
+    const talk = officerPage.getByRole('region', { name: 'Conversation avec le rapporteur' });
+    expect(await talk.getByRole('listitem').filter({ hasText: 'A. Diallo: Combien sont-ils ?' }).count()).toBe(1);
+  });
+
+  it('is usable on a phone: the board fits 375 px and has no serious accessibility violation', async () => {
+    const page = await signIn(diallo, 'phone');
+    await page.getByRole('link', { name: ref }).waitFor();
+    expect(await contentWidth(page)).toBeLessThanOrEqual(375);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'board-phone');
+    await page.getByRole('link', { name: ref }).click();
+    await page.getByRole('heading', { name: `Alerte ${ref}` }).waitFor();
+    expect(await contentWidth(page)).toBeLessThanOrEqual(375);
+    await screenshot(page, 'alert-phone');
+  });
+});
