@@ -10,6 +10,7 @@ import { registerHealthRoutes } from './metrics.js';
 import { registerReportRoutes } from './reports.js';
 import type { WebDeps } from '../web/deps.js';
 import { registerWebRoutes } from '../web/index.js';
+import { viewerOf } from '../web/session.js';
 
 /** The HTTP server: webhooks of every channel, health, metrics, the alerts API and the operations room. */
 export function createHttpServer(deps: { db: Db; queues: Queues; channels: Channels; intake: Intake; log: Logger; authorize: AdminAuth; timezone: string; web?: WebDeps }): FastifyInstance {
@@ -27,7 +28,8 @@ export function createHttpServer(deps: { db: Db; queues: Queues; channels: Chann
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
   registerHealthRoutes(app, deps);
   registerApiRoutes(app, deps);
-  registerReportRoutes(app, deps);
+  const web = deps.web;
+  registerReportRoutes(app, { ...deps, sessionScope: web ? async (request) => viewerOf(web, request) : undefined });
   if (deps.web) registerWebRoutes(app, deps.web);
   for (const channel of deps.channels.list()) channel.registerRoutes?.(app, deps.intake);
   return app;

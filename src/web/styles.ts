@@ -57,8 +57,8 @@ ol.talk li.officer{color:#0b3a5b}
   .grid{grid-template-columns:1fr}
   table.rows thead{position:absolute;left:-9999px}
   table.rows tr{display:block;border-bottom:2px solid #c5cad1;padding:.3rem 0}
-  table.rows td{display:flex;gap:.5rem;border:0;padding:.15rem .5rem}
-  table.rows td::before{content:attr(data-label);font-weight:600;min-width:7rem}
+  table.rows td,table.rows tbody th{display:flex;gap:.5rem;border:0;padding:.15rem .5rem;background:none;text-align:left}
+  table.rows td::before,table.rows tbody th::before{content:attr(data-label);font-weight:600;min-width:7rem}
   .scroll{overflow-x:auto}
 }
 @media print{header,nav,form,.no-print{display:none!important}body{background:#fff}main{max-width:none}.card{border:0}}

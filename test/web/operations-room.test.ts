@@ -152,4 +152,39 @@ describe('the operations room in a browser (chromium, fake Bot API)', () => {
     expect(await contentWidth(page)).toBeLessThanOrEqual(375);
     await screenshot(page, 'alert-phone');
   });
+
+  it('resolving with outcomes on the web changes the response report, and the export is the office’s', async () => {
+    const figure = (page: Page, name: string) =>
+      page.getByRole('table', { name: 'Toute la période' }).getByRole('row', { name: new RegExp(`^${name} \\S+$`) }).getByRole('cell').textContent();
+    await officerPage.goto(`${app.url}/report`);
+    expect(await figure(officerPage, 'Avec réponse')).toBe('0');
+    expect(await figure(officerPage, 'Prises en charge')).toBe('1');
+    await officerPage.goto(`${app.url}/alerts/${ref}`);
+    const resolve = officerPage.getByRole('form', { name: 'Clore avec la réponse apportée' });
+    await resolve.getByRole('checkbox', { name: 'Patrouille ou présence' }).check();
+    await resolve.getByRole('checkbox', { name: 'Dialogue' }).check();
+    await resolve.getByRole('textbox', { name: 'Note (facultative)' }).fill('Patrouille envoyée à 14 h');
+    await resolve.getByRole('button', { name: 'Clore' }).click();
+    await officerPage.getByRole('status').filter({ hasText: 'résolue' }).waitFor();
+    await officerPage.getByRole('navigation').getByRole('link', { name: 'Rapport de réponse' }).click();
+    await officerPage.getByRole('heading', { name: 'Rapport de réponse' }).waitFor();
+    expect(await figure(officerPage, 'Avec réponse')).toBe('1');
+    expect(await figure(officerPage, 'Patrouille ou présence')).toBe('1');
+    expect(await figure(officerPage, 'Dialogue')).toBe('1');
+    expect(await figure(officerPage, 'Closes')).toBe('1');
+    expect(await officerPage.getByRole('img', { name: 'Part prise en charge à temps, par bureau' }).isVisible()).toBe(true);
+    expect(await seriousViolations(officerPage)).toEqual([]);
+    await screenshot(officerPage, 'report-wide');
+
+    // The CSV link works with the session (no bearer token), with this office's alerts only.
+    const href = await officerPage.getByRole('link', { name: 'Alertes (CSV)' }).getAttribute('href');
+    const csv = await officerPage.request.get(`${app.url}${href}`);
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toContain(ref);
+    const other = await signIn(maiga);
+    const theirs = await other.request.get(`${app.url}${href}`);
+    expect(theirs.status()).toBe(200);
+    expect(await theirs.text()).not.toContain(ref);
+    expect((await fetch(`${app.url}${href}`)).status).toBe(401);
+  });
 });
