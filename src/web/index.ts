@@ -5,6 +5,7 @@ import { boardScript } from './pages/board.js';
 import { registerAlertRoutes } from './routes/alert.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerBoardRoutes } from './routes/board.js';
+import { registerMapRoute } from './routes/map.js';
 import { registerReportPages } from './routes/reports.js';
 
 const scriptHash = (script: string) => `'sha256-${createHash('sha256').update(script).digest('base64')}'`;
@@ -49,5 +50,6 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps): void {
     registerBoardRoutes(scope, deps);
     registerAlertRoutes(scope, deps);
     registerReportPages(scope, deps);
+    registerMapRoute(scope, deps);
   });
 }

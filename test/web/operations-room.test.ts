@@ -187,4 +187,13 @@ describe('the operations room in a browser (chromium, fake Bot API)', () => {
     expect(await theirs.text()).not.toContain(ref);
     expect((await fetch(`${app.url}${href}`)).status).toBe(401);
   });
+
+  it('the seasonal view counts the warning under its region and month', async () => {
+    await officerPage.goto(`${app.url}/seasonal`);
+    const table = officerPage.getByRole('table', { name: /Alertes par lieu et mois de l'année/ });
+    const mopti = table.getByRole('row', { name: /^Mopti/ });
+    const month = new Date().getUTCMonth();
+    expect(await mopti.getByRole('cell').nth(month).textContent()).toBe('1');
+    await screenshot(officerPage, 'seasonal-wide');
+  });
 });
