@@ -63,6 +63,15 @@ export async function touchWebSession(db: DbOrTx, token: string, now: Date): Pro
   return row ?? null;
 }
 
+/** The live session of a cookie token, without counting this as activity (the board's polling); null when unknown or idle too long. */
+export async function findWebSession(db: DbOrTx, token: string, now: Date): Promise<WebSessionRow | null> {
+  const [row] = await db
+    .select()
+    .from(webSessions)
+    .where(and(eq(webSessions.tokenHash, sha256(token)), gt(webSessions.lastSeenAt, new Date(now.getTime() - sessionIdleMs))));
+  return row ?? null;
+}
+
 /** Changes the language a session's pages are in. */
 export async function setSessionLanguage(db: DbOrTx, token: string, language: string): Promise<void> {
   await db.update(webSessions).set({ language }).where(eq(webSessions.tokenHash, sha256(token)));

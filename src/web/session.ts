@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { touchWebSession, type WebSessionRow } from '../db/sessions.js';
+import { findWebSession, touchWebSession, type WebSessionRow } from '../db/sessions.js';
 import type { WebDeps } from './deps.js';
 import type { PageText } from './html.js';
 
@@ -41,11 +41,15 @@ export function visitorLanguage(deps: WebDeps, request: FastifyRequest): string 
 /** Keys of locales/<lng>/web.json, or of another namespace when named (`common:threat.abduction`). */
 export const pageText = (deps: WebDeps, lang: string): PageText => (key, vars) => deps.t(lang, key.includes(':') ? key : `web:${key}`, vars);
 
-/** The signed-in viewer of a request (the session's last-seen time moves to now), or null. */
-export async function viewerOf(deps: WebDeps, request: FastifyRequest): Promise<Viewer | null> {
+/**
+ * The signed-in viewer of a request, or null. The session's last-seen time moves to now, except for
+ * requests a page makes by itself (`touch: false`, the board's polling): an open tab alone does not
+ * keep a session alive past 12 hours without a person using it.
+ */
+export async function viewerOf(deps: WebDeps, request: FastifyRequest, { touch = true } = {}): Promise<Viewer | null> {
   const token = cookieOf(request, sessionCookie);
   if (!token) return null;
-  const session = await touchWebSession(deps.db, token, new Date());
+  const session = touch ? await touchWebSession(deps.db, token, new Date()) : await findWebSession(deps.db, token, new Date());
   if (!session) return null;
   return { session, token, officeId: session.officeId, t: pageText(deps, session.language), lang: session.language };
 }
@@ -54,8 +58,8 @@ export async function viewerOf(deps: WebDeps, request: FastifyRequest): Promise<
  * The viewer, or the answer for someone not signed in: pages redirect to the sign-in page;
  * fragments and downloads get 401.
  */
-export async function requireViewer(deps: WebDeps, request: FastifyRequest, reply: FastifyReply, { redirect = true } = {}): Promise<Viewer | null> {
-  const viewer = await viewerOf(deps, request);
+export async function requireViewer(deps: WebDeps, request: FastifyRequest, reply: FastifyReply, { redirect = true, touch = true } = {}): Promise<Viewer | null> {
+  const viewer = await viewerOf(deps, request, { touch });
   if (viewer) return viewer;
   if (redirect) void reply.redirect(`/signin?next=${encodeURIComponent(request.url)}`, 303);
   else void reply.code(401).type('text/plain; charset=utf-8').send('sign in first');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { boardAlerts, officeNames } from '../../db/board.js';
@@ -43,9 +44,14 @@ export function registerBoardRoutes(app: FastifyInstance, deps: WebDeps): void {
   });
 
   app.get('/board/rows', async (request, reply) => {
-    const viewer = await requireViewer(deps, request, reply, { redirect: false });
+    const viewer = await requireViewer(deps, request, reply, { redirect: false, touch: false });
     if (!viewer) return reply;
     const data = await boardData(deps, viewer, request);
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(boardRows(viewer.t, data.alerts, data.now).value);
+    const rows = boardRows(viewer.t, data.alerts, data.now).value;
+    // Unchanged lines (most polls: ages move once a minute) cost a 304 and no body on a slow link.
+    const etag = `"${createHash('sha256').update(rows).digest('base64url').slice(0, 22)}"`;
+    reply.type('text/html; charset=utf-8').header('cache-control', 'private, no-cache').header('etag', etag);
+    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+    return reply.send(rows);
   });
 }
