@@ -100,6 +100,25 @@ describe('the operations room in a browser (chromium, fake Bot API)', () => {
     await screenshot(officerPage, 'board-wide');
   });
 
+  it('keeps the filters in the query string, switches language, and gives no link in a group chat', async () => {
+    const page = await signIn(diallo);
+    await page.getByRole('combobox', { name: 'Type de menace' }).selectOption({ label: 'Enlèvement' });
+    await page.getByRole('button', { name: 'Appliquer' }).click();
+    await page.waitForURL(/type=abduction/);
+    expect(await page.getByRole('link', { name: ref }).count()).toBe(0);
+    await page.reload();
+    expect(await page.getByRole('combobox', { name: 'Type de menace' }).inputValue()).toBe('abduction');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Open alerts' }).waitFor();
+    expect(page.url()).toContain('type=abduction');
+
+    const before = telegram.callsOf('sendMessage').length;
+    await post(telegramTextUpdate({ text: '/login', fromId: diallo, chatId: -100777 }));
+    const answer = await eventually(async () => telegram.callsOf('sendMessage').slice(before).find((c) => c.params.chat_id === -100777));
+    expect(String(answer.params.text)).toContain('conversation privée');
+    expect(String(answer.params.text)).not.toContain('/login/');
+  });
+
   it('lets no officer of another office see or act on the alert (404, 403, nothing changed)', async () => {
     const page = await signIn(maiga);
     expect(await page.getByRole('link', { name: ref }).count()).toBe(0);
