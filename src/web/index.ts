@@ -39,6 +39,14 @@ function parseForm(body: string): Record<string, string | string[]> {
 export function registerWebRoutes(app: FastifyInstance, deps: WebDeps): void {
   void app.register(async (scope) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, parseForm(body as string)));
+    // A form posted from another site is refused, sign-in forms included (no one is signed in as someone else by a forged form).
+    scope.addHook('preHandler', async (request, reply) => {
+      const origin = request.headers.origin;
+      if (request.method === 'POST' && origin && (!URL.canParse(origin) || new URL(origin).host !== request.headers.host)) {
+        deps.log.warn({ origin, path: request.url.split('?')[0] }, 'operations room: refused a form from another site');
+        return reply.code(403).type('text/plain; charset=utf-8').send('forms are accepted only from this site');
+      }
+    });
     scope.addHook('onSend', async (_request, reply, payload) => {
       if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
         reply.header('content-security-policy', contentSecurityPolicy).header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin');

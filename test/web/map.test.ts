@@ -50,7 +50,7 @@ describe('the operations room’s map, seasonal view and administrator sign-in (
     await screenshot(page, 'map-wide');
   });
 
-  it('sends an officer with a phone a sign-in link by SMS (LOGIN)', async () => {
+  it('sends an officer with a phone a sign-in link by SMS (LOGIN), who dismisses an alert as a duplicate on the web', async () => {
     await app.send('+22370000001', 'LOGIN');
     const sms = await eventually(async () => (await app.outbox('+22370000001')).find((m) => m.text.includes('/login/')), { what: 'the link by SMS' });
     const token = sms.text.match(/\/login\/([\w-]+)/)![1];
@@ -59,6 +59,18 @@ describe('the operations room’s map, seasonal view and administrator sign-in (
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Alertes ouvertes' }).waitFor();
     expect(await page.getByRole('link', { name: ref }).isVisible()).toBe(true);
+
+    // Dismissing as a duplicate: an unknown reference is refused and changes nothing; a real one is recorded.
+    const other = (await reportAndWaitNotified(app, '+22376000222', 'Un engin explosif a sauté sur la route près de Mopti ce matin')).ref;
+    await page.goto(`${app.url}/alerts/${other}`);
+    await page.getByRole('textbox', { name: "Doublon de l'alerte (référence, facultatif)" }).fill('ZZZZZ');
+    const [refused] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Classer' }).click()]);
+    expect(refused.status()).toBe(409);
+    await page.getByRole('alert').filter({ hasText: 'ZZZZZ' }).waitFor();
+    await page.getByRole('textbox', { name: "Doublon de l'alerte (référence, facultatif)" }).fill(ref.toLowerCase());
+    await page.getByRole('button', { name: 'Classer' }).click();
+    await page.getByRole('status').filter({ hasText: 'classée' }).waitFor();
+    expect(await page.getByRole('region', { name: 'Chronologie' }).getByText(`Doublon de ${ref}`).count()).toBe(1);
   });
 
   it('shows the seasonal heat table, and an administrator can look but not act', async () => {

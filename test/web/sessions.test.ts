@@ -44,6 +44,12 @@ describe('operations room sessions over HTTP', () => {
     expect(await touchWebSession(app.deps.db, token, new Date(Date.now() + 2 * sessionIdleMs))).toBeNull();
   });
 
+  it('refuses a form posted from another site', async () => {
+    const response = await fetch(`${app.url}/signin`, { ...form({ token: adminToken }), headers: { ...form({}).headers, origin: 'https://elsewhere.example' } });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('set-cookie')).toBeNull();
+  });
+
   it('limits sign-in attempts per address (in this process’s memory)', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) statuses.push((await fetch(`${app.url}/signin`, form({ token: 'guess-guess-guess' }))).status);
