@@ -7,7 +7,8 @@ import { seasonalReport } from '../db/seasonal-report.js';
 import { alertsCsv } from '../reports/alerts-csv.js';
 import { responseDefinitions } from '../reports/definitions.js';
 import { exportQuery, firstProblem, responseQuery, seasonalQuery } from '../reports/params.js';
-import { alertsOfOffice, scopedResponseReport } from '../reports/scoped.js';
+import { alertsOfOffice, scopedResponseReport, seasonalRowsInArea } from '../reports/scoped.js';
+import { getOffice } from '../db/offices.js';
 import type { AdminAuth } from './auth.js';
 
 /** The signed-in operations-room user of a request, and the office they see (null: every office), or null. */
@@ -22,8 +23,9 @@ function parsed<S extends z.ZodType>(schema: S, query: unknown, reply: FastifyRe
 }
 
 /**
- * The mission's reports (DESIGN.md "Response and its record"), behind the admin bearer token (the
- * response report and the export also for a signed-in operations-room user, scoped to their office):
+ * The mission's reports (DESIGN.md "Response and its record"), behind the admin bearer token or a
+ * signed-in operations-room session, scoped to what that person sees (their office; for the
+ * seasonal report, the places of their office's area):
  * `GET /api/reports/response`, `GET /api/reports/seasonal` and `GET /api/exports/alerts.csv`.
  * Periods are dates in the mission's `timezone`; `exercise=1` includes exercise alerts.
  */
@@ -50,10 +52,12 @@ export function registerReportRoutes(
   });
 
   app.get('/api/reports/seasonal', async (request, reply) => {
-    if (!authorize(request, reply)) return reply;
+    const scope = await scopeOf(request, reply);
+    if (!scope) return reply;
     const query = parsed(seasonalQuery, request.query, reply);
     if (!query) return reply;
-    const rows = await seasonalReport(db, { ...query, timezone });
+    const area = scope.officeId ? ((await getOffice(db, scope.officeId))?.area ?? {}) : null;
+    const rows = seasonalRowsInArea(await seasonalReport(db, { ...query, timezone }), area);
     return reply.send({ from: query.from, to: query.to, by: query.by, timezone, exercise: query.exercise, rows });
   });
 

@@ -1,6 +1,7 @@
 import type { ExportedAlert } from '../db/alert-export.js';
 import type { DbOrTx } from '../db/index.js';
 import type { ReportPeriod } from '../db/report-facts.js';
+import type { SeasonalRow } from '../db/seasonal-report.js';
 import { noFigures, responseReport, type ResponseFigures, type ResponseGrouping, type ResponseRow } from '../db/response-report.js';
 
 /**
@@ -29,4 +30,13 @@ export async function scopedResponseReport(
 /** The export's pages with only one office's alerts (null: all of them). */
 export async function* alertsOfOffice(pages: AsyncIterable<ExportedAlert[]>, officeId: string | null): AsyncGenerator<ExportedAlert[]> {
   for await (const page of pages) yield officeId === null ? page : page.filter((a) => a.office === officeId);
+}
+
+/**
+ * The seasonal report's places inside an office's area (its admin1 or admin2 names), for someone
+ * who sees that office only: the report counts places, not offices. `area` null: every place.
+ */
+export function seasonalRowsInArea(rows: SeasonalRow[], area: { admin1?: string[]; admin2?: string[] } | null): SeasonalRow[] {
+  if (!area) return rows;
+  return rows.filter((r) => Boolean(area.admin1?.includes(r.admin1 ?? '') || (r.admin2 && area.admin2?.includes(r.admin2))));
 }

@@ -214,5 +214,10 @@ describe('the operations room in a browser (chromium, fake Bot API)', () => {
     const month = new Date().getUTCMonth();
     expect(await mopti.getByRole('cell').nth(month).textContent()).toBe('1');
     await screenshot(officerPage, 'seasonal-wide');
+    // The reports' API answers a signed-in session too, with what that officer sees.
+    const seasonal = await officerPage.request.get(`${app.url}/api/reports/seasonal?from=2020-01-01&to=2030-01-01`);
+    expect(((await seasonal.json()) as { rows: { admin1: string }[] }).rows.map((r) => r.admin1)).toEqual(['Mopti']);
+    const response = await officerPage.request.get(`${app.url}/api/reports/response?from=2020-01-01&to=2030-01-01&by=type`);
+    expect(((await response.json()) as { total: { received: number } }).total.received).toBe(1);
   });
 });

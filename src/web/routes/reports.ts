@@ -3,7 +3,7 @@ import { officeNames } from '../../db/board.js';
 import { seasonalReport } from '../../db/seasonal-report.js';
 import { responseDefinitions } from '../../reports/definitions.js';
 import { firstProblem, responseQuery, seasonalQuery } from '../../reports/params.js';
-import { scopedResponseReport } from '../../reports/scoped.js';
+import { scopedResponseReport, seasonalRowsInArea } from '../../reports/scoped.js';
 import type { WebDeps } from '../deps.js';
 import { percent, seconds } from '../format.js';
 import { viewerFrame } from '../frame.js';
@@ -63,9 +63,7 @@ export function registerReportPages(app: FastifyInstance, deps: WebDeps): void {
     if (!parsed.success) parsed = seasonalQuery.safeParse(defaults);
     const query = parsed.data!;
     const [rows, offices, frame] = await Promise.all([seasonalReport(deps.db, { ...query, timezone: deps.timezone }), officeNames(deps.db), viewerFrame(deps, viewer, request, 'seasonal.title')]);
-    // Someone who sees one office sees the places of its area (the report counts places, not offices).
-    const area = viewer.officeId ? offices.find((o) => o.id === viewer.officeId)?.area : null;
-    const inArea = (r: (typeof rows)[number]) => !area || Boolean(area.admin1?.includes(r.admin1 ?? '') || (r.admin2 && area.admin2?.includes(r.admin2)));
-    return reply.type('text/html; charset=utf-8').send(seasonalPage(frame, { ...query, rows: rows.filter(inArea) }));
+    const area = viewer.officeId ? (offices.find((o) => o.id === viewer.officeId)?.area ?? {}) : null;
+    return reply.type('text/html; charset=utf-8').send(seasonalPage(frame, { ...query, rows: seasonalRowsInArea(rows, area) }));
   });
 }
