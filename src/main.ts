@@ -114,7 +114,7 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
     if (role !== 'worker') {
       const intake = createIntake({ db: database.db, pii, queues, log });
       const web = {
-        db: database.db, log, t, languages, defaultLanguage: deployment.defaultLanguage, timezone: deployment.timezone,
+        db: database.db, log, t, defaultLanguage: deployment.defaultLanguage, timezone: deployment.timezone,
         adminToken: config.adminApiToken, secureCookies: config.publicUrl.startsWith('https:'), workflow: deps,
       };
       const app = createHttpServer({ db: database.db, queues, channels, intake, log, authorize, timezone: deployment.timezone, web });

@@ -8,7 +8,6 @@ export interface WebDeps {
   db: Db;
   log: Logger;
   t: Translate;
-  languages: string[];
   defaultLanguage: string;
   timezone: string;
   /** ADMIN_API_TOKEN: signs in an administrator; undefined = no administrator sign-in. */

@@ -23,7 +23,11 @@ export interface PageFrame {
   script?: string;
 }
 
-const languages: Record<string, string> = { fr: 'Français', en: 'English' };
+/** The languages the pages are written in (locales/<lng>/web.json), by their own names. */
+export const pageLanguages: Record<string, string> = { fr: 'Français', en: 'English' };
+
+/** A person's language if the pages are written in it, else the mission's, else French. */
+export const pageLanguage = (wanted: string | null | undefined, fallback: string) => (wanted && wanted in pageLanguages ? wanted : fallback in pageLanguages ? fallback : 'fr');
 
 function navigation(frame: PageFrame, user: PageUser): Html {
   const { t } = frame;
@@ -38,7 +42,7 @@ function navigation(frame: PageFrame, user: PageUser): Html {
     <span>${user.name}${user.office ? ` · ${user.office}` : ''}</span>
     <form method="post" action="/language" class="inline">
       <input type="hidden" name="_csrf" value="${user.csrf}"><input type="hidden" name="back" value="${frame.here}">
-      ${Object.entries(languages)
+      ${Object.entries(pageLanguages)
         .filter(([code]) => code !== frame.lang)
         .map(([code, name]) => html`<button name="lang" value="${code}" lang="${code}" class="link">${name}</button>`)}
     </form>
@@ -50,7 +54,7 @@ function navigation(frame: PageFrame, user: PageUser): Html {
 
 /** The whole page: head with the inline stylesheet, header and navigation, then the content. */
 export function page(frame: PageFrame, content: Html): string {
-  const switchLanguage = Object.entries(languages)
+  const switchLanguage = Object.entries(pageLanguages)
     .filter(([code]) => code !== frame.lang)
     .map(([code, name]) => html`<a href="?lang=${code}" lang="${code}">${name}</a>`);
   return `<!doctype html>${html`<html lang="${frame.lang}">

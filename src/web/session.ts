@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { findWebSession, touchWebSession, type WebSessionRow } from '../db/sessions.js';
 import type { WebDeps } from './deps.js';
 import type { PageText } from './html.js';
+import { pageLanguage, pageLanguages } from './layout.js';
 
 export const sessionCookie = 'tamtam_session';
 
@@ -33,9 +34,8 @@ export interface Viewer {
 /** The language of a page for someone not signed in: `?lang=`, else the browser's, else the mission's. */
 export function visitorLanguage(deps: WebDeps, request: FastifyRequest): string {
   const asked = (request.query as Record<string, unknown> | undefined)?.lang;
-  if (typeof asked === 'string' && deps.languages.includes(asked)) return asked;
-  const browser = (request.headers['accept-language'] ?? '').slice(0, 2).toLowerCase();
-  return deps.languages.includes(browser) ? browser : deps.defaultLanguage;
+  if (typeof asked === 'string' && asked in pageLanguages) return asked;
+  return pageLanguage((request.headers['accept-language'] ?? '').slice(0, 2).toLowerCase(), deps.defaultLanguage);
 }
 
 /** Keys of locales/<lng>/web.json, or of another namespace when named (`common:threat.abduction`). */

@@ -4,6 +4,7 @@ import { getOfficer } from '../../db/offices.js';
 import { createWebSession, endWebSession, sessionIdleMs, setSessionLanguage, useLoginLink } from '../../db/sessions.js';
 import type { WebDeps } from '../deps.js';
 import { viewerFrame, visitorFrame } from '../frame.js';
+import { pageLanguage, pageLanguages } from '../layout.js';
 import { loginLinkPage, refusedLinkPage, signInPage, signOutPage } from '../pages/sign-in.js';
 import { AttemptLimiter, csrfMatches, requireViewer, sessionCookieHeader, visitorLanguage } from '../session.js';
 
@@ -57,7 +58,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: WebDeps): void {
     const officer = await getOfficer(deps.db, used.officerId);
     if (!officer?.active) return reply.code(403).type('text/html; charset=utf-8').send(refusedLinkPage(frame, 'unknown'));
     const missionWide = officer.role === 'joc' || officer.role === 'admin';
-    const cookie = await startSession({ officerId: officer.id, role: officer.role, officeId: missionWide ? null : officer.officeId, language: officer.language });
+    const cookie = await startSession({ officerId: officer.id, role: officer.role, officeId: missionWide ? null : officer.officeId, language: pageLanguage(officer.language, deps.defaultLanguage) });
     deps.log.info({ officer: officer.id }, 'operations room: signed in');
     return reply.header('set-cookie', cookie).redirect('/', 303);
   });
@@ -84,7 +85,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: WebDeps): void {
     const body = request.body ?? {};
     if (!csrfMatches(viewer, body)) return reply.code(403).send('form expired: reload the page');
     const lang = text(body, 'lang');
-    if (deps.languages.includes(lang)) await setSessionLanguage(deps.db, viewer.token, lang);
+    if (lang in pageLanguages) await setSessionLanguage(deps.db, viewer.token, lang);
     return reply.redirect(localPath(text(body, 'back')), 303);
   });
 }
