@@ -97,7 +97,7 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
     const { t, languages } = await createI18n();
     // Only workers classify: a web process skips loading the gazetteer into memory.
     const analyser = createWarningAnalyser({ places: role === 'web' ? [] : await allPlaces(database.db) });
-    const deps: WorkflowDeps = { db: database.db, outbox: createOutbox(database.db), log, pii, queues, channels, analyser, deployment, t, now: () => new Date() };
+    const deps: WorkflowDeps = { db: database.db, outbox: createOutbox(database.db), log, pii, queues, channels, analyser, deployment, t, now: () => new Date(), publicUrl: config.publicUrl };
 
     let url: string | null = null;
     if (role !== 'worker') {
@@ -106,7 +106,11 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
       const journal = createIntakeJournal({ db: database.db, queues, journal: journalFiles, log });
       cleanup.push(() => journal.close());
       const intake = createIntake({ db: database.db, pii, queues, log, journal });
-      const app = createHttpServer({ db: database.db, queues, channels, intake, log, authorize, timezone: deployment.timezone });
+      const web = {
+        db: database.db, log, t, defaultLanguage: deployment.defaultLanguage, timezone: deployment.timezone,
+        adminToken: config.adminApiToken, secureCookies: config.publicUrl.startsWith('https:'), workflow: deps,
+      };
+      const app = createHttpServer({ db: database.db, queues, channels, intake, log, authorize, timezone: deployment.timezone, web });
       url = await app.listen({ port: config.port, host: '0.0.0.0' });
       url = url.replace('0.0.0.0', '127.0.0.1');
       cleanup.push(() => app.close());

@@ -109,7 +109,7 @@ function toFigures(raw: Record<string, unknown>): ResponseFigures {
 }
 
 /** Figures of no alert at all (the total of an empty period). */
-const noFigures = toFigures({});
+export const noFigures = toFigures({});
 
 /**
  * The response report: figures per group of alerts received in the period, and their total, in one

@@ -8,9 +8,12 @@ import { registerApiRoutes } from './api.js';
 import type { AdminAuth } from './auth.js';
 import { registerHealthRoutes } from './metrics.js';
 import { registerReportRoutes } from './reports.js';
+import type { WebDeps } from '../web/deps.js';
+import { registerWebRoutes } from '../web/index.js';
+import { viewerOf } from '../web/session.js';
 
-/** The HTTP server: webhooks of every channel, health, metrics and the alerts API. */
-export function createHttpServer(deps: { db: Db; queues: Queues; channels: Channels; intake: Intake; log: Logger; authorize: AdminAuth; timezone: string }): FastifyInstance {
+/** The HTTP server: webhooks of every channel, health, metrics, the alerts API and the operations room. */
+export function createHttpServer(deps: { db: Db; queues: Queues; channels: Channels; intake: Intake; log: Logger; authorize: AdminAuth; timezone: string; web?: WebDeps }): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.log.child({ component: 'http' }) as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -27,7 +30,9 @@ export function createHttpServer(deps: { db: Db; queues: Queues; channels: Chann
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
   registerHealthRoutes(app, deps);
   registerApiRoutes(app, deps);
-  registerReportRoutes(app, deps);
+  const web = deps.web;
+  registerReportRoutes(app, { ...deps, sessionScope: web ? async (request) => viewerOf(web, request) : undefined });
+  if (deps.web) registerWebRoutes(app, deps.web);
   for (const channel of deps.channels.list()) channel.registerRoutes?.(app, deps.intake);
   return app;
 }

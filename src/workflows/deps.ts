@@ -21,4 +21,6 @@ export interface WorkflowDeps {
   deployment: LoadedDeployment;
   t: Translate;
   now: () => Date;
+  /** Where people reach this service (PUBLIC_URL): sign-in links to the operations room start with it. */
+  publicUrl?: string;
 }

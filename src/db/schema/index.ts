@@ -4,3 +4,4 @@ export * from './focal-points.js';
 export * from './alerts.js';
 export * from './messages.js';
 export * from './installation.js';
+export * from './sessions.js';

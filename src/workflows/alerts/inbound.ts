@@ -10,6 +10,7 @@ import { insertOutbound, type QueuedOutbound } from '../../db/outbox.js';
 import { reportersWithOpenAlerts } from '../../db/reporters.js';
 import { officerByPhone, officerByTelegramId, type OfficerRow } from '../../db/offices.js';
 import { answerOfficerText } from '../officers/messages.js';
+import { isLoginRequest, loginLinkMessage } from '../officers/login-link.js';
 import { followUpTarget, forwardToHolders, noOpenAlert } from '../reporters/conversation.js';
 import type { WorkflowDeps } from '../deps.js';
 import { EarlierMessagePending, RecordNotFound, ReporterAlertsChanging, WarningsNotWrittenTogether } from '../errors.js';
@@ -66,7 +67,7 @@ async function finish(
 
 /** A message from an officer's number: a command (OK/FIN/R/TYPE/LIEU … <ref>) or, failing that, the help text. */
 async function handleOfficerMessage(deps: WorkflowDeps, message: InboundRow, officer: OfficerRow): Promise<void> {
-  const body = await answerOfficerText(deps, officer, message.text);
+  const body = isLoginRequest(message.text) ? await loginLinkMessage(deps, officer) : await answerOfficerText(deps, officer, message.text);
   await finish(deps, message, { outcome: 'officer_command' }, { recipient: `officer:${officer.id}`, body });
 }
 

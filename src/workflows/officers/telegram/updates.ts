@@ -10,6 +10,7 @@ import { start } from './start.js';
 import { monthlySummaryFor } from '../../response/weekly-digest.js';
 import { answerOfficerText } from '../messages.js';
 import { parseOfficerCommand } from '../commands.js';
+import { loginLinkMessage } from '../login-link.js';
 
 /** A leading `/command` (Telegram marks it with a bot_command entity), and the text after it. */
 function commandOf(message: Message): { name: string; rest: string } | null {
@@ -25,6 +26,8 @@ async function answerMessage(turn: OfficerTurn, message: Message, languages: str
   if (command?.name === 'start') return start(turn);
   if (command?.name === 'alerts') return openAlerts(turn);
   if (command?.name === 'lang') return language(turn, command.rest, languages);
+  // A sign-in link goes only to a private chat, never to a group where others would see it.
+  if (command?.name === 'login') return message.chat.type === 'private' ? loginLinkMessage(turn.deps, turn.officer) : turn.deps.t(turn.officer.language, 'web:login.privateOnly');
   if (command?.name === 'report') return monthlySummaryFor(turn.deps, turn.officer, turn.deps.now());
   if (message.text !== undefined && message.reply_to_message) {
     const bridged = await replyToCard(turn, { chatId: message.chat.id, messageId: message.reply_to_message.message_id }, message.text);
@@ -37,7 +40,7 @@ async function answerMessage(turn: OfficerTurn, message: Message, languages: str
 
 /**
  * An officer's Telegram update, handed over by the inbound step: a card's button, a command
- * (/start, /alerts, /lang, /report), an SMS command typed to the bot, a reply to a card, or anything else (the help text). Answered in
+ * (/start, /alerts, /lang, /report, /login), an SMS command typed to the bot, a reply to a card, or anything else (the help text). Answered in
  * Telegram at once (answerCallbackQuery, sendMessage), not through the outbox. A failure is logged
  * and thrown: the inbound job is retried.
  */

@@ -1,0 +1,43 @@
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's chromium (.ci/run installs it); no browser is downloaded. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The two sizes every page is checked at (GoAlert's chromium-wide and chromium-mobile). */
+export const viewports = { wide: { width: 1440, height: 900 }, phone: { width: 375, height: 667 } } as const;
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A fresh browser profile (its own cookies) at a size; English unless told. */
+export function newContext(browser: Browser, size: keyof typeof viewports, locale = 'en-GB'): Promise<BrowserContext> {
+  // bypassCSP lets the test inject axe-core into pages whose policy allows only Tamtam's own script.
+  return browser.newContext({ viewport: viewports[size], locale, bypassCSP: true });
+}
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** Serious and critical accessibility violations axe-core finds in the page, as `id: help (n)` lines. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; help: string; nodes: unknown[] }[] }> } }).axe;
+    return (await axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes})`);
+}
+
+/** Saves a full-page screenshot under test-artifacts/. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir('test-artifacts', { recursive: true });
+  await page.screenshot({ path: `test-artifacts/${name}.png`, fullPage: true });
+}
+
+/** How wide the page's content is (more than the viewport: it scrolls sideways). */
+export const contentWidth = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth');
