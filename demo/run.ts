@@ -18,6 +18,9 @@ import type { Message } from 'grammy/types';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startTamtam, type Tamtam } from '../src/main.js';
+import { responseTable } from '../src/commands/report-table.js';
+import { responseReport } from '../src/db/response-report.js';
+import { monthOf } from '../src/workflows/response/summary.js';
 import { fakeProviderEnv } from '../test/fakes/env.js';
 import { inboundSmsParams, signedTwilioWebhook, telegramCallbackUpdate, telegramTextUpdate } from '../test/fakes/sign.js';
 import { startFakeTelegram, type FakeTelegram } from '../test/fakes/telegram-api.js';
@@ -175,6 +178,13 @@ async function main(): Promise<number> {
     }
     if (alert.status !== 'resolved') throw new Error(`alert ${ref} is ${String(alert.status)}, not resolved`);
     say('demo', `alert ${ref} is resolved`);
+    // What was done: ticked on the card, under "What was done?".
+    for (const outcome of ['patrol', 'engagement']) {
+      say(DIALLO.name, `ticks an outcome (callback_query out:${outcome}:${ref})`);
+      await deliver(telegramCallbackUpdate({ data: `out:${outcome}:${ref}`, fromId: DIALLO.id, chatId: DIALLO.id, messageId: cardMessage.message_id, messageText: cardMessage.text }));
+      const ticked = await wait('the outcome recorded', telegram.waitForCall('answerCallbackQuery', (p) => String(p.text).includes(ref) && String(p.text).includes(outcome === 'patrol' ? 'Patrouille' : 'Dialogue'), 30_000));
+      say(`Tamtam → ${DIALLO.name}`, 'Telegram answers the button', String(ticked.params.text));
+    }
 
     // 8. What the mission keeps.
     console.log(`\n== 8. The alert's timeline (GET /api/alerts/${ref})`);
@@ -188,6 +198,12 @@ async function main(): Promise<number> {
       const data = e.data && Object.keys(e.data).length ? ` ${JSON.stringify(e.data)}` : '';
       console.log(`  +${((new Date(e.at).getTime() - first) / 1000).toFixed(1).padStart(5)} s  ${e.type.padEnd(18)} ${(e.actor ?? '').padEnd(20)}${change}${data}`);
     }
+    // 9. What the mission reports, as `npm run tamtam -- report response --by office` prints it.
+    const { timezone } = app.deps.deployment;
+    const month = monthOf(new Date(), timezone);
+    console.log(`\n== 9. The response this month (npm run tamtam -- report response --from ${month.from} --to ${month.to} --by office)`);
+    const report = await responseReport(app.deps.db, { ...month, timezone, by: ['office'] });
+    console.log(responseTable(['office'], report.rows, report.total));
     console.log('\n== done: every step happened');
     return 0;
   } catch (error) {
