@@ -40,6 +40,8 @@ const listQuery = z
       .string()
       .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date or time')
       .transform((s) => new Date(s))
+      // PostgreSQL reads years 1 to 9999 written this way; JavaScript allows far more.
+      .refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, 'must be between the years 1 and 9999')
       .optional(),
     limit: z.coerce.number().int().min(1).max(10_000).default(100),
   })
