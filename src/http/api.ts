@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { alertTimeline, listAlerts } from '../db/alert-lists.js';
 import { getAlertByRef, type AlertRow } from '../db/alerts.js';
 import type { Db } from '../db/index.js';
+import { unprocessableInbound } from '../db/inbound.js';
 import { outcomeOfTimeline } from '../db/outcomes.js';
 import { getPlace, type PlaceRow } from '../db/places.js';
 import { normaliseReference } from '../domain/lifecycle.js';
@@ -57,6 +58,13 @@ export function registerApiRoutes(app: FastifyInstance, { db, authorize }: { db:
     }
     const rows = await listAlerts(db, { status: query.data.status, officeId: query.data.office, since: query.data.since, limit: query.data.limit });
     return reply.send(rows.map((r) => alertJson(r.alert, r.place)));
+  });
+
+  // Messages received that no attempt could process (parked, never retried): what and why, never who.
+  app.get('/api/inbound/unprocessable', async (request, reply) => {
+    if (!authorize(request, reply)) return reply;
+    const rows = await unprocessableInbound(db);
+    return reply.send(rows.map((r) => ({ id: r.id, channel: r.channel, receivedAt: r.receivedAt.toISOString(), parkedAt: r.parkedAt.toISOString(), reason: r.reason })));
   });
 
   app.get<{ Params: { ref: string } }>('/api/alerts/:ref', async (request, reply) => {

@@ -1,5 +1,6 @@
 import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import type { WorkflowDeps } from '../deps.js';
+import { UnprocessableMessage } from '../errors.js';
 import { jobSchemas, providerBackoff, queueDefinitions, type JobName, type QueueName } from './jobs.js';
 import { classifyStep } from '../alerts/classify.js';
 import { escalateStep } from '../alerts/escalate.js';
@@ -69,6 +70,8 @@ export async function startWorkers(deps: WorkflowDeps, options: WorkerOptions = 
       },
     );
     worker.on('failed', (job, err) => {
+      // Logged once already, when it was parked (workflows/alerts/unprocessable.ts).
+      if (err instanceof UnprocessableMessage) return;
       deps.log[job && job.attemptsMade >= (job.opts.attempts ?? 1) ? 'error' : 'warn'](
         { queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message },
         'job failed',
