@@ -57,20 +57,25 @@ describe.each(queueBackends)('a message that can never be processed, on the %s b
   it('a message that fails on every attempt is parked after its last one; the reconciler leaves it alone', async () => {
     const t = await start();
     // A row whose sender cannot be decrypted (a corrupted row, a key that changed): nothing a retry can mend.
-    const [inserted] = await insertInbounds(t.deps.db, [
+    // In the same job as a good warning, which goes through on the first attempt all the same.
+    const good = '+22376100003';
+    const [inserted, goodId] = await insertInbounds(t.deps.db, [
       { channel: 'sms', providerMessageId: 'SMpoisoned', fromHash: 'h', fromEnc: 'not-sealed', text: 'Hommes armés', meta: {}, receivedAt: new Date() },
+      { channel: 'simulator', providerMessageId: 'sim-good', fromHash: t.deps.pii.hash(`phone:${good}`), fromEnc: t.deps.pii.encrypt(good), text: 'Hommes armés vus près de Mopti', meta: {}, receivedAt: new Date() },
     ]);
     const id = inserted!;
     const queue = t.deps.queues.backend.createQueue('inbound', {});
     closeAfter = () => queue.close();
-    await queue.add('inbound', { inboundIds: [id] }, { jobId: `inbound-${id}`, attempts: 2, backoff: { type: 'fixed', delay: 100 } });
+    await queue.add('inbound', { inboundIds: [id, goodId!] }, { jobId: `inbound-${id}`, attempts: 2, backoff: { type: 'fixed', delay: 100 } });
 
     const parked = await eventually(async () => ((await rowOf(t, id)).outcome === 'unprocessable' ? rowOf(t, id) : undefined), { what: 'the message parked' });
     expect(parked.unprocessableReason).toMatch(/^failed on every attempt \(2\): /);
     // The first failure was an ordinary one (retried, logged as such); the last parked it.
+    expect(logged('inbound message failed')).toHaveLength(1);
     expect(logged('job failed')).toHaveLength(1);
     expect(logged('inbound message unprocessable')).toHaveLength(1);
 
+    expect(await rowOf(t, goodId!)).toMatchObject({ outcome: 'alert' });
     await reportAndWaitNotified(t, '+22376100002', 'Hommes armés vus près de Mopti');
     await reconcilerRuns();
     expect(await rowOf(t, id)).toEqual(parked);

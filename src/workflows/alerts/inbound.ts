@@ -176,6 +176,14 @@ interface PlainWarning {
   sealedAsIs: boolean;
 }
 
+const readSender = (deps: WorkflowDeps, message: InboundRow): string | null => {
+  try {
+    return deps.pii.decrypt(message.fromEnc);
+  } catch {
+    return null;
+  }
+};
+
 /** Sorts a job's messages: the plain new warnings to take in together, and the rest, oldest first. */
 async function sortOut(deps: WorkflowDeps, found: InboundWithSender[]): Promise<{ together: PlainWarning[]; alone: InboundWithSender[] }> {
   const together: PlainWarning[] = [];
@@ -185,7 +193,8 @@ async function sortOut(deps: WorkflowDeps, found: InboundWithSender[]): Promise<
   for (const f of found) {
     const first = !senders.has(f.message.fromHash);
     senders.add(f.message.fromHash);
-    const from = f.message.processedAt ? null : deps.pii.decrypt(f.message.fromEnc);
+    // A sender that cannot be read is handled alone (and fails alone: see unprocessable.ts), not with the burst.
+    const from = f.message.processedAt ? null : readSender(deps, f.message);
     const address = from === null ? null : reporterAddress(f.message.channel as ChannelName, from);
     if (first && address && isPlainWarning(deps, f, address, withOpenAlerts)) together.push({ found: f, address, sealedAsIs: from === address.value });
     else alone.push(f);
