@@ -1,10 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeProviderEnv } from '../fakes/env.js';
 import { twilioSignature } from '../fakes/sign.js';
-import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
-import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio-api.js';
-import { freePort, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
+import type { FakeTwilio } from '../fakes/twilio-api.js';
+import { startWithFakeProviders, type WithProviders } from '../helpers/providers.js';
 
 const secret = 'telegram-webhook-secret-1';
 const numRuns = 200;
@@ -51,26 +49,16 @@ const telegramBody = fc.oneof(
 );
 
 describe('webhook parsers: any body, correctly signed, never a 5xx', () => {
-  let telegram: FakeTelegram;
+  let env: WithProviders | undefined;
   let sms: FakeTwilio;
-  let app: TestTamtam;
   let publicUrl: string;
 
   beforeAll(async () => {
-    telegram = await startFakeTelegram();
-    sms = await startFakeTwilio();
-    const port = await freePort();
-    publicUrl = `http://127.0.0.1:${port}`;
-    app = await startTestTamtam({
-      backend: 'redis',
-      deployment: testDeployment({ ackTimeout: '1h' }),
-      env: { PORT: String(port), PUBLIC_URL: publicUrl, ...fakeProviderEnv({ telegram, sms, webhookSecret: secret }) },
-    });
+    env = await startWithFakeProviders({ secret });
+    ({ sms, publicUrl } = env);
   });
   afterAll(async () => {
-    await app?.stop();
-    await telegram?.close();
-    await sms?.close();
+    await env?.stop();
   });
 
   /** Posts a form (or, now and then, JSON) signed as Twilio would sign it; returns the status. */

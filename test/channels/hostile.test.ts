@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeProviderEnv } from '../fakes/env.js';
 import { inboundSmsParams, statusCallbackParams, twilioSid, twilioSignature } from '../fakes/sign.js';
-import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
-import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio-api.js';
-import { eventually, freePort, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
+import type { FakeTwilio } from '../fakes/twilio-api.js';
+import { startWithFakeProviders, type WithProviders } from '../helpers/providers.js';
+import { eventually, type TestTamtam } from '../helpers/tamtam.js';
 
 const secret = 'telegram-webhook-secret-1';
 const TWILIO_NUMBER = '+22320000000';
@@ -58,26 +57,17 @@ const cases: [string, number, HostileRequest][] = [
 ];
 
 describe('hostile input, correctly signed, on the real HTTP server', () => {
-  let telegram: FakeTelegram;
-  let sms: FakeTwilio;
+  let env: WithProviders | undefined;
   let app: TestTamtam;
+  let sms: FakeTwilio;
   let publicUrl: string;
 
   beforeAll(async () => {
-    telegram = await startFakeTelegram();
-    sms = await startFakeTwilio();
-    const port = await freePort();
-    publicUrl = `http://127.0.0.1:${port}`;
-    app = await startTestTamtam({
-      backend: 'redis',
-      deployment: testDeployment({ ackTimeout: '1h' }),
-      env: { PORT: String(port), PUBLIC_URL: publicUrl, ...fakeProviderEnv({ telegram, sms, webhookSecret: secret, twilioFrom: TWILIO_NUMBER }) },
-    });
+    env = await startWithFakeProviders({ secret });
+    ({ app, sms, publicUrl } = env);
   });
   afterAll(async () => {
-    await app?.stop();
-    await telegram?.close();
-    await sms?.close();
+    await env?.stop();
   });
 
   const send = (request: HostileRequest) => {
