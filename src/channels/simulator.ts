@@ -20,9 +20,9 @@ export function createSimulatorChannel({ db, pii, authorize, onSend }: {
   onSend?: (message: OutgoingMessage) => void;
 }): Channel {
   const inject = z.object({
-    from: z.string().min(3).max(64),
+    from: z.string().min(3).max(64).regex(/^[^\p{Cc}]+$/u, 'must have no control characters'),
     text: z.string().min(1).max(4096),
-    id: z.string().min(1).max(128).optional(),
+    id: z.string().min(1).max(128).regex(/^[^\p{Cc}]+$/u, 'must have no control characters').optional(),
   });
   const outboxQuery = z.object({
     to: z.string().optional(),

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { optional, url, withoutTrailingSlash } from '../environment.js';
 import { channelAdapter, ChannelSendError, type Channel, type InboundMessage, type Intake, type OutgoingMessage } from './channel.js';
+import { readTelegramUpdate } from './telegram-update.js';
 
 /** Telegram settings, from TELEGRAM_* (README, "Telegram"). */
 export interface TelegramConfig {
@@ -50,8 +51,6 @@ export function inboundFromUpdate(update: Update): InboundMessage | null {
   return null;
 }
 
-const updateShape = z.object({ update_id: z.number().int().nonnegative() }).passthrough();
-
 export function createTelegramChannel({ config, log, publicUrl }: { config: TelegramConfig; log: Logger; publicUrl: string }): Channel {
   const bot = new Bot(config.botToken, { client: { apiRoot: config.apiRoot } });
   let poller: Bot | undefined;
@@ -64,7 +63,9 @@ export function createTelegramChannel({ config, log, publicUrl }: { config: Tele
     // A bot of its own for getUpdates; the main one only calls the Bot API.
     poller = new Bot(config.botToken, { client: { apiRoot: config.apiRoot } });
     poller.on(['message', 'edited_message', 'callback_query'], async (ctx) => {
-      const message = inboundFromUpdate(ctx.update);
+      const read = readTelegramUpdate(ctx.update);
+      if ('error' in read) return log.warn({ updateId: ctx.update.update_id, reason: read.error }, 'Telegram polling: unreadable update skipped');
+      const message = inboundFromUpdate(read.update);
       if (message) await intake(message);
     });
     poller.catch((err) => log.error({ err: err.message }, 'Telegram polling: update not taken in'));
@@ -98,9 +99,9 @@ export function createTelegramChannel({ config, log, publicUrl }: { config: Tele
           log.warn({ ip: request.ip }, 'refused Telegram webhook: missing or wrong secret token');
           return reply.code(401).send({ error: 'missing or wrong X-Telegram-Bot-Api-Secret-Token' });
         }
-        const parsed = updateShape.safeParse(request.body);
-        if (!parsed.success) return reply.code(400).send({ error: 'body: not a Telegram update (update_id missing)' });
-        const message = inboundFromUpdate(parsed.data as unknown as Update);
+        const read = readTelegramUpdate(request.body);
+        if ('error' in read) return reply.code(400).send({ error: `not a Telegram update: ${read.error}` });
+        const message = inboundFromUpdate(read.update);
         if (message) await intake(message);
         return reply.send({ ok: true });
       });

@@ -1,4 +1,4 @@
-import { and, isNull, lt } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt } from 'drizzle-orm';
 import type { Db, DbOrTx } from './index.js';
 import type { FocalPointRow } from './focal-points.js';
 import { focalPoints, inboundMessages } from './schema/index.js';
@@ -117,4 +117,37 @@ export async function unprocessedInbound(db: DbOrTx, olderThan: Date, limit = 10
     .where(and(isNull(inboundMessages.processedAt), lt(inboundMessages.receivedAt, olderThan)))
     .limit(limit);
   return rows.map((r) => r.id);
+}
+
+/**
+ * Parks a message no attempt can process: marked processed (so no job and no reconciler takes it
+ * again) with outcome `unprocessable` and the reason. False if it was already processed or parked.
+ */
+export async function parkInbound(db: DbOrTx, id: number, reason: string): Promise<boolean> {
+  const rows = await db
+    .update(inboundMessages)
+    .set({ processedAt: new Date(), outcome: 'unprocessable', unprocessableReason: reason.slice(0, 1000) })
+    .where(and(eq(inboundMessages.id, id), isNull(inboundMessages.processedAt)))
+    .returning({ id: inboundMessages.id });
+  return rows.length > 0;
+}
+
+/** A parked message as admins see it: never its sender, nor its text. */
+export interface UnprocessableInbound {
+  id: number;
+  channel: string;
+  receivedAt: Date;
+  parkedAt: Date;
+  reason: string;
+}
+
+/** The parked messages, newest first. */
+export async function unprocessableInbound(db: DbOrTx, limit = 1000): Promise<UnprocessableInbound[]> {
+  const rows = await db
+    .select({ id: inboundMessages.id, channel: inboundMessages.channel, receivedAt: inboundMessages.receivedAt, parkedAt: inboundMessages.processedAt, reason: inboundMessages.unprocessableReason })
+    .from(inboundMessages)
+    .where(eq(inboundMessages.outcome, 'unprocessable'))
+    .orderBy(desc(inboundMessages.id))
+    .limit(limit);
+  return rows.map((r) => ({ ...r, parkedAt: r.parkedAt!, reason: r.reason ?? '' }));
 }

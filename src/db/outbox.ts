@@ -142,6 +142,30 @@ const alertsWithEvents = statement<{ alert_id: string }>(
 );
 
 export function createOutbox(db: Db): Outbox {
+  const writeOutcomes = (outcomes: SendOutcome[]) =>
+    recordOutcomes(db, [
+      outcomes.map((o) => o.id),
+      outcomes.map((o) => o.status),
+      outcomes.map((o) => o.providerMessageId ?? null),
+      outcomes.map((o) => o.attempts),
+      outcomes.map((o) => o.error ?? null),
+      outcomes.map((o) => o.event.type),
+      outcomes.map((o) => JSON.stringify(o.event.data)),
+    ]);
+  // Concurrent outcomes share a statement. These messages were sent: if that statement fails, each
+  // is written alone, so one outcome that cannot be written does not have the others sent again.
+  const recordOutcome = batched(async (outcomes: SendOutcome[]): Promise<(boolean | Error)[]> => {
+    const written = await writeOutcomes(outcomes).then(
+      (rows) => outcomes.map(() => rows),
+      (error: Error) => (outcomes.length === 1 ? [error] : Promise.all(outcomes.map((o) => writeOutcomes([o]).catch((e: Error) => e)))),
+    );
+    const changed = new Set(written.flatMap((w) => (w instanceof Error ? [] : w.map((r) => Number(r.id)))));
+    // A message named twice in one batch (duplicate jobs) is changed once: the first call says so.
+    return outcomes.map((o, i) => {
+      const w = written[i]!;
+      return w instanceof Error ? w : changed.has(o.id) && outcomes.findIndex((other) => other.id === o.id) === i;
+    });
+  });
   // One batched lookup per set of event types asked about.
   const eventLookups = memo((joined: string) =>
     batched(async (alertIds: number[]) => {
@@ -154,20 +178,11 @@ export function createOutbox(db: Db): Outbox {
       const rows = new Map((await selectOutbounds(db, [ids])).map((raw) => [Number(raw.id), toOutboundRow(raw)]));
       return ids.map((id) => rows.get(id) ?? null);
     }),
-    recordOutcome: batched(async (outcomes: SendOutcome[]) => {
-      const changed = await recordOutcomes(db, [
-        outcomes.map((o) => o.id),
-        outcomes.map((o) => o.status),
-        outcomes.map((o) => o.providerMessageId ?? null),
-        outcomes.map((o) => o.attempts),
-        outcomes.map((o) => o.error ?? null),
-        outcomes.map((o) => o.event.type),
-        outcomes.map((o) => JSON.stringify(o.event.data)),
-      ]);
-      const ids = new Set(changed.map((r) => Number(r.id)));
-      // A message named twice in one batch (duplicate jobs) is changed once: the first call says so.
-      return outcomes.map((o, i) => ids.has(o.id) && outcomes.findIndex((other) => other.id === o.id) === i);
-    }),
+    recordOutcome: async (outcome) => {
+      const recorded = await recordOutcome(outcome);
+      if (recorded instanceof Error) throw recorded;
+      return recorded;
+    },
     hasEvent: (alertId, types) => eventLookups(types.join(','))(alertId),
   };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { alertTimeline, listAlerts } from '../db/alert-lists.js';
 import { getAlertByRef, type AlertRow } from '../db/alerts.js';
 import type { Db } from '../db/index.js';
+import { unprocessableInbound } from '../db/inbound.js';
 import { outcomeOfTimeline } from '../db/outcomes.js';
 import { getPlace, type PlaceRow } from '../db/places.js';
 import { normaliseReference } from '../domain/lifecycle.js';
@@ -40,6 +41,8 @@ const listQuery = z
       .string()
       .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date or time')
       .transform((s) => new Date(s))
+      // PostgreSQL reads years 1 to 9999 written this way; JavaScript allows far more.
+      .refine((d) => d.getUTCFullYear() >= 1 && d.getUTCFullYear() <= 9999, 'must be between the years 1 and 9999')
       .optional(),
     limit: z.coerce.number().int().min(1).max(10_000).default(100),
   })
@@ -55,6 +58,13 @@ export function registerApiRoutes(app: FastifyInstance, { db, authorize }: { db:
     }
     const rows = await listAlerts(db, { status: query.data.status, officeId: query.data.office, since: query.data.since, limit: query.data.limit });
     return reply.send(rows.map((r) => alertJson(r.alert, r.place)));
+  });
+
+  // Messages received that no attempt could process (parked, never retried): what and why, never who.
+  app.get('/api/inbound/unprocessable', async (request, reply) => {
+    if (!authorize(request, reply)) return reply;
+    const rows = await unprocessableInbound(db);
+    return reply.send(rows.map((r) => ({ id: r.id, channel: r.channel, receivedAt: r.receivedAt.toISOString(), parkedAt: r.parkedAt.toISOString(), reason: r.reason })));
   });
 
   app.get<{ Params: { ref: string } }>('/api/alerts/:ref', async (request, reply) => {

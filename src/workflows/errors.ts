@@ -97,3 +97,14 @@ export class NoEscalationPolicy extends UnrecoverableError {
     super(`office ${officeId}: no escalation policy "${policy}"`);
   }
 }
+
+/** A message received that no attempt can process (a malformed stored update, a row that cannot be read): parked, never retried. */
+export class UnprocessableMessage extends UnrecoverableError {
+  override readonly name = 'UnprocessableMessage';
+  constructor(
+    readonly inboundId: number,
+    readonly reason: string,
+  ) {
+    super(`inbound message ${inboundId} is unprocessable: ${reason}`);
+  }
+}

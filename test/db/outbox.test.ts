@@ -42,4 +42,20 @@ describe('the outbox shared by send jobs', () => {
       { type: 'notification_sent', recipient: 'officer:o-3' },
     ]);
   });
+
+  // The messages were sent: if their shared statement fails, each outcome is written alone, so
+  // one bad outcome does not fail the others' jobs (which would send them again).
+  it('records the outcomes it can when one of a batch cannot be written', async () => {
+    const queued = await insertOutbound(
+      db().db,
+      ['r-1', 'r-2', 'r-3'].map((id) => ({ alertId: null, channel: 'simulator', recipient: `reporter:${id}`, toEnc: 'sealed', purpose: 'confirmation', body: 'Merci', dedupeKey: `u:${id}` })),
+    );
+    const outbox = createOutbox(db().db);
+    const sent = (id: number, attempts: number) => outbox.recordOutcome({ id, status: 'sent', providerMessageId: `p-${id}`, attempts, event: { type: 'message_sent', data: {} } });
+    // An attempt count beyond PostgreSQL's integer: that outcome cannot be written.
+    const results = await Promise.allSettled([sent(queued[0]!.id, 1), sent(queued[1]!.id, 2 ** 40), sent(queued[2]!.id, 1)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const { rows } = await db().pool.query(`select recipient, status from outbound_messages where purpose = 'confirmation' order by id`);
+    expect(rows.map((r: { status: string }) => r.status)).toEqual(['sent', 'queued', 'sent']);
+  });
 });

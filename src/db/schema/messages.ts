@@ -18,8 +18,10 @@ export const inboundMessages = pgTable(
     meta: jsonb('meta').$type<Record<string, unknown>>().notNull().default({}),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp('processed_at', { withTimezone: true }),
-    /** What the message turned out to be: `alert`, `follow_up`, `command`, `officer_command`. */
+    /** What the message turned out to be: `alert`, `follow_up`, `command`, `officer_command`, `unprocessable`. */
     outcome: text('outcome'),
+    /** Why no attempt could process it (outcome `unprocessable`: parked, never retried). */
+    unprocessableReason: text('unprocessable_reason'),
     alertId: bigint('alert_id', { mode: 'number' }).references(() => alerts.id),
     focalPointId: integer('focal_point_id').references(() => focalPoints.id),
   },
@@ -30,6 +32,8 @@ export const inboundMessages = pgTable(
     index('inbound_unprocessed_sender_idx').on(t.fromHash, t.receivedAt).where(sql`processed_at is null`),
     // An alert's messages (is a reporter's new message a follow-up? the alert's timeline).
     index('inbound_alert_idx').on(t.alertId),
+    // The parked messages, for admins.
+    index('inbound_unprocessable_idx').on(t.id).where(sql`outcome = 'unprocessable'`),
   ],
 );
 

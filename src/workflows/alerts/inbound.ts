@@ -13,12 +13,13 @@ import { answerOfficerText } from '../officers/messages.js';
 import { isLoginRequest, loginLinkMessage } from '../officers/login-link.js';
 import { followUpTarget, forwardToHolders, noOpenAlert } from '../reporters/conversation.js';
 import type { WorkflowDeps } from '../deps.js';
-import { EarlierMessagePending, RecordNotFound, ReporterAlertsChanging, WarningsNotWrittenTogether } from '../errors.js';
+import { EarlierMessagePending, RecordNotFound, ReporterAlertsChanging, UnprocessableMessage, WarningsNotWrittenTogether } from '../errors.js';
 import { enqueueSends } from '../sending/pacing.js';
 import type { JobData } from '../queue/jobs.js';
 import { handleOfficerUpdate } from '../officers/telegram/updates.js';
 import { applyReporterCommand, parseReporterCommand, type ReporterCommand } from '../reporters/commands.js';
 import { alertWarnings } from './warnings.js';
+import { parkIfHopeless, storedUpdate, unreadableUpdate } from './unprocessable.js';
 
 /** The sender's address as a reporter key: phone numbers in E.164 (WhatsApp and SMS are one person). */
 export function reporterAddress(channel: ChannelName, from: string): ReporterAddress {
@@ -110,7 +111,7 @@ async function handleTelegramUpdate(deps: WorkflowDeps, message: InboundRow, upd
  */
 function isPlainWarning(deps: WorkflowDeps, { message, sender }: InboundWithSender, address: ReporterAddress, withOpenAlerts: ReadonlySet<number>): boolean {
   const channel = message.channel as ChannelName;
-  if (fromOfficer(deps, address) || parseReporterCommand(message.text)) return false;
+  if (fromOfficer(deps, address) || parseReporterCommand(message.text) || unreadableUpdate(message)) return false;
   const update = channel === 'telegram' ? (message.meta.update as Update | undefined) : undefined;
   if (update && (update.callback_query || (update.message ?? update.edited_message)?.chat.type !== 'private')) return false;
   return !sender || !withOpenAlerts.has(sender.id);
@@ -129,9 +130,9 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
     return 'already processed';
   }
   const channel = message.channel as ChannelName;
+  const update = storedUpdate(message);
   const from = deps.pii.decrypt(message.fromEnc);
   const officer = await findOfficer(deps, channel, from);
-  const update = channel === 'telegram' ? (message.meta.update as Update | undefined) : undefined;
   if (update) {
     const handled = await handleTelegramUpdate(deps, message, update, officer, languages);
     if (handled) return handled;
@@ -176,6 +177,14 @@ interface PlainWarning {
   sealedAsIs: boolean;
 }
 
+const readSender = (deps: WorkflowDeps, message: InboundRow): string | null => {
+  try {
+    return deps.pii.decrypt(message.fromEnc);
+  } catch {
+    return null;
+  }
+};
+
 /** Sorts a job's messages: the plain new warnings to take in together, and the rest, oldest first. */
 async function sortOut(deps: WorkflowDeps, found: InboundWithSender[]): Promise<{ together: PlainWarning[]; alone: InboundWithSender[] }> {
   const together: PlainWarning[] = [];
@@ -185,7 +194,8 @@ async function sortOut(deps: WorkflowDeps, found: InboundWithSender[]): Promise<
   for (const f of found) {
     const first = !senders.has(f.message.fromHash);
     senders.add(f.message.fromHash);
-    const from = f.message.processedAt ? null : deps.pii.decrypt(f.message.fromEnc);
+    // A sender that cannot be read is handled alone (and fails alone: see unprocessable.ts), not with the burst.
+    const from = f.message.processedAt ? null : readSender(deps, f.message);
     const address = from === null ? null : reporterAddress(f.message.channel as ChannelName, from);
     if (first && address && isPlainWarning(deps, f, address, withOpenAlerts)) together.push({ found: f, address, sealedAsIs: from === address.value });
     else alone.push(f);
@@ -253,9 +263,10 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
     try {
       outcomes.push(await handleMessage(deps, f, firstAttempt && !stagesApart.has(f.message.id), languages));
     } catch (error) {
-      failures.push(error as Error);
+      const seen = await parkIfHopeless(job, deps, f.message, error as Error);
+      failures.push(seen);
       if (error instanceof EarlierMessagePending) deps.log.info({ inboundId: f.message.id }, "inbound message waits for its sender's earlier message");
-      else deps.log.warn({ inboundId: f.message.id, err: (error as Error).message }, 'inbound message failed');
+      else if (!(seen instanceof UnprocessableMessage)) deps.log.warn({ inboundId: f.message.id, err: (error as Error).message }, 'inbound message failed');
     }
   }
   if (failures.length > 0) throw failures.find((e) => !(e instanceof UnrecoverableError)) ?? failures[0]!;

@@ -13,13 +13,14 @@ import { reporterAddress } from './inbound.js';
 type Persisted = { id: number | null; journaled?: boolean } | { error: Error };
 
 /**
- * PostgreSQL stores no NUL character in text or jsonb; a phone that sends one must not have its
- * warning refused (the provider would not deliver it again), so NULs are dropped on the way in.
+ * PostgreSQL stores no NUL character in text or jsonb, and jsonb no lone UTF-16 surrogate; a phone
+ * that sends one must not have its warning refused (the provider would not deliver it again), so
+ * NULs are dropped and lone surrogates become U+FFFD on the way in.
  */
-function withoutNul<T>(value: T): T {
-  if (typeof value === 'string') return value.replaceAll('\u0000', '') as T;
-  if (Array.isArray(value)) return value.map(withoutNul) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;
+function storable<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd') as T;
+  if (Array.isArray(value)) return value.map(storable) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;
   return value;
 }
 
@@ -72,8 +73,8 @@ export function createIntake({ db, pii, queues, log, journal, enqueueTimeoutMs =
       providerMessageId: message.providerMessageId,
       fromHash: pii.hash(`${address.kind}:${address.value}`),
       fromEnc: pii.encrypt(message.from),
-      text: withoutNul(message.text),
-      meta: withoutNul(message.meta ?? {}),
+      text: storable(message.text),
+      meta: storable(message.meta ?? {}),
       receivedAt: message.receivedAt,
     });
     if ('error' in persisted) throw persisted.error;

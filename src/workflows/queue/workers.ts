@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import { isDatabaseUnreachable } from '../../db/unreachable.js';
 import { createProblemLog } from '../../problem-log.js';
 import type { WorkflowDeps } from '../deps.js';
+import { UnprocessableMessage } from '../errors.js';
 import { jobSchemas, providerBackoff, queueDefinitions, type JobName, type QueueName } from './jobs.js';
 import { classifyStep } from '../alerts/classify.js';
 import { escalateStep } from '../alerts/escalate.js';
@@ -79,6 +80,8 @@ export async function startWorkers(deps: WorkflowDeps, options: WorkerOptions = 
     );
     worker.on('failed', (job, err) => {
       const final = job && job.attemptsMade >= (job.opts.attempts ?? 1);
+      // Logged once already, when it was parked (workflows/alerts/unprocessable.ts).
+      if (err instanceof UnprocessableMessage) return;
       // A database that is down fails every job the same way: one line for them all (retried with
       // backoff; the reconciler revives what failed for good once it is back).
       if (isDatabaseUnreachable(err)) return problems('workers', 'jobs failing: database unreachable', err, { queue });

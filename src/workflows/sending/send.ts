@@ -51,7 +51,11 @@ async function catchUpCard(deps: WorkflowDeps, row: OutboundRow): Promise<void> 
   }
 }
 
-/** Delivers one outbound message through its channel; retried with backoff, final failure recorded. */
+/**
+ * Delivers one outbound message through its channel and records the outcome before returning;
+ * retried with backoff, final failure recorded. The row is read just before the send, so a message
+ * sent or superseded meanwhile is not sent again.
+ */
 async function deliver(job: Job<JobData<'send'>>, deps: WorkflowDeps, outboundId: number, open: (sealed: string) => string): Promise<string> {
   const row = await deps.outbox.get(outboundId);
   if (!row) throw new RecordNotFound('outbound message', [outboundId]);
@@ -112,15 +116,21 @@ async function failed(job: Job<JobData<'send'>>, deps: WorkflowDeps, row: Outbou
 }
 
 /**
- * The send job: delivers its messages (one, or several on a queue without a rate limit) side by
- * side, so their reads and outcomes share statements. A message that can be retried fails the job,
- * which is retried with backoff; the messages already settled are left alone on the retry. The job
- * fails for good only when every one of its messages has.
+ * The send job: delivers its messages (one, or several on a queue without a rate limit). Each is
+ * read, sent and its outcome recorded before the next is sent (concurrent jobs still share those
+ * statements, see src/db/batch.ts), so a
+ * crash can leave at most one message of the job sent but not recorded (its retry sends that one
+ * again: providers take no idempotency key). A message that can be retried fails the job, which is
+ * retried with backoff; the messages already settled are left alone on the retry. The job fails
+ * for good only when every one of its messages has.
  */
 export async function sendStep(job: Job<JobData<'send'>>, deps: WorkflowDeps): Promise<string> {
   // Cards of one batch share each officer's sealed address (see createWarningAlerts): open it once.
   const open = memo((sealed) => deps.pii.decrypt(sealed));
-  const settled = await Promise.allSettled(job.data.outboundIds.map((id) => deliver(job, deps, id, open)));
+  const settled: PromiseSettledResult<string>[] = [];
+  for (const id of job.data.outboundIds) {
+    settled.push(await deliver(job, deps, id, open).then((value) => ({ status: 'fulfilled', value }) as const, (reason: unknown) => ({ status: 'rejected', reason }) as const));
+  }
   const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
   const retryable = failures.find((e) => !(e instanceof UnrecoverableError));
   if (retryable) throw retryable;

@@ -1,0 +1,2 @@
+ALTER TABLE "inbound_messages" ADD COLUMN "unprocessable_reason" text;--> statement-breakpoint
+CREATE INDEX "inbound_unprocessable_idx" ON "inbound_messages" USING btree ("id") WHERE outcome = 'unprocessable';
