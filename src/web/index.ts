@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { WebDeps } from './deps.js';
+import { alertScript } from './pages/alert-correct.js';
 import { boardScript } from './pages/board.js';
 import { registerAlertRoutes } from './routes/alert.js';
 import { registerAuthRoutes } from './routes/auth.js';
@@ -11,13 +12,13 @@ import { registerReportPages } from './routes/reports.js';
 const scriptHash = (script: string) => `'sha256-${createHash('sha256').update(script).digest('base64')}'`;
 
 /**
- * Pages may load nothing from anywhere: inline styles, the board's one script (allowed by its hash),
+ * Pages may load nothing from anywhere: inline styles, the board's and the alert page's scripts (allowed by their hashes),
  * requests only to Tamtam itself.
  */
 const contentSecurityPolicy = [
   "default-src 'none'",
   "style-src 'unsafe-inline'",
-  `script-src ${scriptHash(boardScript)}`,
+  `script-src ${scriptHash(boardScript)} ${scriptHash(alertScript)}`,
   "img-src 'self' data:",
   "connect-src 'self'",
   "form-action 'self'",

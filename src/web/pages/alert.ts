@@ -5,6 +5,7 @@ import { outcomeIds, type OutcomeId } from '../../domain/taxonomy.js';
 import { dateTime } from '../format.js';
 import { html, type Html, type PageText } from '../html.js';
 import { page, type PageFrame } from '../layout.js';
+import { correctionForm } from './alert-correct.js';
 
 /** Everything the alert page shows; names of officers by id, the reporter by pseudonym only. */
 export interface AlertPageData {
@@ -20,6 +21,8 @@ export interface AlertPageData {
   timezone: string;
   /** Null for an administrator signed in with the token: no forms. */
   canAct: boolean;
+  /** The deployment's active offices, for the correction form. */
+  offices: { id: string; name: string }[];
   notice?: { text: string; error: boolean };
 }
 
@@ -47,7 +50,7 @@ function eventDetail(t: PageText, event: AlertEventRow): string {
 function card(t: PageText, data: AlertPageData, lang: string): Html {
   const a = data.alert;
   const row = (label: string, value: unknown) => html`<dt>${t(label)}</dt><dd>${value}</dd>`;
-  return html`<section class="card" aria-labelledby="card-title"><h2 id="card-title">${t('alert.card')}</h2><dl>
+  return html`<section class="card" id="alert-card" aria-labelledby="card-title"><h2 id="card-title">${t('alert.card')}</h2><dl>
     ${row('alert.severity', a.severity ? html`<span class="sev sev-${a.severity}">${t(`common:severity.${a.severity}`)}</span>` : '—')}
     ${row('alert.type', a.threatType ? t(`common:threat.${a.threatType}`) : t('common:unclassified'))}
     ${row('alert.urgency', a.urgency ? t(`common:urgency.${a.urgency}`) : '—')}
@@ -79,6 +82,7 @@ function actions(t: PageText, data: AlertPageData, csrf: string): Html {
   return html`<section class="card actions no-print" aria-labelledby="actions-title"><h2 id="actions-title">${t('alert.actions')}</h2>
     ${['new', 'notified'].includes(status) ? actionForm(csrf, ref, 'acknowledge', '', t('alert.acknowledge')) : ''}
     ${['new', 'notified', 'acknowledged'].includes(status) ? actionForm(csrf, ref, 'responding', '', t('alert.responding')) : ''}
+    ${status === 'notified' ? actionForm(csrf, ref, 'escalate', '', t('alert.escalate')) : ''}
     ${status !== 'dismissed'
       ? html`<h3>${t(open ? 'alert.resolveTitle' : 'alert.recordOutcomes')}</h3>${actionForm(csrf, ref, 'resolve', html`${outcomes}${note('resolve-note')}<br>`, t(open ? 'alert.resolve' : 'alert.recordOutcomes'), t(open ? 'alert.resolveTitle' : 'alert.recordOutcomes'))}`
       : ''}
@@ -88,27 +92,37 @@ function actions(t: PageText, data: AlertPageData, csrf: string): Html {
     ${data.reporter
       ? html`<h3>${t('alert.replyTitle')}</h3>${actionForm(csrf, ref, 'reply', html`<label for="reply-text">${t('alert.replyText', { pseudonym: data.reporter })}</label><textarea id="reply-text" name="text" rows="2" cols="40" required maxlength="600"></textarea><br>`, t('alert.reply'), t('alert.replyTitle'))}`
       : ''}
+    ${open ? correctionForm(t, data.alert, data.offices, csrf) : ''}
     <h3>${t('alert.noteText')}</h3>${actionForm(csrf, ref, 'note', html`<label for="note-text">${t('alert.noteText')}</label><textarea id="note-text" name="text" rows="2" cols="40" required maxlength="2000"></textarea><br>`, t('alert.addNote'), t('alert.noteText'))}
   </section>`;
+}
+
+/** What the alert page refreshes by itself (`/alerts/:ref/live`): card, conversation, timeline, each by its id. */
+export function alertLive(t: PageText, lang: string, data: AlertPageData): { card: Html; talk: Html; timeline: Html } {
+  const when = (at: Date) => html`<time datetime="${at.toISOString()}">${dateTime(at, lang, data.timezone)}</time>`;
+  const name = (actor: string | null) => actorName(t, actor, data.officerNames, data.reporter);
+  return {
+    card: card(t, data, lang),
+    talk: html`<section class="card" id="alert-talk" aria-labelledby="talk-title"><h2 id="talk-title">${t('alert.conversation')}</h2>
+      ${data.conversation.length
+        ? html`<ol class="talk">${data.conversation.map((turn) => html`<li class="${turn.from}">${when(turn.at)} · <strong>${turn.from === 'reporter' ? (data.reporter ?? t('alert.actor.reporter')) : name(turn.actor)}</strong>: ${turn.text}</li>`)}</ol>`
+        : html`<p>${t('alert.noConversation')}</p>`}</section>`,
+    timeline: html`<section class="card" id="alert-timeline" aria-labelledby="timeline-title"><h2 id="timeline-title">${t('alert.timeline')}</h2><ol class="timeline">
+      ${data.events.map((e) => html`<li>${when(e.at)} · <strong>${knownEvents.has(e.type) ? t(`event.${e.type}`) : e.type}</strong> · ${name(e.actor)}${eventDetail(t, e) ? ` · ${eventDetail(t, e)}` : ''}</li>`)}
+    </ol></section>`,
+  };
 }
 
 /** The alert page: card, conversation with the reporter (pseudonym only), actions, full timeline. */
 export function alertPage(frame: PageFrame, data: AlertPageData): string {
   const { t, lang } = frame;
-  const when = (at: Date) => html`<time datetime="${at.toISOString()}">${dateTime(at, lang, data.timezone)}</time>`;
-  const name = (actor: string | null) => actorName(t, actor, data.officerNames, data.reporter);
+  const live = alertLive(t, lang, data);
   return page(
     frame,
     html`<h1>${t('alert.title', { ref: data.alert.ref })}</h1>
     ${data.notice ? html`<p class="notice${data.notice.error ? ' error' : ''}" role="${data.notice.error ? 'alert' : 'status'}">${data.notice.text}</p>` : ''}
-    <div class="grid"><div>${card(t, data, lang)}
-      <section class="card" aria-labelledby="talk-title"><h2 id="talk-title">${t('alert.conversation')}</h2>
-      ${data.conversation.length
-        ? html`<ol class="talk">${data.conversation.map((turn) => html`<li class="${turn.from}">${when(turn.at)} · <strong>${turn.from === 'reporter' ? (data.reporter ?? t('alert.actor.reporter')) : name(turn.actor)}</strong>: ${turn.text}</li>`)}</ol>`
-        : html`<p>${t('alert.noConversation')}</p>`}</section></div>
+    <div class="grid"><div>${live.card}${live.talk}</div>
     <div>${data.canAct ? actions(t, data, frame.user?.csrf ?? '') : html`<p class="notice">${t('alert.adminNoAction')}</p>`}</div></div>
-    <section class="card" aria-labelledby="timeline-title"><h2 id="timeline-title">${t('alert.timeline')}</h2><ol class="timeline">
-      ${data.events.map((e) => html`<li>${when(e.at)} · <strong>${knownEvents.has(e.type) ? t(`event.${e.type}`) : e.type}</strong> · ${name(e.actor)}${eventDetail(t, e) ? ` · ${eventDetail(t, e)}` : ''}</li>`)}
-    </ol></section>`,
+    ${live.timeline}`,
   );
 }

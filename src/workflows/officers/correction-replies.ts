@@ -34,6 +34,12 @@ export async function answerCorrection(deps: WorkflowDeps, officer: OfficerRow, 
   } else {
     result = await correctAlert(deps, { alert: { ref: command.ref }, officerId: officer.id, officeId: command.value });
   }
+  return correctionReply(deps, officer, command.ref, result);
+}
+
+/** The answer to a correction, in the officer's language (SMS, chat and the operations room). */
+export async function correctionReply(deps: WorkflowDeps, officer: OfficerRow, ref: string, result: CorrectionOutcome): Promise<string> {
+  const t = (key: string, vars: Record<string, unknown> = {}) => deps.t(officer.language, key, { ref, ...vars });
   switch (result.outcome) {
     case 'done': {
       const parts: string[] = [];
