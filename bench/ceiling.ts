@@ -45,7 +45,13 @@ export async function benchQueueCeiling(backend: 'redis' | 'postgres', alerts: n
   };
   const worker = (name: QueueName, processor: (job: Job) => Promise<unknown>) => {
     // As src/workflows/queue/workers.ts: the queue's declared concurrency, 30 s locks and stalled checks.
-    const w = queues.createWorker(name, processor, { concurrency: queueDefinitions[name].concurrency, lockDuration: 30_000, stalledInterval: 30_000, maxStalledCount: 5, autorun: true });
+    const w = queues.createWorker(name, processor, {
+      concurrency: queueDefinitions[name].concurrency,
+      lockDuration: 30_000,
+      stalledInterval: 30_000,
+      maxStalledCount: 5,
+      autorun: true,
+    });
     opened.push(w);
     return w;
   };

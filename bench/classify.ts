@@ -17,8 +17,44 @@ import { loadGazetteers } from '../src/gazetteer/load.js';
 import { readGazetteerFile } from '../src/gazetteer/parse.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const syllables = ['kou', 'ba', 'ra', 'dio', 'so', 'go', 'ma', 'ni', 'ke', 'lo', 'tin', 'ag', 'sa', 'ou', 'di', 'bou', 'gou',
-  'na', 'fa', 'ka', 'mba', 'nda', 'lu', 'bi', 'ze', 'to', 'ye', 'ha', 'ssa', 'ri', 'mo', 'wa', 'ndi', 'ko', 'te', 'ga'];
+const syllables = [
+  'kou',
+  'ba',
+  'ra',
+  'dio',
+  'so',
+  'go',
+  'ma',
+  'ni',
+  'ke',
+  'lo',
+  'tin',
+  'ag',
+  'sa',
+  'ou',
+  'di',
+  'bou',
+  'gou',
+  'na',
+  'fa',
+  'ka',
+  'mba',
+  'nda',
+  'lu',
+  'bi',
+  'ze',
+  'to',
+  'ye',
+  'ha',
+  'ssa',
+  'ri',
+  'mo',
+  'wa',
+  'ndi',
+  'ko',
+  'te',
+  'ga',
+];
 const suffixes = ['', '', '', '', ' Peul', ' Dogon', ' Centre', ' II', '-Koura', ' Sud'];
 
 /** A deterministic generator, so every run measures the same gazetteer. */
@@ -46,9 +82,14 @@ export function syntheticGazetteer(real: readonly Place[], size: number): Place[
   while (places.length < size) {
     const parent = parents[Math.floor(next() * parents.length)] as Place;
     places.push({
-      id: places.length + 1, name: villageName(next), altNames: next() < 0.2 ? [villageName(next)] : [],
-      admin1: parent.admin1, admin2: parent.admin2, admin3: parent.admin3 ?? parent.name,
-      lat: (parent.lat ?? 0) + (next() - 0.5) / 5, lon: (parent.lon ?? 0) + (next() - 0.5) / 5,
+      id: places.length + 1,
+      name: villageName(next),
+      altNames: next() < 0.2 ? [villageName(next)] : [],
+      admin1: parent.admin1,
+      admin2: parent.admin2,
+      admin3: parent.admin3 ?? parent.name,
+      lat: (parent.lat ?? 0) + (next() - 0.5) / 5,
+      lon: (parent.lon ?? 0) + (next() - 0.5) / 5,
     });
   }
   return places;
@@ -64,7 +105,9 @@ export async function benchClassification(): Promise<Record<string, number>> {
   const { places: real } = await loadGazetteers(['mali', 'dr-congo', 'central-african-republic'].map((c) => `${root}deploy/gazetteer/${c}.csv`));
   const places = syntheticGazetteer(real, 50_000);
   const offices = (parseYaml(readFileSync(`${root}test/fixtures/eval-deployment.yaml`, 'utf8')) as { fieldOffices: RoutableOffice[] }).fieldOffices;
-  const messages = readFileSync(`${root}test/fixtures/corpus/french.jsonl`, 'utf8').split('\n').filter(Boolean)
+  const messages = readFileSync(`${root}test/fixtures/corpus/french.jsonl`, 'utf8')
+    .split('\n')
+    .filter(Boolean)
     .map((line) => (JSON.parse(line) as { text: string }).text);
   const villages = places.slice(real.length, real.length + 200);
   messages.push(...villages.map((v, i) => `hommes armes a ${i % 3 === 0 ? v.name.slice(0, -1) : v.name} ce matin`));

@@ -11,7 +11,6 @@ import { parseDeployment } from '../src/deployment/load.js';
 import { benchDatabase } from './database.js';
 import { benchDeployment } from './workflow.js';
 
-
 /** Alerts one pgbench transaction of each script writes. */
 const alertsPerTransaction: Record<string, number> = { 'alert-writes-burst': 50 };
 
@@ -27,7 +26,20 @@ export async function benchPostgresFloor(seconds: number, clients = 16, script =
     await migrateDatabase(tamtam.pool);
     await syncDeployment(tamtam.db, parseDeployment(benchDeployment('1h').replace(/gazetteers:.*\n/, ''), '/bench/deployment.yaml'));
     await tamtam.close();
-    const { stdout } = await promisify(execFile)('pgbench', ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', fileURLToPath(new URL(`./sql/${script}.sql`, import.meta.url)), database.url]);
+    const { stdout } = await promisify(execFile)('pgbench', [
+      '-n',
+      '-M',
+      'prepared',
+      '-c',
+      String(clients),
+      '-j',
+      '2',
+      '-T',
+      String(seconds),
+      '-f',
+      fileURLToPath(new URL(`./sql/${script}.sql`, import.meta.url)),
+      database.url,
+    ]);
     const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1]);
     if (!Number.isFinite(tps)) throw new Error(`pgbench printed no tps:\n${stdout}`);
     return { alertsPerSecond: tps * (alertsPerTransaction[script] ?? 1) };

@@ -57,8 +57,27 @@ const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
 /** Runs `tamtam export alerts` under /usr/bin/time; its seconds and peak RSS. */
 async function exportByCli(databaseUrl: string, out: string, dataDir: string): Promise<{ seconds: number; peakRssMb: number; stderr: string }> {
-  const args = ['-f', 'time: %e %M', process.execPath, '--import', 'tsx', cli, 'export', 'alerts', '--from', '2024-01-01', '--to', '2027-01-01', '--exercise', '--hxl', '--out', out];
-  const child = spawn('/usr/bin/time', args, { env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'warn', PII_KEY: Buffer.alloc(32, 7).toString('base64') } });
+  const args = [
+    '-f',
+    'time: %e %M',
+    process.execPath,
+    '--import',
+    'tsx',
+    cli,
+    'export',
+    'alerts',
+    '--from',
+    '2024-01-01',
+    '--to',
+    '2027-01-01',
+    '--exercise',
+    '--hxl',
+    '--out',
+    out,
+  ];
+  const child = spawn('/usr/bin/time', args, {
+    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'warn', PII_KEY: Buffer.alloc(32, 7).toString('base64') },
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -78,21 +97,43 @@ export async function benchReports(alerts: number, runs = 5): Promise<ReportFigu
     const seedStart = performance.now();
     await seedReports(client, alerts);
     const seedSeconds = (performance.now() - seedStart) / 1000;
-    const { rows: [counts] } = await client.query<{ events: number }>('select count(*)::int as events from alert_events');
+    const {
+      rows: [counts],
+    } = await client.query<{ events: number }>('select count(*)::int as events from alert_events');
     await client.end();
 
-    const { rows: [backend] } = await database.pool.query<{ pid: number }>('select pg_backend_pid() as pid');
+    const {
+      rows: [backend],
+    } = await database.pool.query<{ pid: number }>('select pg_backend_pid() as pid');
     const year = { from: '2025-01-01', to: '2026-01-01', timezone: 'Africa/Bamako' };
-    const response = await timeRuns(database.db, backend!.pid, runs, async () => (await responseReport(database.db, { ...year, by: ['office', 'month'] })).rows.length);
+    const response = await timeRuns(
+      database.db,
+      backend!.pid,
+      runs,
+      async () => (await responseReport(database.db, { ...year, by: ['office', 'month'] })).rows.length,
+    );
     const all = { from: '2024-01-01', to: '2027-01-01', timezone: 'Africa/Bamako', exercise: true };
-    const seasonal = await timeRuns(database.db, backend!.pid, runs, async () => (await seasonalReport(database.db, { ...all, by: 'admin2' })).length);
+    const seasonal = await timeRuns(
+      database.db,
+      backend!.pid,
+      runs,
+      async () => (await seasonalReport(database.db, { ...all, by: 'admin2' })).length,
+    );
 
     const out = path.join(dir, 'alerts.csv');
     const exported = await exportByCli(bench.url, out, dir);
     const exportedAlerts = Number(/(\d+) alerts exported/.exec(exported.stderr)?.[1] ?? 0);
     return {
-      seedSeconds, events: counts!.events, response: response.timings, responseRows: response.rows, seasonal: seasonal.timings, seasonalRows: seasonal.rows,
-      exportSeconds: exported.seconds, exportedAlerts, exportMb: (await stat(out)).size / 1e6, exportPeakRssMb: exported.peakRssMb,
+      seedSeconds,
+      events: counts!.events,
+      response: response.timings,
+      responseRows: response.rows,
+      seasonal: seasonal.timings,
+      seasonalRows: seasonal.rows,
+      exportSeconds: exported.seconds,
+      exportedAlerts,
+      exportMb: (await stat(out)).size / 1e6,
+      exportPeakRssMb: exported.peakRssMb,
     };
   } finally {
     await database.close();

@@ -49,8 +49,14 @@ const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 
 const throughput = async (backend: 'redis' | 'postgres') => {
   const { cold, warm, workerProcesses } = await benchThroughput(backend, burst, { workers });
-  const processes = workers > 0 ? `${workerProcesses} worker process${workerProcesses > 1 ? 'es' : ''}, role worker; intake in a role web process` : '1 worker process, role all';
-  for (const [when, f] of [['a fresh process', cold], ['the same process, warm', warm]] as const) {
+  const processes =
+    workers > 0
+      ? `${workerProcesses} worker process${workerProcesses > 1 ? 'es' : ''}, role worker; intake in a role web process`
+      : '1 worker process, role all';
+  for (const [when, f] of [
+    ['a fresh process', cold],
+    ['the same process, warm', warm],
+  ] as const) {
     console.log(
       `throughput, intake → notified (${burst} alerts, ${processes}), ${when}: ${fmt(f.alertsPerSecond)} alerts/s (all taken in after ${f.intakeSeconds.toFixed(2)} s; machine CPU ${f.cpuMsPerAlert.toFixed(2)} ms per alert)`,
     );
@@ -58,7 +64,9 @@ const throughput = async (backend: 'redis' | 'postgres') => {
 };
 
 for (const backend of part === 'throughput' ? backends : []) {
-  console.log(`\n== throughput on the ${backend} queue backend (npx tsx bench/run.ts --only throughput --backend ${backend}${workers ? ` --workers ${workers}` : ''})`);
+  console.log(
+    `\n== throughput on the ${backend} queue backend (npx tsx bench/run.ts --only throughput --backend ${backend}${workers ? ` --workers ${workers}` : ''})`,
+  );
   await throughput(backend);
 }
 
@@ -73,7 +81,12 @@ for (const backend of !part || part === 'workflow' ? backends : []) {
     );
   }
   const timers = quick ? 2_000 : 10_000;
-  for (const [due, spread] of quick ? [[200, 10]] : [[600, 30], [3_000, 30]]) {
+  for (const [due, spread] of quick
+    ? [[200, 10]]
+    : [
+        [600, 30],
+        [3_000, 30],
+      ]) {
     const lateness = await benchEscalationLateness(backend, timers, due!, spread!);
     console.log(
       `escalation lateness, ${timers} pending timers, ${due} firing over ${spread} s (${(due! / spread!).toFixed(0)}/s): p50 ${fmt(lateness.p50)} ms, p99 ${fmt(lateness.p99)} ms (${lateness.fired} fired)`,
@@ -92,11 +105,15 @@ for (const backend of !part || part === 'webhooks' ? backends : []) {
   }
   for (const rate of [100, 20, 10]) {
     const latency = await benchWebhookToCard(backend, rate, seconds);
-    console.log(`latency, Twilio webhook → officer's card at the Telegram API, ${rate} messages/s for ${seconds} s: p50 ${fmt(latency.p50)} ms, p99 ${fmt(latency.p99)} ms (${latency.count} of ${latency.total} cards)`);
+    console.log(
+      `latency, Twilio webhook → officer's card at the Telegram API, ${rate} messages/s for ${seconds} s: p50 ${fmt(latency.p50)} ms, p99 ${fmt(latency.p99)} ms (${latency.count} of ${latency.total} cards)`,
+    );
   }
 }
 for (const backend of !part || part === 'ceiling' ? backends : []) {
-  console.log(`\n== BullMQ's own ceiling on the ${backend} queue backend, no-op processors (npx tsx bench/run.ts --only ceiling --backend ${backend})`);
+  console.log(
+    `\n== BullMQ's own ceiling on the ${backend} queue backend, no-op processors (npx tsx bench/run.ts --only ceiling --backend ${backend})`,
+  );
   const c = await benchQueueCeiling(backend, burst);
   console.log(`queue ceiling, ${backend}: ${fmt(c.alertsPerSecond)} alerts/s (${fmt(c.jobsPerSecond)} jobs processed/s), ${c.alerts} alerts`);
 }
@@ -125,6 +142,10 @@ if (!part || part === 'reports') {
   console.log(
     `CSV export with HXL by the command line, ${r.exportedAlerts.toLocaleString('en-US')} alerts (${r.exportMb.toFixed(1)} MB): ${r.exportSeconds.toFixed(2)} s including start-up (goal ≤ 10 s), peak RSS ${r.exportPeakRssMb.toFixed(0)} MB (goal ≤ 200 MB)`,
   );
-  console.log(`(load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(', ')} on ${cpus().length} CPUs)`);
+  console.log(
+    `(load average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')} on ${cpus().length} CPUs)`,
+  );
 }
 process.exit(0);

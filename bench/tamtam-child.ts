@@ -35,7 +35,9 @@ export async function spawnTamtam(env: Record<string, string>): Promise<TamtamCh
   try {
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout! }).once('line', resolve);
-      child.once('exit', (code, signal) => reject(new Error(`Tamtam (role ${env.BENCH_ROLE ?? 'all'}) exited (${code ?? signal}) before it was ready`)));
+      child.once('exit', (code, signal) =>
+        reject(new Error(`Tamtam (role ${env.BENCH_ROLE ?? 'all'}) exited (${code ?? signal}) before it was ready`)),
+      );
     });
     const ready = JSON.parse(line) as { url?: string | null };
     if (!('url' in ready)) throw new Error(`unexpected output from Tamtam: ${line}`);

@@ -13,4 +13,11 @@ const app = await startTamtam(loadConfig(), {
   log: pino({ level: 'silent' }),
 });
 process.stdout.write(`${JSON.stringify({ url: app.url })}\n`);
-process.once('SIGTERM', () => void app.stop().then(() => process.exit(0), () => process.exit(1)));
+process.once(
+  'SIGTERM',
+  () =>
+    void app.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    ),
+);

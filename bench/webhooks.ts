@@ -118,12 +118,23 @@ export interface WebhookThroughput {
  * signed in advance (a pool larger than the run can use; signed on the fly if it runs out).
  * `role` `all` is `npm start` (the workflow runs in the same process); `web` is the web tier alone.
  */
-export async function benchWebhookThroughput(backend: 'redis' | 'postgres', role: 'all' | 'web', seconds: number, connections = 32): Promise<WebhookThroughput> {
+export async function benchWebhookThroughput(
+  backend: 'redis' | 'postgres',
+  role: 'all' | 'web',
+  seconds: number,
+  connections = 32,
+): Promise<WebhookThroughput> {
   return withTamtam(backend, role, async ({ publicUrl, databaseUrl, sms }) => {
     const url = `${publicUrl}/webhooks/twilio/sms`;
     const runId = randomBytes(3).toString('hex');
     const sign = (i: number) => {
-      const params = inboundSmsParams({ from: reporter(i % 3_000_000), to: TWILIO_NUMBER, body: `Des hommes armés vus près de Mopti ce matin (${i})`, accountSid: sms.accountSid, messageSid: sid(runId, i) });
+      const params = inboundSmsParams({
+        from: reporter(i % 3_000_000),
+        to: TWILIO_NUMBER,
+        body: `Des hommes armés vus près de Mopti ce matin (${i})`,
+        accountSid: sms.accountSid,
+        messageSid: sid(runId, i),
+      });
       return { body: new URLSearchParams(params).toString(), signature: twilioSignature(sms.authToken, url, params) };
     };
     const pool = Array.from({ length: seconds * 5_000 }, (_, i) => sign(i));
@@ -164,14 +175,28 @@ export async function benchWebhookThroughput(backend: 'redis' | 'postgres', role
  * Latency from posting a signed SMS webhook to the fake Telegram Bot API receiving the first Mopti
  * officer's card for it, at a steady `rate` messages/s for `seconds` (role `all`, one process).
  */
-export async function benchWebhookToCard(backend: 'redis' | 'postgres', rate: number, seconds: number): Promise<{ p50: number; p99: number; count: number; total: number }> {
+export async function benchWebhookToCard(
+  backend: 'redis' | 'postgres',
+  rate: number,
+  seconds: number,
+): Promise<{ p50: number; p99: number; count: number; total: number }> {
   return withTamtam(backend, 'all', async ({ publicUrl, sms, telegram }) => {
     const url = `${publicUrl}/webhooks/twilio/sms`;
     const postedAt = new Map<number, number>();
     const total = rate * seconds;
     const runId = randomBytes(3).toString('hex');
     const requests = Array.from({ length: total }, (_, i) =>
-      signedTwilioWebhook(sms.authToken, url, inboundSmsParams({ from: reporter(i), to: TWILIO_NUMBER, body: `Tirs entendus à Mopti (#${i})`, accountSid: sms.accountSid, messageSid: sid(runId, i) })),
+      signedTwilioWebhook(
+        sms.authToken,
+        url,
+        inboundSmsParams({
+          from: reporter(i),
+          to: TWILIO_NUMBER,
+          body: `Tirs entendus à Mopti (#${i})`,
+          accountSid: sms.accountSid,
+          messageSid: sid(runId, i),
+        }),
+      ),
     );
     const failures: string[] = [];
     const started = Date.now();

@@ -53,7 +53,6 @@ interface InstanceOptions {
   workers?: number;
 }
 
-
 async function withInstance<T>(
   backend: 'redis' | 'postgres',
   ackTimeout: string,
@@ -95,7 +94,8 @@ async function withInstance<T>(
     if (failed) throw failed.reason;
     // A worker process that dies would leave the benchmark waiting for ever.
     const died = new Promise<never>((_, reject) => {
-      for (const c of children) c.child.once('exit', (code, signal) => reject(new Error(`a worker process exited (${code ?? signal}) during the benchmark`)));
+      for (const c of children)
+        c.child.once('exit', (code, signal) => reject(new Error(`a worker process exited (${code ?? signal}) during the benchmark`)));
     });
     died.catch(() => {}); // exits during the stop below are expected
     return await Promise.race([run(app, (fn) => (listener = fn), observer), died]);
@@ -145,29 +145,42 @@ export async function benchThroughput(
   options: { workers?: number } = {},
 ): Promise<{ cold: BurstFigures; warm: BurstFigures; workerProcesses: number }> {
   const workers = options.workers ?? 0;
-  const figures = await withInstance(backend, '1h', async (app, _sent, observer) => {
-    const intake = createIntake({ db: app.deps.db, pii: app.deps.pii, queues: app.deps.queues, log: app.deps.log });
-    const countOf = async (query: string) => (await observer.query<{ n: number }>(query)).rows[0]!.n;
-    const burst = async (first: number): Promise<BurstFigures> => {
-      const cpuBefore = await machineCpuMs();
-      const started = Date.now();
-      for (let i = first; i < first + count; i += 50) {
-        await Promise.all(
-          Array.from({ length: Math.min(50, first + count - i) }, (_, j) =>
-            intake({ channel: 'simulator', providerMessageId: `b-${i + j}`, from: `+2237${String(6000000 + i + j)}`, text: `Hommes armés vus à Mopti ce matin (${i + j})`, receivedAt: new Date() }),
-          ),
-        );
-      }
-      const intakeSeconds = (Date.now() - started) / 1000;
-      while ((await countOf(`select count(*)::int as n from alerts where status = 'notified'`)) < first + count) await new Promise((r) => setTimeout(r, 20));
-      const alertsPerSecond = count / ((Date.now() - started) / 1000);
-      return { alertsPerSecond, intakeSeconds, cpuMsPerAlert: ((await machineCpuMs()) - cpuBefore) / count };
-    };
-    const cold = await burst(0);
-    while ((await countOf(`select count(*)::int as n from outbound_messages where status = 'queued'`)) > 0) await new Promise((r) => setTimeout(r, 50));
-    const warm = await burst(count);
-    return { cold, warm };
-  }, { workers });
+  const figures = await withInstance(
+    backend,
+    '1h',
+    async (app, _sent, observer) => {
+      const intake = createIntake({ db: app.deps.db, pii: app.deps.pii, queues: app.deps.queues, log: app.deps.log });
+      const countOf = async (query: string) => (await observer.query<{ n: number }>(query)).rows[0]!.n;
+      const burst = async (first: number): Promise<BurstFigures> => {
+        const cpuBefore = await machineCpuMs();
+        const started = Date.now();
+        for (let i = first; i < first + count; i += 50) {
+          await Promise.all(
+            Array.from({ length: Math.min(50, first + count - i) }, (_, j) =>
+              intake({
+                channel: 'simulator',
+                providerMessageId: `b-${i + j}`,
+                from: `+2237${String(6000000 + i + j)}`,
+                text: `Hommes armés vus à Mopti ce matin (${i + j})`,
+                receivedAt: new Date(),
+              }),
+            ),
+          );
+        }
+        const intakeSeconds = (Date.now() - started) / 1000;
+        while ((await countOf(`select count(*)::int as n from alerts where status = 'notified'`)) < first + count)
+          await new Promise((r) => setTimeout(r, 20));
+        const alertsPerSecond = count / ((Date.now() - started) / 1000);
+        return { alertsPerSecond, intakeSeconds, cpuMsPerAlert: ((await machineCpuMs()) - cpuBefore) / count };
+      };
+      const cold = await burst(0);
+      while ((await countOf(`select count(*)::int as n from outbound_messages where status = 'queued'`)) > 0)
+        await new Promise((r) => setTimeout(r, 50));
+      const warm = await burst(count);
+      return { cold, warm };
+    },
+    { workers },
+  );
   return { ...figures, workerProcesses: workers > 0 ? workers : 1 };
 }
 
@@ -183,7 +196,11 @@ export interface LatencyFigures {
  * `seconds`: the first `seconds` from a cold start (fresh process: connections opened, statements
  * prepared and code compiled as the first warnings come), the next `seconds` warm.
  */
-export async function benchLatency(backend: 'redis' | 'postgres', rate: number, seconds: number): Promise<{ cold: LatencyFigures; warm: LatencyFigures }> {
+export async function benchLatency(
+  backend: 'redis' | 'postgres',
+  rate: number,
+  seconds: number,
+): Promise<{ cold: LatencyFigures; warm: LatencyFigures }> {
   return withInstance(backend, '1h', async (app, onSent) => {
     const intake = createIntake({ db: app.deps.db, pii: app.deps.pii, queues: app.deps.queues, log: app.deps.log });
     const injectedAt = new Map<number, number>();
@@ -201,7 +218,13 @@ export async function benchLatency(backend: 'redis' | 'postgres', rate: number, 
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       injectedAt.set(i, performance.now());
-      void intake({ channel: 'simulator', providerMessageId: `l-${i}`, from: `+2237${String(7000000 + i)}`, text: `Tirs entendus à Mopti (#${i})`, receivedAt: new Date() });
+      void intake({
+        channel: 'simulator',
+        providerMessageId: `l-${i}`,
+        from: `+2237${String(7000000 + i)}`,
+        text: `Tirs entendus à Mopti (#${i})`,
+        receivedAt: new Date(),
+      });
     }
     const deadline = Date.now() + 60_000;
     while (latencies.size < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -218,7 +241,12 @@ export async function benchLatency(backend: 'redis' | 'postgres', rate: number, 
  * notified, their timers set as the notify step does. `due` of them have deadlines spread over
  * the next `spreadSeconds`; the rest are due in an hour and stay pending throughout.
  */
-export async function benchEscalationLateness(backend: 'redis' | 'postgres', timers: number, due: number, spreadSeconds: number): Promise<{ p50: number; p99: number; fired: number }> {
+export async function benchEscalationLateness(
+  backend: 'redis' | 'postgres',
+  timers: number,
+  due: number,
+  spreadSeconds: number,
+): Promise<{ p50: number; p99: number; fired: number }> {
   return withInstance(backend, '1h', async (app, _sent, observer) => {
     const start = Date.now() + 5_000;
     const { db, queues } = app.deps;
@@ -228,11 +256,17 @@ export async function benchEscalationLateness(backend: 'redis' | 'postgres', tim
              to_timestamp(case when g <= ${due} then ${start}::bigint + (g * ${spreadSeconds * 1000}::bigint / ${due})
                                else ${start + 3_600_000}::bigint + g end / 1000.0), now(), now(), now()
       from generate_series(1, ${timers}) g`);
-    const { rows } = await app.database.pool.query<{ id: number; deadline: string }>(`select id, (extract(epoch from ack_deadline) * 1000)::bigint as deadline from alerts`);
+    const { rows } = await app.database.pool.query<{ id: number; deadline: string }>(
+      `select id, (extract(epoch from ack_deadline) * 1000)::bigint as deadline from alerts`,
+    );
     const queue = queues.get('escalation');
     for (let i = 0; i < rows.length; i += 500) {
       await queue.addBulk(
-        rows.slice(i, i + 500).map((r) => ({ name: 'escalate', data: { alertId: Number(r.id), seq: 1 }, opts: { jobId: `escalate-${r.id}-1`, delay: Number(r.deadline) - Date.now() } })),
+        rows.slice(i, i + 500).map((r) => ({
+          name: 'escalate',
+          data: { alertId: Number(r.id), seq: 1 },
+          opts: { jobId: `escalate-${r.id}-1`, delay: Number(r.deadline) - Date.now() },
+        })),
       );
     }
     const until = start + spreadSeconds * 1000 + 30_000;
@@ -242,7 +276,9 @@ export async function benchEscalationLateness(backend: 'redis' | 'postgres', tim
       if (fired >= due) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    const late = await app.database.pool.query<{ late: number }>(`select (data->>'lateMs')::float8 as late from alert_events where type = 'escalated'`);
+    const late = await app.database.pool.query<{ late: number }>(
+      `select (data->>'lateMs')::float8 as late from alert_events where type = 'escalated'`,
+    );
     const values = late.rows.map((r) => r.late);
     return { p50: percentile(values, 50), p99: percentile(values, 99), fired };
   });

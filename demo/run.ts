@@ -108,31 +108,51 @@ async function main(): Promise<number> {
       const status = await telegram.deliverWebhook(update);
       if (status !== 200) throw new Error(`Telegram webhook answered ${status}`);
     };
-    const wait = <T>(what: string, promise: Promise<T>) => promise.catch((error: Error) => Promise.reject(new Error(`${what}: ${error.message.split('\n')[0]}`)));
+    const wait = <T>(what: string, promise: Promise<T>) =>
+      promise.catch((error: Error) => Promise.reject(new Error(`${what}: ${error.message.split('\n')[0]}`)));
 
     // 1. The focal point's warning, by SMS.
     console.log('\n== 1. A focal point texts a warning');
     say(`focal point ${FOCAL_POINT}`, 'SMS to Tamtam (signed Twilio webhook)', WARNING);
     await textIn(FOCAL_POINT, WARNING);
-    const confirmation = await wait('the confirmation SMS', sms.waitForMessage((m) => m.to === FOCAL_POINT, 30_000));
+    const confirmation = await wait(
+      'the confirmation SMS',
+      sms.waitForMessage((m) => m.to === FOCAL_POINT, 30_000),
+    );
     say('Tamtam → focal point', 'SMS confirmation (fake Twilio received it)', confirmation.body);
 
     // 2. The officers' cards in Telegram.
     console.log('\n== 2. The Mopti officers get the alert card in Telegram');
-    const card = await wait('the card to A. Diallo', telegram.waitForCall('sendMessage', (p) => p.chat_id === DIALLO.id && /ALERT/i.test(String(p.text)), 30_000));
+    const card = await wait(
+      'the card to A. Diallo',
+      telegram.waitForCall('sendMessage', (p) => p.chat_id === DIALLO.id && /ALERT/i.test(String(p.text)), 30_000),
+    );
     const cardAt = performance.now();
     const ref = /ALERTE? ([A-Z0-9]{5,8})/.exec(String(card.params.text))?.[1];
     if (!ref) throw new Error(`no reference in the card: ${String(card.params.text)}`);
-    const buttons = (card.params.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard?.flat().map((b) => `[${b.text}]`).join(' ');
+    const buttons = (card.params.reply_markup as { inline_keyboard?: { text: string }[][] } | undefined)?.inline_keyboard
+      ?.flat()
+      .map((b) => `[${b.text}]`)
+      .join(' ');
     say(`Tamtam → ${DIALLO.name}`, `Telegram card, alert ${ref}`, `${String(card.params.text)}\n${buttons ?? ''}`);
-    await wait('the card to F. Traoré', telegram.waitForCall('sendMessage', (p) => p.chat_id === TRAORE.id && String(p.text).includes(ref), 10_000));
+    await wait(
+      'the card to F. Traoré',
+      telegram.waitForCall('sendMessage', (p) => p.chat_id === TRAORE.id && String(p.text).includes(ref), 10_000),
+    );
     say(`Tamtam → ${TRAORE.name}`, 'the same card');
 
     // 3. Nobody acknowledges: the supervisor is pinged at the deadline.
     console.log(`\n== 3. Nobody acknowledges within ${ACK_TIMEOUT_SECONDS} s: escalation to the supervisor`);
     say('demo', 'the officers do nothing…');
-    const ping = await wait('the supervisor’s escalation', telegram.waitForCall('sendMessage', (p) => p.chat_id === KEITA.id && String(p.text).includes(ref), (ACK_TIMEOUT_SECONDS + 30) * 1000));
-    say(`Tamtam → ${KEITA.name}`, `Telegram escalation, ${((performance.now() - cardAt) / 1000).toFixed(1)} s after the card`, String(ping.params.text));
+    const ping = await wait(
+      'the supervisor’s escalation',
+      telegram.waitForCall('sendMessage', (p) => p.chat_id === KEITA.id && String(p.text).includes(ref), (ACK_TIMEOUT_SECONDS + 30) * 1000),
+    );
+    say(
+      `Tamtam → ${KEITA.name}`,
+      `Telegram escalation, ${((performance.now() - cardAt) / 1000).toFixed(1)} s after the card`,
+      String(ping.params.text),
+    );
 
     // 4. The officer acknowledges with the button.
     console.log('\n== 4. A. Diallo presses Acknowledge on the card');
@@ -140,36 +160,73 @@ async function main(): Promise<number> {
     if (!cardMessage) throw new Error('the card is not in A. Diallo’s chat');
     const answersBefore = telegram.callsOf('answerCallbackQuery').length;
     say(DIALLO.name, `presses a button (callback_query ack:${ref} to /webhooks/telegram)`);
-    await deliver(telegramCallbackUpdate({ data: `ack:${ref}`, fromId: DIALLO.id, chatId: DIALLO.id, messageId: cardMessage.message_id, messageText: cardMessage.text }));
-    const ackAnswer = await wait('the answer to the button', telegram.log.waitFor((c) => c.method === 'answerCallbackQuery' && telegram.callsOf('answerCallbackQuery').indexOf(c) >= answersBefore, 30_000));
+    await deliver(
+      telegramCallbackUpdate({
+        data: `ack:${ref}`,
+        fromId: DIALLO.id,
+        chatId: DIALLO.id,
+        messageId: cardMessage.message_id,
+        messageText: cardMessage.text,
+      }),
+    );
+    const ackAnswer = await wait(
+      'the answer to the button',
+      telegram.log.waitFor((c) => c.method === 'answerCallbackQuery' && telegram.callsOf('answerCallbackQuery').indexOf(c) >= answersBefore, 30_000),
+    );
     say(`Tamtam → ${DIALLO.name}`, 'Telegram answers the button', String(ackAnswer.params.text));
-    const edited = await wait('the card edited', telegram.waitForCall('editMessageText', (p) => p.chat_id === DIALLO.id && String(p.text).includes(ref), 30_000));
+    const edited = await wait(
+      'the card edited',
+      telegram.waitForCall('editMessageText', (p) => p.chat_id === DIALLO.id && String(p.text).includes(ref), 30_000),
+    );
     say(`Tamtam → ${DIALLO.name}`, 'card edited in place (every copy is)', String(edited.params.text));
 
     // 5. The officer's question to the focal point, bridged to SMS.
     console.log('\n== 5. A. Diallo replies to the card; the focal point gets it by SMS');
     say(DIALLO.name, 'replies to the card in Telegram', QUESTION);
     await deliver(telegramTextUpdate({ text: QUESTION, fromId: DIALLO.id, replyTo: { messageId: cardMessage.message_id, text: cardMessage.text } }));
-    const question = await wait('the question by SMS', sms.waitForMessage((m) => m.to === FOCAL_POINT && m.body.includes(QUESTION), 30_000));
+    const question = await wait(
+      'the question by SMS',
+      sms.waitForMessage((m) => m.to === FOCAL_POINT && m.body.includes(QUESTION), 30_000),
+    );
     say('Tamtam → focal point', 'SMS (fake Twilio received it)', question.body);
-    const bridged = await wait('the officer’s receipt', telegram.waitForCall('sendMessage', (p) => p.chat_id === DIALLO.id && /transmis|sent to/i.test(String(p.text)), 30_000));
+    const bridged = await wait(
+      'the officer’s receipt',
+      telegram.waitForCall('sendMessage', (p) => p.chat_id === DIALLO.id && /transmis|sent to/i.test(String(p.text)), 30_000),
+    );
     say(`Tamtam → ${DIALLO.name}`, 'Telegram', String(bridged.params.text));
 
     // 6. The focal point's answer, bridged back to Telegram.
     console.log('\n== 6. The focal point answers by SMS; A. Diallo gets it in Telegram');
     say(`focal point ${FOCAL_POINT}`, 'SMS to Tamtam (signed Twilio webhook)', ANSWER);
     await textIn(FOCAL_POINT, ANSWER);
-    const answer = await wait('the answer in Telegram', telegram.waitForCall('sendMessage', (p) => p.chat_id === DIALLO.id && String(p.text).includes(ANSWER), 30_000));
+    const answer = await wait(
+      'the answer in Telegram',
+      telegram.waitForCall('sendMessage', (p) => p.chat_id === DIALLO.id && String(p.text).includes(ANSWER), 30_000),
+    );
     say(`Tamtam → ${DIALLO.name}`, 'Telegram', String(answer.params.text));
-    const receipt = await wait('the receipt SMS', sms.waitForMessage((m) => m.to === FOCAL_POINT && m.sid !== confirmation.sid && m.sid !== question.sid, 30_000));
+    const receipt = await wait(
+      'the receipt SMS',
+      sms.waitForMessage((m) => m.to === FOCAL_POINT && m.sid !== confirmation.sid && m.sid !== question.sid, 30_000),
+    );
     say('Tamtam → focal point', 'SMS (fake Twilio received it)', receipt.body);
 
     // 7. Resolved.
     console.log('\n== 7. A. Diallo presses Resolve');
     const beforeResolve = telegram.callsOf('answerCallbackQuery').length;
     say(DIALLO.name, `presses a button (callback_query resolve:${ref} to /webhooks/telegram)`);
-    await deliver(telegramCallbackUpdate({ data: `resolve:${ref}`, fromId: DIALLO.id, chatId: DIALLO.id, messageId: cardMessage.message_id, messageText: cardMessage.text }));
-    const resolveAnswer = await wait('the answer to Resolve', telegram.log.waitFor((c) => c.method === 'answerCallbackQuery' && telegram.callsOf('answerCallbackQuery').indexOf(c) >= beforeResolve, 30_000));
+    await deliver(
+      telegramCallbackUpdate({
+        data: `resolve:${ref}`,
+        fromId: DIALLO.id,
+        chatId: DIALLO.id,
+        messageId: cardMessage.message_id,
+        messageText: cardMessage.text,
+      }),
+    );
+    const resolveAnswer = await wait(
+      'the answer to Resolve',
+      telegram.log.waitFor((c) => c.method === 'answerCallbackQuery' && telegram.callsOf('answerCallbackQuery').indexOf(c) >= beforeResolve, 30_000),
+    );
     say(`Tamtam → ${DIALLO.name}`, 'Telegram answers the button', String(resolveAnswer.params.text));
     let alert = await api(`/api/alerts/${ref}`);
     for (let i = 0; alert.status !== 'resolved' && i < 100; i++) {
@@ -181,8 +238,23 @@ async function main(): Promise<number> {
     // What was done: ticked on the card, under "What was done?".
     for (const outcome of ['patrol', 'engagement']) {
       say(DIALLO.name, `ticks an outcome (callback_query out:${outcome}:${ref})`);
-      await deliver(telegramCallbackUpdate({ data: `out:${outcome}:${ref}`, fromId: DIALLO.id, chatId: DIALLO.id, messageId: cardMessage.message_id, messageText: cardMessage.text }));
-      const ticked = await wait('the outcome recorded', telegram.waitForCall('answerCallbackQuery', (p) => String(p.text).includes(ref) && String(p.text).includes(outcome === 'patrol' ? 'Patrouille' : 'Dialogue'), 30_000));
+      await deliver(
+        telegramCallbackUpdate({
+          data: `out:${outcome}:${ref}`,
+          fromId: DIALLO.id,
+          chatId: DIALLO.id,
+          messageId: cardMessage.message_id,
+          messageText: cardMessage.text,
+        }),
+      );
+      const ticked = await wait(
+        'the outcome recorded',
+        telegram.waitForCall(
+          'answerCallbackQuery',
+          (p) => String(p.text).includes(ref) && String(p.text).includes(outcome === 'patrol' ? 'Patrouille' : 'Dialogue'),
+          30_000,
+        ),
+      );
       say(`Tamtam → ${DIALLO.name}`, 'Telegram answers the button', String(ticked.params.text));
     }
 
@@ -190,13 +262,24 @@ async function main(): Promise<number> {
     console.log(`\n== 8. The alert's timeline (GET /api/alerts/${ref})`);
     await new Promise((r) => setTimeout(r, 500)); // let the last card edits and SMS be recorded
     alert = await api(`/api/alerts/${ref}`);
-    const events = alert.events as { at: string; type: string; actor: string | null; from: string | null; to: string | null; data: Record<string, unknown> | null }[];
+    const events = alert.events as {
+      at: string;
+      type: string;
+      actor: string | null;
+      from: string | null;
+      to: string | null;
+      data: Record<string, unknown> | null;
+    }[];
     const first = new Date(events[0]!.at).getTime();
-    console.log(`alert ${ref}: ${String(alert.threatType)}, severity ${String(alert.severity)}, office ${String(alert.office)}, place ${(alert.place as { name?: string } | null)?.name ?? 'unknown'}, status ${String(alert.status)}`);
+    console.log(
+      `alert ${ref}: ${String(alert.threatType)}, severity ${String(alert.severity)}, office ${String(alert.office)}, place ${(alert.place as { name?: string } | null)?.name ?? 'unknown'}, status ${String(alert.status)}`,
+    );
     for (const e of events) {
       const change = e.from || e.to ? ` ${e.from ?? '∅'} → ${e.to ?? '∅'}` : '';
       const data = e.data && Object.keys(e.data).length ? ` ${JSON.stringify(e.data)}` : '';
-      console.log(`  +${((new Date(e.at).getTime() - first) / 1000).toFixed(1).padStart(5)} s  ${e.type.padEnd(18)} ${(e.actor ?? '').padEnd(20)}${change}${data}`);
+      console.log(
+        `  +${((new Date(e.at).getTime() - first) / 1000).toFixed(1).padStart(5)} s  ${e.type.padEnd(18)} ${(e.actor ?? '').padEnd(20)}${change}${data}`,
+      );
     }
     // 9. What the mission reports, as `npm run tamtam -- report response --by office` prints it.
     const { timezone } = app.deps.deployment;

@@ -50,18 +50,23 @@ const envSchema = z
     PII_KEY: optional.refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, {
       message: 'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
     }),
-    JOURNAL_MAX_BYTES: optional.refine((v) => v === undefined || (parseBytes(v) ?? 0) > 0, { message: 'must be a size in bytes (268435456, 256MiB, 1GB)' }),
+    JOURNAL_MAX_BYTES: optional.refine((v) => v === undefined || (parseBytes(v) ?? 0) > 0, {
+      message: 'must be a size in bytes (268435456, 256MiB, 1GB)',
+    }),
     JOURNAL_MAX_AGE: optional.refine((v) => v === undefined || parseDuration(v) !== null, { message: 'must be a duration (30m, 24h, 2d)' }),
     LOG_LEVEL: optional.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   })
   // Cross-checks run even when a single variable is bad, so every problem is reported at once.
-  .superRefine((env, ctx) => {
-    for (const adapter of Object.values(channelAdapters)) {
-      adapter.check?.(env as never, (variable, message) => ctx.addIssue({ code: 'custom', path: [variable], message }));
-    }
-    if (env.DATABASE_URL && !env.PII_KEY)
-      ctx.addIssue({ code: 'custom', path: ['PII_KEY'], message: 'is required when DATABASE_URL is set (it is generated only in embedded mode)' });
-  }, { when: () => true });
+  .superRefine(
+    (env, ctx) => {
+      for (const adapter of Object.values(channelAdapters)) {
+        adapter.check?.(env as never, (variable, message) => ctx.addIssue({ code: 'custom', path: [variable], message }));
+      }
+      if (env.DATABASE_URL && !env.PII_KEY)
+        ctx.addIssue({ code: 'custom', path: ['PII_KEY'], message: 'is required when DATABASE_URL is set (it is generated only in embedded mode)' });
+    },
+    { when: () => true },
+  );
 
 /** Thrown when the environment is invalid; `problems` holds one line per problem. */
 export class ConfigError extends Error {

@@ -10,10 +10,9 @@ export const optional = z
 
 /** An optional URL with one of these protocols (`http:`, `postgres:` …). */
 export const url = (protocols: string[]) =>
-  optional.refine(
-    (v) => v === undefined || (URL.canParse(v) && protocols.includes(new URL(v).protocol)),
-    { message: `must be a URL (${protocols.join(' or ')})` },
-  );
+  optional.refine((v) => v === undefined || (URL.canParse(v) && protocols.includes(new URL(v).protocol)), {
+    message: `must be a URL (${protocols.join(' or ')})`,
+  });
 
 /** A URL without its trailing slashes. */
 export const withoutTrailingSlash = (value: string) => value.replace(/\/+$/, '');

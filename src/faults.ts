@@ -33,7 +33,13 @@ export function createFaultLog(log: Logger): FaultLog {
       const components = faulty[dependency];
       const check = probes[dependency];
       if (!components.size || !check) continue;
-      if (!(await check().then(() => true, () => false))) continue;
+      if (
+        !(await check().then(
+          () => true,
+          () => false,
+        ))
+      )
+        continue;
       for (const component of components.keys()) log.info({ dependency, component }, `${component}: ${dependency} reachable again`);
       components.clear();
     }

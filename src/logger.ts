@@ -9,7 +9,22 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     level,
     base: { service: 'tamtam' },
     redact: {
-      paths: ['phone', 'from', 'to', 'name', 'text', 'body', '*.phone', '*.from', '*.to', '*.name', 'req.headers.authorization', 'headers.authorization', 'token', 'authToken'],
+      paths: [
+        'phone',
+        'from',
+        'to',
+        'name',
+        'text',
+        'body',
+        '*.phone',
+        '*.from',
+        '*.to',
+        '*.name',
+        'req.headers.authorization',
+        'headers.authorization',
+        'token',
+        'authToken',
+      ],
       censor: '[redacted]',
     },
   };

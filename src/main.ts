@@ -75,7 +75,12 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
     const deployment = await loadDeployment(config.deploymentFile);
     const faults = createFaultLog(log);
     cleanup.push(async () => faults.close());
-    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, log, onError: (error) => faults.fault('database', 'database pool', error) });
+    const database = await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.dataDir,
+      log,
+      onError: (error) => faults.fault('database', 'database pool', error),
+    });
     cleanup.push(() => database.close());
     faults.probe('database', () => database.pool.query('select 1'));
     const databaseUrl = database.url;
@@ -89,15 +94,37 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
     // Job ids carry the database's incarnation: see QueuesOptions.jobIdPrefix.
     const queues = createQueues(backend, { jobIdPrefix: await databaseIncarnation(database.db) });
     faults.probe('queue', () => queues.get('inbound').getJobCounts('wait'));
-    cleanup.push(() => backend.close(), () => queues.close());
+    cleanup.push(
+      () => backend.close(),
+      () => queues.close(),
+    );
 
     const authorize = createAdminAuth(config.adminApiToken, log);
-    const channels = createChannels(config, { publicUrl: config.publicUrl, db: database.db, pii, log, authorize, onSimulatorSend: options.onSimulatorSend });
+    const channels = createChannels(config, {
+      publicUrl: config.publicUrl,
+      db: database.db,
+      pii,
+      log,
+      authorize,
+      onSimulatorSend: options.onSimulatorSend,
+    });
     for (const channel of channels.list()) if (channel.close) cleanup.push(() => channel.close!());
     const { t, languages } = await createI18n();
     // Only workers classify: a web process skips loading the gazetteer into memory.
     const analyser = createWarningAnalyser({ places: role === 'web' ? [] : await allPlaces(database.db) });
-    const deps: WorkflowDeps = { db: database.db, outbox: createOutbox(database.db), log, pii, queues, channels, analyser, deployment, t, now: () => new Date(), publicUrl: config.publicUrl };
+    const deps: WorkflowDeps = {
+      db: database.db,
+      outbox: createOutbox(database.db),
+      log,
+      pii,
+      queues,
+      channels,
+      analyser,
+      deployment,
+      t,
+      now: () => new Date(),
+      publicUrl: config.publicUrl,
+    };
 
     let url: string | null = null;
     if (role !== 'worker') {
@@ -107,8 +134,14 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
       cleanup.push(() => journal.close());
       const intake = createIntake({ db: database.db, pii, queues, log, journal });
       const web = {
-        db: database.db, log, t, defaultLanguage: deployment.defaultLanguage, timezone: deployment.timezone,
-        adminToken: config.adminApiToken, secureCookies: config.publicUrl.startsWith('https:'), workflow: deps,
+        db: database.db,
+        log,
+        t,
+        defaultLanguage: deployment.defaultLanguage,
+        timezone: deployment.timezone,
+        adminToken: config.adminApiToken,
+        secureCookies: config.publicUrl.startsWith('https:'),
+        workflow: deps,
       };
       const app = createHttpServer({ db: database.db, queues, channels, intake, log, authorize, timezone: deployment.timezone, web });
       url = await app.listen({ port: config.port, host: '0.0.0.0' });
@@ -121,7 +154,14 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
       cleanup.push(() => workers.close());
     }
     log.info(
-      { role, url, queueBackend: backend.kind, database: config.databaseUrl ? 'external' : 'embedded', channels: channels.list().map((c) => c.name), mission: deployment.mission },
+      {
+        role,
+        url,
+        queueBackend: backend.kind,
+        database: config.databaseUrl ? 'external' : 'embedded',
+        channels: channels.list().map((c) => c.name),
+        mission: deployment.mission,
+      },
       `Tamtam ${role} ready${url ? ` at ${url}` : ''}`,
     );
     return {

@@ -11,7 +11,12 @@ import { channelAdapter, type Channel, type OutgoingMessage } from './channel.js
  * over HTTP (`POST /simulator/messages`) and what Tamtam "sends" is read back from the outbox
  * (`GET /simulator/outbox`). Both need the admin token.
  */
-export function createSimulatorChannel({ db, pii, authorize, onSend }: {
+export function createSimulatorChannel({
+  db,
+  pii,
+  authorize,
+  onSend,
+}: {
   db: Db;
   pii: Pii;
   /** Checks the admin bearer token; answers 401/404 itself and returns false when refused. */
@@ -20,9 +25,18 @@ export function createSimulatorChannel({ db, pii, authorize, onSend }: {
   onSend?: (message: OutgoingMessage) => void;
 }): Channel {
   const inject = z.object({
-    from: z.string().min(3).max(64).regex(/^[^\p{Cc}]+$/u, 'must have no control characters'),
+    from: z
+      .string()
+      .min(3)
+      .max(64)
+      .regex(/^[^\p{Cc}]+$/u, 'must have no control characters'),
     text: z.string().min(1).max(4096),
-    id: z.string().min(1).max(128).regex(/^[^\p{Cc}]+$/u, 'must have no control characters').optional(),
+    id: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[^\p{Cc}]+$/u, 'must have no control characters')
+      .optional(),
   });
   const outboxQuery = z.object({
     to: z.string().optional(),
@@ -39,18 +53,34 @@ export function createSimulatorChannel({ db, pii, authorize, onSend }: {
       app.post('/simulator/messages', async (request, reply) => {
         if (!authorize(request, reply)) return reply;
         const body = inject.safeParse(request.body);
-        if (!body.success) return reply.code(400).send({ error: `invalid message: ${body.error.issues[0]?.path.join('.')} ${body.error.issues[0]?.message}` });
+        if (!body.success)
+          return reply.code(400).send({ error: `invalid message: ${body.error.issues[0]?.path.join('.')} ${body.error.issues[0]?.message}` });
         const id = body.data.id ?? randomUUID();
-        const result = await intake({ channel: 'simulator', providerMessageId: id, from: body.data.from, text: body.data.text, receivedAt: new Date() });
+        const result = await intake({
+          channel: 'simulator',
+          providerMessageId: id,
+          from: body.data.from,
+          text: body.data.text,
+          receivedAt: new Date(),
+        });
         return reply.code(result.duplicate ? 200 : 202).send({ id, duplicate: result.duplicate });
       });
       app.get('/simulator/outbox', async (request, reply) => {
         if (!authorize(request, reply)) return reply;
         const query = outboxQuery.safeParse(request.query);
-        if (!query.success) return reply.code(400).send({ error: `invalid query: ${query.error.issues[0]?.path.join('.')} ${query.error.issues[0]?.message}` });
+        if (!query.success)
+          return reply.code(400).send({ error: `invalid query: ${query.error.issues[0]?.path.join('.')} ${query.error.issues[0]?.message}` });
         const rows = await sentOn(db, 'simulator', query.data);
         const messages = rows
-          .map((r) => ({ id: r.id, to: pii.decrypt(r.toEnc), purpose: r.purpose, alertId: r.alertId, text: r.body, actions: r.actions, sentAt: r.sentAt }))
+          .map((r) => ({
+            id: r.id,
+            to: pii.decrypt(r.toEnc),
+            purpose: r.purpose,
+            alertId: r.alertId,
+            text: r.body,
+            actions: r.actions,
+            sentAt: r.sentAt,
+          }))
           .filter((m) => !query.data.to || m.to === query.data.to)
           .reverse();
         return reply.send(messages);

@@ -10,7 +10,11 @@ const int = z.number().int().safe();
 const user = z.object({ id: int }).passthrough();
 const chat = z.object({ id: int, type: z.string().max(32) }).passthrough();
 /** Telegram dates are Unix seconds in 32 bits. */
-const unixTime = z.number().int().min(0).max(2 ** 32 - 1);
+const unixTime = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 32 - 1);
 const message = z
   .object({
     message_id: int,

@@ -89,7 +89,8 @@ export function createTelegramChannel({ config, log, publicUrl }: { config: Tele
         return { providerMessageId: telegramMessageId(sent.chat.id, sent.message_id) };
       } catch (error) {
         // Editing a card to the text it already has is not a failure.
-        if (error instanceof GrammyError && /message is not modified/i.test(error.description)) return { providerMessageId: message.replaceProviderMessageId! };
+        if (error instanceof GrammyError && /message is not modified/i.test(error.description))
+          return { providerMessageId: message.replaceProviderMessageId! };
         throw sendError(error);
       }
     },

@@ -56,8 +56,6 @@ export function createTwilioClient(options: TwilioClientOptions): twilio.Twilio 
   const apiBase = new URL(options.apiBase ?? DEFAULT_TWILIO_API_BASE);
   const requestOptions = options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs };
   const isDefault = apiBase.origin === DEFAULT_TWILIO_API_BASE && apiBase.pathname === '/';
-  const httpClient = isDefault
-    ? new twilio.RequestClient(requestOptions)
-    : new RebasingRequestClient(apiBase, requestOptions);
+  const httpClient = isDefault ? new twilio.RequestClient(requestOptions) : new RebasingRequestClient(apiBase, requestOptions);
   return twilio(options.accountSid, options.authToken, { httpClient });
 }

@@ -37,7 +37,13 @@ function parseForm(body: string): FormParams {
 const first = z.union([z.string(), z.array(z.string()).min(1)]).transform((v) => (Array.isArray(v) ? v[0]! : v));
 /** A Twilio resource sid: letters and digits (`SM` + 32 hex digits today). */
 const sid = first.pipe(z.string().regex(/^[A-Za-z0-9]{2,64}$/, 'must be a Twilio sid (letters and digits)'));
-const phone = first.pipe(z.string().min(1).max(64).regex(/^[^\p{Cc}]+$/u, 'must be an address without control characters'));
+const phone = first.pipe(
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[^\p{Cc}]+$/u, 'must be an address without control characters'),
+);
 
 /** The fields of an inbound SMS that Tamtam reads (Twilio sends many more; they pass through). */
 const inboundSmsForm = z

@@ -92,7 +92,8 @@ export const twilioAdapter = channelAdapter({
     if ((env.TWILIO_ACCOUNT_SID ?? env.TWILIO_AUTH_TOKEN ?? env.TWILIO_FROM ?? env.TWILIO_MESSAGING_SERVICE_SID) === undefined) return;
     if (!env.TWILIO_ACCOUNT_SID) report('TWILIO_ACCOUNT_SID', 'is required when Twilio is configured');
     if (!env.TWILIO_AUTH_TOKEN) report('TWILIO_AUTH_TOKEN', 'is required when Twilio is configured');
-    if (!env.TWILIO_FROM && !env.TWILIO_MESSAGING_SERVICE_SID) report('TWILIO_FROM', 'or TWILIO_MESSAGING_SERVICE_SID is required when Twilio is configured');
+    if (!env.TWILIO_FROM && !env.TWILIO_MESSAGING_SERVICE_SID)
+      report('TWILIO_FROM', 'or TWILIO_MESSAGING_SERVICE_SID is required when Twilio is configured');
   },
   create: (config, { publicUrl, db, log }) => createTwilioChannel({ config, publicUrl, db, log }),
 });

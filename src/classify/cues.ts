@@ -97,9 +97,18 @@ export class CueMatcher {
         if (end !== null) hits.push({ cue, start: i, end });
       }
     }
-    return hits.filter((h) => !hits.some((o) => o !== h && o.cue.kind === h.cue.kind
-      && (o.cue.label === h.cue.label || h.cue.kind === 'threat')
-      && o.start <= h.start && o.end >= h.end && o.end - o.start > h.end - h.start));
+    return hits.filter(
+      (h) =>
+        !hits.some(
+          (o) =>
+            o !== h &&
+            o.cue.kind === h.cue.kind &&
+            (o.cue.label === h.cue.label || h.cue.kind === 'threat') &&
+            o.start <= h.start &&
+            o.end >= h.end &&
+            o.end - o.start > h.end - h.start,
+        ),
+    );
   }
 
   /** Matches the cue's words after the first, allowing one extra word between two of them. */

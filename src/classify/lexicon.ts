@@ -37,7 +37,10 @@ export type ClassificationRules = z.infer<typeof classificationRulesSchema>;
 
 /** A lexicon or rules file that cannot be used, with the file and the problem. */
 export class LexiconError extends Error {
-  constructor(readonly path: string, problem: string) {
+  constructor(
+    readonly path: string,
+    problem: string,
+  ) {
     super(`${path}: ${problem}`);
     this.name = 'LexiconError';
   }
@@ -54,7 +57,9 @@ export const bundledLexiconDir = fileURLToPath(new URL('../../lexicons/', import
 
 /** Reads `rules.yaml` and every other `*.yaml` of a folder as a language lexicon. */
 export function loadLexicons(dir: string = bundledLexiconDir): Lexicons {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   if (!files.includes('rules.yaml')) throw new LexiconError(join(dir, 'rules.yaml'), 'missing');
   const rules = readYaml(join(dir, 'rules.yaml'), classificationRulesSchema);
   const languages = files.filter((f) => f !== 'rules.yaml').map((f) => readYaml(join(dir, f), lexiconFileSchema));
@@ -84,13 +89,18 @@ export interface PatternWord {
 
 /** Splits a pattern into normalised words, keeping `*` markers. */
 export function patternWords(pattern: string): PatternWord[] {
-  return pattern.split(/\s+/).filter((w) => w !== '').flatMap((raw): PatternWord[] => {
-    const prefix = raw.endsWith('*');
-    const suffix = raw.startsWith('*');
-    const words = normalizeText(raw.replace(/\*/g, '')).split(' ').filter((w) => w !== '');
-    return words.map((text, i) => ({
-      text,
-      kind: prefix && i === words.length - 1 ? 'prefix' : suffix && i === 0 ? 'suffix' : 'exact',
-    }));
-  });
+  return pattern
+    .split(/\s+/)
+    .filter((w) => w !== '')
+    .flatMap((raw): PatternWord[] => {
+      const prefix = raw.endsWith('*');
+      const suffix = raw.startsWith('*');
+      const words = normalizeText(raw.replace(/\*/g, ''))
+        .split(' ')
+        .filter((w) => w !== '');
+      return words.map((text, i) => ({
+        text,
+        kind: prefix && i === words.length - 1 ? 'prefix' : suffix && i === 0 ? 'suffix' : 'exact',
+      }));
+    });
 }

@@ -16,7 +16,10 @@ export interface RefusalGroup {
 
 /** The kind of a refusal: its reason without the quoted values and details that differ row to row. */
 export function refusalKind(reason: string): string {
-  return reason.replace(/\s*\([^)]*\)/g, '').replace(/\s*"[^"]*"/g, '').trim();
+  return reason
+    .replace(/\s*\([^)]*\)/g, '')
+    .replace(/\s*"[^"]*"/g, '')
+    .trim();
 }
 
 /** Refused rows grouped by kind, largest group first, keeping the first `keepLines` line numbers. */
@@ -34,9 +37,7 @@ export function groupRefusals(refused: ImportSummary['refused'], keepLines = 5):
 
 /** The summary printed after an import. */
 export function formatImportSummary(file: string, summary: ImportSummary): string[] {
-  const lines = [
-    `${file}: ${summary.rowsRead} rows read, ${summary.placesAdded} places added, ${summary.refused.length} rows refused`,
-  ];
+  const lines = [`${file}: ${summary.rowsRead} rows read, ${summary.placesAdded} places added, ${summary.refused.length} rows refused`];
   for (const g of groupRefusals(summary.refused)) {
     const more = g.count > g.lines.length ? ', …' : '';
     lines.push(`  ${g.count} × ${g.reason} (line${g.count > 1 ? 's' : ''} ${g.lines.join(', ')}${more})`);
@@ -58,10 +59,15 @@ export async function gazetteerImportCommand(args: string[], context: CommandCon
   if (format !== undefined && !gazetteerFormats.includes(format as GazetteerFormat)) {
     return context.fail(`unknown format "${String(format)}": use --format ${gazetteerFormats.join(' or ')}`);
   }
-  const exists = await stat(file).then((s) => s.isFile(), () => false);
+  const exists = await stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
   if (!exists) return context.fail(`no such file: ${file}`);
   if (format === undefined && (await detectFileFormat(file)) === undefined) {
-    return context.fail(`unknown format: the header of ${file} is neither Open Admin Data nor name,alt_names,admin1,admin2,admin3,lat,lon (use --format)`);
+    return context.fail(
+      `unknown format: the header of ${file} is neither Open Admin Data nor name,alt_names,admin1,admin2,admin3,lat,lon (use --format)`,
+    );
   }
   return context.withDatabase(async (db) => {
     const progress = createProgress(context.stderr);

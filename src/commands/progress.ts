@@ -18,7 +18,10 @@ const count = (n: number) => n.toLocaleString('en-US');
  * A progress display on `stream`. On a terminal the bar is redrawn at most every 100 ms; elsewhere
  * (a log file, CI) one line is written when the label changes and at most every `intervalMs`.
  */
-export function createProgress(stream: ProgressStream, { intervalMs = 2_000, now = Date.now }: { intervalMs?: number; now?: () => number } = {}): Progress {
+export function createProgress(
+  stream: ProgressStream,
+  { intervalMs = 2_000, now = Date.now }: { intervalMs?: number; now?: () => number } = {},
+): Progress {
   let lastAt = -Infinity;
   let lastLabel = '';
   let drawn = false;

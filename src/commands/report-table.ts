@@ -21,13 +21,46 @@ export function table(head: string[], rows: string[][], textColumns: number): st
   return [head, ...rows].map((r) => r.map(cell).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-const figureHead = ['received', 'ack', 'in time', 'ack %', 'in time %', 'escalated', 'replied', 'responding', 'closed', 'outcome', 'open',
-  'notify p50', 'ack p50', 'ack p90', 'reply p50', 'respond p50', 'close p50'];
+const figureHead = [
+  'received',
+  'ack',
+  'in time',
+  'ack %',
+  'in time %',
+  'escalated',
+  'replied',
+  'responding',
+  'closed',
+  'outcome',
+  'open',
+  'notify p50',
+  'ack p50',
+  'ack p90',
+  'reply p50',
+  'respond p50',
+  'close p50',
+];
 
 const figureCells = (f: ResponseFigures) => [
-  String(f.received), String(f.acknowledged), String(f.acknowledgedInTime), percent(f.ackRate), percent(f.inTimeRate), String(f.escalated),
-  String(f.repliedToReporter), String(f.responding), String(f.closed), String(f.withOutcome), String(f.open),
-  ...[f.medianTimeToNotify, f.medianTimeToAcknowledge, f.p90TimeToAcknowledge, f.medianTimeToFirstReply, f.medianTimeToRespond, f.medianTimeToClose].map(duration),
+  String(f.received),
+  String(f.acknowledged),
+  String(f.acknowledgedInTime),
+  percent(f.ackRate),
+  percent(f.inTimeRate),
+  String(f.escalated),
+  String(f.repliedToReporter),
+  String(f.responding),
+  String(f.closed),
+  String(f.withOutcome),
+  String(f.open),
+  ...[
+    f.medianTimeToNotify,
+    f.medianTimeToAcknowledge,
+    f.p90TimeToAcknowledge,
+    f.medianTimeToFirstReply,
+    f.medianTimeToRespond,
+    f.medianTimeToClose,
+  ].map(duration),
 ];
 
 /** The response report as a table, one line per group and the total last. */
@@ -40,7 +73,11 @@ export function responseTable(by: readonly ResponseGrouping[], rows: ResponseRow
 }
 
 /** The response report as flat records (outcomes as `outcome_<id>`), for CSV. */
-export function responseRecords(by: readonly ResponseGrouping[], rows: ResponseRow[], total: ResponseFigures): Record<string, string | number | null>[] {
+export function responseRecords(
+  by: readonly ResponseGrouping[],
+  rows: ResponseRow[],
+  total: ResponseFigures,
+): Record<string, string | number | null>[] {
   const flat = (keys: Record<string, string | null>, f: ResponseFigures) => {
     const { outcomes: counts, ...figures } = f;
     return { ...keys, ...figures, ...Object.fromEntries(outcomeIds.map((o) => [`outcome_${o}`, counts[o]])) };

@@ -34,10 +34,13 @@ export async function reportResponseCommand(args: string[], context: CommandCont
     if (!timezone) return 2;
     const { rows, total } = await responseReport(db, { ...query.data, timezone });
     const { from, to, by, exercise } = query.data;
-    if (format.format === 'json') context.stdout.write(`${JSON.stringify({ from, to, by, timezone, exercise, definitions: responseDefinitions, rows, total }, null, 2)}\n`);
+    if (format.format === 'json')
+      context.stdout.write(`${JSON.stringify({ from, to, by, timezone, exercise, definitions: responseDefinitions, rows, total }, null, 2)}\n`);
     else if (format.format === 'csv') context.stdout.write(recordsCsv(responseRecords(by, rows, total)));
     else {
-      context.stdout.write(`Response to warnings received from ${from} to ${to} (exclusive), ${timezone}${exercise ? ', exercises included' : ''}\n\n`);
+      context.stdout.write(
+        `Response to warnings received from ${from} to ${to} (exclusive), ${timezone}${exercise ? ', exercises included' : ''}\n\n`,
+      );
       context.stdout.write(responseTable(by, rows, total));
       context.stdout.write('\nTimes from the first message: p50 median, p90 90th percentile. Definitions: --format json.\n');
     }

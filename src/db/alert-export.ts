@@ -46,7 +46,9 @@ const exportPage = statement<PageRow>(
           pl.admin1, pl.admin2, pl.admin3, pl.name as "location", pl.lat as "latitude", pl.lon as "longitude",
           f.text, f.ref, f.office_id as "office", f.threat_type as "threatType", f.urgency, f.severity, f.status,
           array(select jsonb_array_elements_text(f.outcomes)) as "outcomes",
-          ${Object.entries(timeColumns).map(([name, sql]) => `${sql} as "${name}"`).join(', ')},
+          ${Object.entries(timeColumns)
+            .map(([name, sql]) => `${sql} as "${name}"`)
+            .join(', ')},
           f.escalation_level as "escalationLevel", fp.pseudonym as "reporter", f.language, f.reports
      from window_facts f
      left join places pl on pl.id = f.place_id
@@ -69,7 +71,8 @@ export async function countAlertsToExport(db: Db, period: ReportPeriod): Promise
  * caller handles this one, so at most two pages are in memory.
  */
 export async function* exportAlerts(db: Db, period: ReportPeriod, { pageSize = 1_000 }: { pageSize?: number } = {}): AsyncGenerator<ExportedAlert[]> {
-  const read = (cursor: [string | null, string | null]): Promise<PageRow[]> => withReportSettings(db, (tx) => exportPage(tx, [...periodValues(period), ...cursor, pageSize]));
+  const read = (cursor: [string | null, string | null]): Promise<PageRow[]> =>
+    withReportSettings(db, (tx) => exportPage(tx, [...periodValues(period), ...cursor, pageSize]));
   let next: Promise<PageRow[]> | null = read([null, null]);
   while (next) {
     const rows: PageRow[] = await next;

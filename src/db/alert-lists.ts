@@ -53,7 +53,10 @@ export async function stalledNewAlerts(db: DbOrTx, now: Date, olderThanMs: numbe
 
 /** Counts by status, for /metrics. */
 export async function countAlertsByStatus(db: DbOrTx): Promise<Record<string, number>> {
-  const rows = await db.select({ status: alerts.status, n: sql<number>`count(*)::int` }).from(alerts).groupBy(alerts.status);
+  const rows = await db
+    .select({ status: alerts.status, n: sql<number>`count(*)::int` })
+    .from(alerts)
+    .groupBy(alerts.status);
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
 

@@ -17,7 +17,11 @@ export interface ConversationTurn {
  */
 export async function alertConversation(db: DbOrTx, alertId: number): Promise<ConversationTurn[]> {
   const [inbound, replies] = await Promise.all([
-    db.select({ at: inboundMessages.receivedAt, text: inboundMessages.text }).from(inboundMessages).where(eq(inboundMessages.alertId, alertId)).orderBy(asc(inboundMessages.receivedAt)),
+    db
+      .select({ at: inboundMessages.receivedAt, text: inboundMessages.text })
+      .from(inboundMessages)
+      .where(eq(inboundMessages.alertId, alertId))
+      .orderBy(asc(inboundMessages.receivedAt)),
     db
       .select({ at: alertEvents.at, actor: alertEvents.actor, data: alertEvents.data })
       .from(alertEvents)
@@ -26,7 +30,9 @@ export async function alertConversation(db: DbOrTx, alertId: number): Promise<Co
   ]);
   const turns: ConversationTurn[] = [
     ...inbound.map((m) => ({ at: m.at, from: 'reporter' as const, actor: null, text: m.text })),
-    ...replies.filter((r) => r.data.direction === 'to_reporter').map((r) => ({ at: r.at, from: 'officer' as const, actor: r.actor, text: String(r.data.text ?? '') })),
+    ...replies
+      .filter((r) => r.data.direction === 'to_reporter')
+      .map((r) => ({ at: r.at, from: 'officer' as const, actor: r.actor, text: String(r.data.text ?? '') })),
   ];
   return turns.sort((a, b) => a.at.getTime() - b.at.getTime());
 }

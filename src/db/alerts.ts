@@ -131,7 +131,13 @@ export function newAlertOf(
   stages: AlertStage[] = [],
 ): NewAlert {
   // Warnings typed into the simulator are exercises: reports leave them out unless asked.
-  const base: AlertChange = { text: values.text, channel: values.channel, exercise: values.channel === 'simulator', focalPointId: values.focalPointId, language: values.language };
+  const base: AlertChange = {
+    text: values.text,
+    channel: values.channel,
+    exercise: values.channel === 'simulator',
+    focalPointId: values.focalPointId,
+    language: values.language,
+  };
   return {
     set: Object.assign(base, ...stages.map((s) => s.set)) as AlertChange,
     events: [{ type: 'created', actor: values.actor, to: 'new', data: { channel: values.channel } }, ...stages.map((s) => s.event)],

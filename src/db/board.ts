@@ -85,6 +85,9 @@ export async function placedAlertsSince(db: DbOrTx, params: { since: Date; offic
 
 /** Office ids and names, for filters and legends. */
 export async function officeNames(db: DbOrTx): Promise<{ id: string; name: string; area: { admin1?: string[]; admin2?: string[] } }[]> {
-  return db.select({ id: fieldOffices.id, name: fieldOffices.name, area: fieldOffices.area }).from(fieldOffices).where(eq(fieldOffices.active, true)).orderBy(asc(fieldOffices.name));
+  return db
+    .select({ id: fieldOffices.id, name: fieldOffices.name, area: fieldOffices.area })
+    .from(fieldOffices)
+    .where(eq(fieldOffices.active, true))
+    .orderBy(asc(fieldOffices.name));
 }
-

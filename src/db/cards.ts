@@ -12,7 +12,11 @@ export async function lockAlertCards(tx: Tx, alertId: number): Promise<void> {
 }
 
 /** Copies of an alert's card already sent on an editable channel (or just the copy `copyId`). */
-export async function sentCardCopies(db: DbOrTx, which: { alertId: number } | { copyId: number }, channels: readonly string[]): Promise<OutboundRow[]> {
+export async function sentCardCopies(
+  db: DbOrTx,
+  which: { alertId: number } | { copyId: number },
+  channels: readonly string[],
+): Promise<OutboundRow[]> {
   return db
     .select()
     .from(outboundMessages)
@@ -31,7 +35,13 @@ export async function cardEdits(db: DbOrTx, alertId: number): Promise<Pick<Outbo
   return db
     .select({ editOf: outboundMessages.editOf, body: outboundMessages.body, actions: outboundMessages.actions })
     .from(outboundMessages)
-    .where(and(eq(outboundMessages.alertId, alertId), eq(outboundMessages.purpose, 'card_update'), notInArray(outboundMessages.status, ['failed', 'superseded'])))
+    .where(
+      and(
+        eq(outboundMessages.alertId, alertId),
+        eq(outboundMessages.purpose, 'card_update'),
+        notInArray(outboundMessages.status, ['failed', 'superseded']),
+      ),
+    )
     .orderBy(outboundMessages.id);
 }
 

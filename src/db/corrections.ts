@@ -17,7 +17,15 @@ export async function correctedAlerts(db: DbOrTx): Promise<{ alert: AlertRow; ev
   const events = await db
     .select()
     .from(alertEvents)
-    .where(and(inArray(alertEvents.alertId, rows.map((r) => r.id)), inArray(alertEvents.type, [...analysisEventTypes])))
+    .where(
+      and(
+        inArray(
+          alertEvents.alertId,
+          rows.map((r) => r.id),
+        ),
+        inArray(alertEvents.type, [...analysisEventTypes]),
+      ),
+    )
     .orderBy(alertEvents.id);
   return rows.map((alert) => ({ alert, events: events.filter((e) => e.alertId === alert.id) }));
 }

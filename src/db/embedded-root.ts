@@ -52,7 +52,9 @@ export async function postgresUser(): Promise<RunAs> {
       await exec('useradd', ['--system', '-g', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
       return await ids();
     } catch (error) {
-      throw new EmbeddedPostgresError(`embedded PostgreSQL: as root it needs a "postgres" user, which could not be created (${(error as Error).message.split('\n')[0]}): run Tamtam as an ordinary user or set DATABASE_URL`);
+      throw new EmbeddedPostgresError(
+        `embedded PostgreSQL: as root it needs a "postgres" user, which could not be created (${(error as Error).message.split('\n')[0]}): run Tamtam as an ordinary user or set DATABASE_URL`,
+      );
     }
   }
 }
@@ -79,7 +81,15 @@ export async function reachableBinaries(binaries: PostgresBinaries, runAs: RunAs
   // One copy per version and platform, whichever installation it came from.
   const copy = path.join(tmpdir(), `tamtam-postgres-${version.version}-${process.platform}-${process.arch}`);
   const complete = path.join(copy, '.complete');
-  if (!((await trusted(copy)) && (await lstat(complete).then(() => true, () => false)))) {
+  if (
+    !(
+      (await trusted(copy)) &&
+      (await lstat(complete).then(
+        () => true,
+        () => false,
+      ))
+    )
+  ) {
     // Copied aside, then renamed into place: a half-made copy is never used.
     const partial = `${copy}.${process.pid}`;
     await rm(partial, { recursive: true, force: true });
@@ -115,13 +125,19 @@ export async function reachableClusterDir(dataDir: string, runAs: RunAs, log: Lo
     throw new EmbeddedPostgresError(oneLine(`its cluster in ${real}`));
   }
   if (await canReach(dataDir, runAs)) return clusterDir;
-  const id = createHash('sha256').update(await realpath(dataDir)).digest('hex').slice(0, 12);
+  const id = createHash('sha256')
+    .update(await realpath(dataDir))
+    .digest('hex')
+    .slice(0, 12);
   const home = path.join(clusterHome, `postgres-${id}`);
   await mkdir(clusterHome, { recursive: true, mode: 0o755 });
   if (!(await canReach(clusterHome, runAs))) throw new EmbeddedPostgresError(oneLine(`${dataDir} (private) nor ${clusterHome}`));
   await mkdir(home, { recursive: true, mode: 0o700 });
   await chown(home, runAs.uid, runAs.gid);
   await symlink(home, clusterDir);
-  log.warn({ dataDir, clusterDir: home }, `the postgres user cannot enter ${dataDir} (a parent directory is private): the embedded database is kept in ${home}, linked from ${clusterDir}`);
+  log.warn(
+    { dataDir, clusterDir: home },
+    `the postgres user cannot enter ${dataDir} (a parent directory is private): the embedded database is kept in ${home}, linked from ${clusterDir}`,
+  );
   return home;
 }

@@ -37,7 +37,9 @@ async function packagedBinaries(): Promise<PostgresBinaries> {
     const { initdb, postgres } = (await import(name)) as { initdb: string; postgres: string };
     return { initdb, postgres };
   } catch {
-    throw new EmbeddedPostgresError(`embedded PostgreSQL: no binaries for ${process.platform}-${process.arch} (package ${name}): set DATABASE_URL to a PostgreSQL server`);
+    throw new EmbeddedPostgresError(
+      `embedded PostgreSQL: no binaries for ${process.platform}-${process.arch} (package ${name}): set DATABASE_URL to a PostgreSQL server`,
+    );
   }
 }
 
@@ -49,7 +51,9 @@ function run(file: string, args: string[], runAs: RunAs | null): Promise<void> {
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(file)} failed: ${output.trim().split('\n').slice(-3).join(' / ')}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(file)} failed: ${output.trim().split('\n').slice(-3).join(' / ')}`)),
+    );
   });
 }
 
@@ -61,7 +65,11 @@ async function initialise(binaries: PostgresBinaries, clusterDir: string, runAs:
   try {
     await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
     if (runAs) await Promise.all([chown(secrets, runAs.uid, runAs.gid), chown(passwordFile, runAs.uid, runAs.gid)]);
-    await run(binaries.initdb, [`--pgdata=${clusterDir}`, '--auth=scram-sha-256', `--username=${user}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C'], runAs);
+    await run(
+      binaries.initdb,
+      [`--pgdata=${clusterDir}`, '--auth=scram-sha-256', `--username=${user}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C'],
+      runAs,
+    );
   } finally {
     await rm(secrets, { recursive: true, force: true });
   }
@@ -113,7 +121,15 @@ async function stopServer(child: ChildProcess, ms = 5_000): Promise<void> {
  * user, created if missing; see embedded-root.ts for where its binaries and cluster go when that
  * user cannot reach them.
  */
-export async function startEmbeddedPostgres({ dataDir, log, port: fixedPort }: { dataDir: string; log: Logger; /** Default: a free one. */ port?: number }): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres({
+  dataDir,
+  log,
+  port: fixedPort,
+}: {
+  dataDir: string;
+  log: Logger;
+  /** Default: a free one. */ port?: number;
+}): Promise<EmbeddedDatabase> {
   await mkdir(dataDir, { recursive: true });
   let binaries = await packagedBinaries();
   let clusterDir = path.join(dataDir, 'postgres');

@@ -103,7 +103,8 @@ export async function registerFocalPoints(
   ]);
   const byHash = new Map(rows.map(toFocalPointRow).map((row) => [row.phoneHash ?? row.telegramHash, row]));
   const registered: FocalPointRow[] = [];
-  for (const [i, { kind, value }] of addresses.entries()) registered.push(byHash.get(hashes[i]!) ?? (await registerFocalPoint(db, pii, { kind, value } as ReporterAddress)));
+  for (const [i, { kind, value }] of addresses.entries())
+    registered.push(byHash.get(hashes[i]!) ?? (await registerFocalPoint(db, pii, { kind, value } as ReporterAddress)));
   return registered;
 }
 
@@ -126,7 +127,10 @@ export async function learnFocalPointLanguage(db: DbOrTx, id: number, language: 
 }
 
 export async function updateFocalPoint(db: DbOrTx, id: number, set: Partial<typeof focalPoints.$inferInsert>): Promise<void> {
-  await db.update(focalPoints).set({ ...set, updatedAt: new Date() }).where(eq(focalPoints.id, id));
+  await db
+    .update(focalPoints)
+    .set({ ...set, updatedAt: new Date() })
+    .where(eq(focalPoints.id, id));
 }
 
 export async function getFocalPoint(db: DbOrTx, id: number): Promise<FocalPointRow | null> {

@@ -144,7 +144,13 @@ export interface UnprocessableInbound {
 /** The parked messages, newest first. */
 export async function unprocessableInbound(db: DbOrTx, limit = 1000): Promise<UnprocessableInbound[]> {
   const rows = await db
-    .select({ id: inboundMessages.id, channel: inboundMessages.channel, receivedAt: inboundMessages.receivedAt, parkedAt: inboundMessages.processedAt, reason: inboundMessages.unprocessableReason })
+    .select({
+      id: inboundMessages.id,
+      channel: inboundMessages.channel,
+      receivedAt: inboundMessages.receivedAt,
+      parkedAt: inboundMessages.processedAt,
+      reason: inboundMessages.unprocessableReason,
+    })
     .from(inboundMessages)
     .where(eq(inboundMessages.outcome, 'unprocessable'))
     .orderBy(desc(inboundMessages.id))

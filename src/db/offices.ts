@@ -44,10 +44,18 @@ export async function syncDeployment(db: Db, deployment: Deployment): Promise<vo
     await tx
       .update(fieldOffices)
       .set({ active: false })
-      .where(notInArray(fieldOffices.id, deployment.fieldOffices.map((o) => o.id)));
+      .where(
+        notInArray(
+          fieldOffices.id,
+          deployment.fieldOffices.map((o) => o.id),
+        ),
+      );
     const ids = deployment.officers.map((o) => o.id);
     // Free telegram ids and phones first: an officer may take over another's number in the same edit.
-    await tx.update(officers).set({ telegramId: null, phone: null, active: false }).where(ids.length ? notInArray(officers.id, ids) : undefined);
+    await tx
+      .update(officers)
+      .set({ telegramId: null, phone: null, active: false })
+      .where(ids.length ? notInArray(officers.id, ids) : undefined);
     if (ids.length) await tx.update(officers).set({ telegramId: null, phone: null }).where(inArray(officers.id, ids));
     for (const o of deployment.officers) {
       const values = {
@@ -64,7 +72,10 @@ export async function syncDeployment(db: Db, deployment: Deployment): Promise<vo
       await tx
         .insert(officers)
         .values(values)
-        .onConflictDoUpdate({ target: officers.id, set: { ...values, language: sql`case when ${officers.languageChosen} then ${officers.language} else excluded.language end` } });
+        .onConflictDoUpdate({
+          target: officers.id,
+          set: { ...values, language: sql`case when ${officers.languageChosen} then ${officers.language} else excluded.language end` },
+        });
     }
   });
 }

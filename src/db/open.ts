@@ -12,7 +12,17 @@ export interface OpenDatabase extends Database {
  * Connects to `url` or, without one, starts the embedded PostgreSQL under `dataDir`; then applies
  * the migrations. Used by `npm start` and the command line alike.
  */
-export async function openDatabase({ url, dataDir, log, onError }: { url?: string; dataDir: string; log: Logger; onError?: (error: Error) => void }): Promise<OpenDatabase> {
+export async function openDatabase({
+  url,
+  dataDir,
+  log,
+  onError,
+}: {
+  url?: string;
+  dataDir: string;
+  log: Logger;
+  onError?: (error: Error) => void;
+}): Promise<OpenDatabase> {
   const embedded = url ? null : await startEmbeddedPostgres({ dataDir, log });
   const databaseUrl = url ?? embedded!.url;
   const database = connectDatabase(databaseUrl, { onError });

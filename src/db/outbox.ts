@@ -82,7 +82,10 @@ export async function insertOutbound(db: DbOrTx, rows: OutboundInput[]): Promise
 }
 
 export async function updateOutbound(db: DbOrTx, id: number, set: Partial<typeof outboundMessages.$inferInsert>): Promise<void> {
-  await db.update(outboundMessages).set({ ...set, updatedAt: new Date() }).where(eq(outboundMessages.id, id));
+  await db
+    .update(outboundMessages)
+    .set({ ...set, updatedAt: new Date() })
+    .where(eq(outboundMessages.id, id));
 }
 
 const selectOutbounds = statement('get_outbounds', `select ${selectList(outboundMessages)} from outbound_messages where id = any($1)`);
@@ -208,15 +211,24 @@ export async function outboundForAlert(db: DbOrTx, alertId: number, purposes?: s
  * only ever moves to a higher rank; unknown statuses rank lowest and never move anything.
  */
 export const deliveryStatusRank: Record<string, number> = {
-  queued: 0, accepted: 0, scheduled: 0,
+  queued: 0,
+  accepted: 0,
+  scheduled: 0,
   sending: 1,
   sent: 2,
-  delivered: 3, undelivered: 3, failed: 3, canceled: 3, partially_delivered: 3,
+  delivered: 3,
+  undelivered: 3,
+  failed: 3,
+  canceled: 3,
+  partially_delivered: 3,
   read: 4,
 };
 
 const rankOf = (column: ReturnType<typeof sql.raw>) =>
-  sql`(case ${column} ${sql.join(Object.entries(deliveryStatusRank).map(([status, rank]) => sql`when ${status} then ${rank}`), sql` `)} else -1 end)`;
+  sql`(case ${column} ${sql.join(
+    Object.entries(deliveryStatusRank).map(([status, rank]) => sql`when ${status} then ${rank}`),
+    sql` `,
+  )} else -1 end)`;
 
 /** A delivery report from a provider about a message it accepted. */
 export interface DeliveryStatus {

@@ -22,7 +22,8 @@ export async function replacePlaces(
   const { fingerprint, onBatch } = options;
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${advisoryLocks.gazetteerSource(source)})`);
-    if (!options.force && fingerprint !== undefined && (await getSetting<string>(tx, `gazetteer:${source}`)) === fingerprint) return 'already imported';
+    if (!options.force && fingerprint !== undefined && (await getSetting<string>(tx, `gazetteer:${source}`)) === fingerprint)
+      return 'already imported';
     // Alerts keep pointing at old ids: re-imported places get new ids, so detach rather than delete blindly.
     await tx.execute(sql`update alerts set place_id = null where place_id in (select id from places where source = ${source})`);
     await tx.execute(sql`update focal_points set place_id = null where place_id in (select id from places where source = ${source})`);

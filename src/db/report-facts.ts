@@ -41,7 +41,9 @@ export interface ReportPeriod {
  */
 export async function withReportSettings<T>(db: Db, work: (tx: DbOrTx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('jit', 'off', true), set_config('work_mem', '64MB', true), set_config('plan_cache_mode', 'force_custom_plan', true)`);
+    await tx.execute(
+      sql`select set_config('jit', 'off', true), set_config('work_mem', '64MB', true), set_config('plan_cache_mode', 'force_custom_plan', true)`,
+    );
     return work(tx);
   });
 }
@@ -107,8 +109,12 @@ export function alertFactsSql({ timeline = true, page = false }: { timeline?: bo
       select i.alert_id, min(i.received_at) as received_at, count(*)::int as reports
         from span join inbound_messages i on i.alert_id between span.lo and span.hi
        group by i.alert_id),
-    events as (${timeline ? `select ev.alert_id, ${eventAggregates}
-        from span join alert_events ev on ev.alert_id between span.lo and span.hi and ${eventsRead} group by ev.alert_id` : noEvents}),
+    events as (${
+      timeline
+        ? `select ev.alert_id, ${eventAggregates}
+        from span join alert_events ev on ev.alert_id between span.lo and span.hi and ${eventsRead} group by ev.alert_id`
+        : noEvents
+    }),
     window_facts as (
       select a.id, a.ref, a.created_at, a.office_id, a.threat_type, a.urgency, a.severity, a.status, a.escalation_level,
              a.language, a.place_id, a.focal_point_id,${page ? ' a.text,' : ''}

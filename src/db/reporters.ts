@@ -70,7 +70,11 @@ export async function reportersState(
     withinSeconds,
   ]);
   return {
-    newestOpen: new Map(rows.filter((r) => r.kind === 'open').map((r) => [Number(r.id), { id: Number(r.newest), lastMessageAt: r.last_at ? new Date(r.last_at) : null }])),
+    newestOpen: new Map(
+      rows
+        .filter((r) => r.kind === 'open')
+        .map((r) => [Number(r.id), { id: Number(r.newest), lastMessageAt: r.last_at ? new Date(r.last_at) : null }]),
+    ),
     waitingBehind: new Set(rows.filter((r) => r.kind === 'behind').map((r) => Number(r.id))),
   };
 }

@@ -76,7 +76,10 @@ const responseStatement = memo((by: string) => {
      select ${[...columns, `${isTotal} as "isTotal"`, figures].join(', ')}
        from facts
       group by ${sets}
-      order by 1 nulls last${keys.slice(1).map((_, i) => `, ${i + 2} nulls last`).join('')}`,
+      order by 1 nulls last${keys
+        .slice(1)
+        .map((_, i) => `, ${i + 2} nulls last`)
+        .join('')}`,
   );
 });
 

@@ -16,7 +16,9 @@ const newToken = () => randomBytes(32).toString('base64url');
 /** Makes a one-time sign-in link for an officer; returns the token (only its hash is stored). */
 export async function createLoginLink(db: DbOrTx, officerId: string, now: Date): Promise<string> {
   const token = newToken();
-  await db.insert(loginLinks).values({ tokenHash: sha256(token), officerId, createdAt: now, expiresAt: new Date(now.getTime() + loginLinkLifetimeMs) });
+  await db
+    .insert(loginLinks)
+    .values({ tokenHash: sha256(token), officerId, createdAt: now, expiresAt: new Date(now.getTime() + loginLinkLifetimeMs) });
   return token;
 }
 
@@ -24,7 +26,11 @@ export async function createLoginLink(db: DbOrTx, officerId: string, now: Date):
  * Uses a sign-in link: the officer's id when the link exists, is unused and unexpired (it is then
  * used up, in the same statement, so two tabs cannot both use it); otherwise why not.
  */
-export async function useLoginLink(db: DbOrTx, token: string, now: Date): Promise<{ officerId: string } | { refused: 'expired' | 'used' | 'unknown' }> {
+export async function useLoginLink(
+  db: DbOrTx,
+  token: string,
+  now: Date,
+): Promise<{ officerId: string } | { refused: 'expired' | 'used' | 'unknown' }> {
   const tokenHash = sha256(token);
   const [used] = await db
     .update(loginLinks)
@@ -74,7 +80,10 @@ export async function findWebSession(db: DbOrTx, token: string, now: Date): Prom
 
 /** Changes the language a session's pages are in. */
 export async function setSessionLanguage(db: DbOrTx, token: string, language: string): Promise<void> {
-  await db.update(webSessions).set({ language }).where(eq(webSessions.tokenHash, sha256(token)));
+  await db
+    .update(webSessions)
+    .set({ language })
+    .where(eq(webSessions.tokenHash, sha256(token)));
 }
 
 /** Ends a session (/logout). */

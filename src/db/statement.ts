@@ -65,4 +65,3 @@ export function statement<Row = Record<string, unknown>>(name: string, text: str
     return result.rows as Row[];
   };
 }
-

@@ -16,7 +16,17 @@ export function withinTime<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Network errors of the socket to PostgreSQL (node's errno codes). */
-const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const networkCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /**
  * SQLSTATEs that say "not now" rather than "not this": connection exceptions (class 08),
@@ -26,7 +36,8 @@ const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETI
 const unavailableState = /^(08|53)|^57P0[123]$|^57014$/;
 
 /** What `pg` says, without a code, when a connection is lost or never made. */
-const lostConnection = /connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|connection ended unexpectedly|connection refused|the database system is (starting up|shutting down|in recovery mode)/i;
+const lostConnection =
+  /connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|connection ended unexpectedly|connection refused|the database system is (starting up|shutting down|in recovery mode)/i;
 
 /**
  * True when `error` means PostgreSQL cannot be reached or cannot take writes right now (a message

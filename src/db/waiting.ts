@@ -19,7 +19,14 @@ export interface OverdueAlert {
 
 /** Open alerts (`new`, `notified`) whose first deadline (the `notified` event's) is before `now`, oldest deadline first. */
 export async function overdueAlerts(db: DbOrTx, params: { now: Date; officeId?: string }): Promise<OverdueAlert[]> {
-  const { rows } = await db.execute<{ ref: string; office_id: string | null; severity: string | null; threat_type: string | null; deadline: string; escalation_level: number }>(sql`
+  const { rows } = await db.execute<{
+    ref: string;
+    office_id: string | null;
+    severity: string | null;
+    threat_type: string | null;
+    deadline: string;
+    escalation_level: number;
+  }>(sql`
     select a.ref, a.office_id, a.severity, a.threat_type, d.deadline, a.escalation_level
       from alerts a
       cross join lateral (
@@ -27,7 +34,14 @@ export async function overdueAlerts(db: DbOrTx, params: { now: Date; officeId?: 
      where a.status in ('new', 'notified') and not a.exercise and d.deadline < ${params.now.toISOString()}::timestamptz
        and (${params.officeId ?? null}::text is null or a.office_id = ${params.officeId ?? null})
      order by d.deadline, a.id`);
-  return rows.map((r) => ({ ref: r.ref, officeId: r.office_id, severity: r.severity, threatType: r.threat_type, deadline: new Date(r.deadline), escalationLevel: r.escalation_level }));
+  return rows.map((r) => ({
+    ref: r.ref,
+    officeId: r.office_id,
+    severity: r.severity,
+    threatType: r.threat_type,
+    deadline: new Date(r.deadline),
+    escalationLevel: r.escalation_level,
+  }));
 }
 
 /** A reporter of an open alert whose last message has had no reply from an officer since. */

@@ -15,7 +15,12 @@ export function parseDuration(text: string): number | null {
 export function formatDuration(ms: number): string {
   let rest = Math.round(ms / 1000) * 1000;
   let out = '';
-  for (const [unit, size] of [['d', units.d], ['h', units.h], ['m', units.m], ['s', units.s]] as const) {
+  for (const [unit, size] of [
+    ['d', units.d],
+    ['h', units.h],
+    ['m', units.m],
+    ['s', units.s],
+  ] as const) {
     if (rest >= size) {
       out += `${Math.floor(rest / size)}${unit}`;
       rest %= size;

@@ -34,7 +34,11 @@ export async function loadDeployment(file: string = bundledDeploymentFile): Prom
 
 export function parseDeployment(text: string, file: string): LoadedDeployment {
   const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length > 0) throw new DeploymentError(file, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
+  if (doc.errors.length > 0)
+    throw new DeploymentError(
+      file,
+      doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`),
+    );
   const parsed = deploymentSchema.safeParse(doc.toJS());
   if (!parsed.success) throw new DeploymentError(file, formatIssues(parsed.error.issues));
   const dir = path.dirname(file);

@@ -33,8 +33,8 @@ export function isTimeZone(name: string): boolean {
 
 /** The mission's time zone (reports count days and months in it). */
 const timezone = z.string().refine(isTimeZone, {
-  error: (issue) => `unknown time zone "${String(issue.input)}" (use an IANA name such as Africa/Bamako)` },
-);
+  error: (issue) => `unknown time zone "${String(issue.input)}" (use an IANA name such as Africa/Bamako)`,
+});
 const nameList = z.array(z.string().min(1)).optional();
 
 /** Who an escalation level notifies. */
@@ -81,8 +81,17 @@ const focalPoint = z.object({
 
 const severityRule = z
   .object({
-    base: z.object(Object.fromEntries(threatTypes.map((t) => [t, z.enum(severities)])) as Record<(typeof threatTypes)[number], z.ZodEnum<{ [K in (typeof severities)[number]]: K }>>).partial(),
-    urgencyShift: z.object(Object.fromEntries(urgencies.map((u) => [u, z.number().int().min(-3).max(3)])) as Record<(typeof urgencies)[number], z.ZodNumber>).partial(),
+    base: z
+      .object(
+        Object.fromEntries(threatTypes.map((t) => [t, z.enum(severities)])) as Record<
+          (typeof threatTypes)[number],
+          z.ZodEnum<{ [K in (typeof severities)[number]]: K }>
+        >,
+      )
+      .partial(),
+    urgencyShift: z
+      .object(Object.fromEntries(urgencies.map((u) => [u, z.number().int().min(-3).max(3)])) as Record<(typeof urgencies)[number], z.ZodNumber>)
+      .partial(),
   })
   .partial()
   .transform((rule) => ({
@@ -127,42 +136,54 @@ export const deploymentSchema = z
   })
   .strict()
   // Cross-references are checked even when other parts are invalid, so every problem shows at once.
-  .superRefine((input, ctx) => {
-    const d = {
-      fieldOffices: Array.isArray(input.fieldOffices) ? input.fieldOffices : [],
-      officers: Array.isArray(input.officers) ? input.officers : [],
-      escalationPolicies: typeof input.escalationPolicies === 'object' && input.escalationPolicies !== null ? input.escalationPolicies : {},
-    };
-    const officeIds = new Set<string>();
-    d.fieldOffices.forEach((office, i) => {
-      if (officeIds.has(office.id)) ctx.addIssue({ code: 'custom', path: ['fieldOffices', i, 'id'], message: `duplicate office "${office.id}"` });
-      officeIds.add(office.id);
-      if (!(office.escalation in d.escalationPolicies))
-        ctx.addIssue({ code: 'custom', path: ['fieldOffices', i, 'escalation'], message: `unknown escalation policy "${office.escalation}"` });
-    });
-    if (!d.fieldOffices.some((o) => o.triage))
-      ctx.addIssue({ code: 'custom', path: ['fieldOffices'], message: 'one office must have triage: true (it receives alerts that cannot be placed)' });
-    const officerIds = new Set<string>();
-    const telegramIds = new Set<number>();
-    d.officers.forEach((o, i) => {
-      if (!officeIds.has(o.office)) ctx.addIssue({ code: 'custom', path: ['officers', i, 'office'], message: `unknown office "${o.office}"` });
-      if (officerIds.has(o.id)) ctx.addIssue({ code: 'custom', path: ['officers', i, 'id'], message: `duplicate officer "${o.id}"` });
-      officerIds.add(o.id);
-      if (o.telegramId !== undefined) {
-        if (telegramIds.has(o.telegramId)) ctx.addIssue({ code: 'custom', path: ['officers', i, 'telegramId'], message: `telegramId ${o.telegramId} is used twice` });
-        telegramIds.add(o.telegramId);
+  .superRefine(
+    (input, ctx) => {
+      const d = {
+        fieldOffices: Array.isArray(input.fieldOffices) ? input.fieldOffices : [],
+        officers: Array.isArray(input.officers) ? input.officers : [],
+        escalationPolicies: typeof input.escalationPolicies === 'object' && input.escalationPolicies !== null ? input.escalationPolicies : {},
+      };
+      const officeIds = new Set<string>();
+      d.fieldOffices.forEach((office, i) => {
+        if (officeIds.has(office.id)) ctx.addIssue({ code: 'custom', path: ['fieldOffices', i, 'id'], message: `duplicate office "${office.id}"` });
+        officeIds.add(office.id);
+        if (!(office.escalation in d.escalationPolicies))
+          ctx.addIssue({ code: 'custom', path: ['fieldOffices', i, 'escalation'], message: `unknown escalation policy "${office.escalation}"` });
+      });
+      if (!d.fieldOffices.some((o) => o.triage))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fieldOffices'],
+          message: 'one office must have triage: true (it receives alerts that cannot be placed)',
+        });
+      const officerIds = new Set<string>();
+      const telegramIds = new Set<number>();
+      d.officers.forEach((o, i) => {
+        if (!officeIds.has(o.office)) ctx.addIssue({ code: 'custom', path: ['officers', i, 'office'], message: `unknown office "${o.office}"` });
+        if (officerIds.has(o.id)) ctx.addIssue({ code: 'custom', path: ['officers', i, 'id'], message: `duplicate officer "${o.id}"` });
+        officerIds.add(o.id);
+        if (o.telegramId !== undefined) {
+          if (telegramIds.has(o.telegramId))
+            ctx.addIssue({ code: 'custom', path: ['officers', i, 'telegramId'], message: `telegramId ${o.telegramId} is used twice` });
+          telegramIds.add(o.telegramId);
+        }
+      });
+      for (const [name, policy] of Object.entries(d.escalationPolicies)) {
+        (Array.isArray(policy?.levels) ? policy.levels : []).forEach((level, li) =>
+          (Array.isArray(level?.notify) ? level.notify : []).forEach((target, ti) => {
+            const officerId = target.startsWith('officer.') ? target.slice('officer.'.length) : null;
+            if (officerId !== null && !officerIds.has(officerId))
+              ctx.addIssue({
+                code: 'custom',
+                path: ['escalationPolicies', name, 'levels', li, 'notify', ti],
+                message: `unknown officer "${officerId}"`,
+              });
+          }),
+        );
       }
-    });
-    for (const [name, policy] of Object.entries(d.escalationPolicies)) {
-      (Array.isArray(policy?.levels) ? policy.levels : []).forEach((level, li) =>
-        (Array.isArray(level?.notify) ? level.notify : []).forEach((target, ti) => {
-          const officerId = target.startsWith('officer.') ? target.slice('officer.'.length) : null;
-          if (officerId !== null && !officerIds.has(officerId))
-            ctx.addIssue({ code: 'custom', path: ['escalationPolicies', name, 'levels', li, 'notify', ti], message: `unknown officer "${officerId}"` });
-        }),
-      );
-    }
-  }, { when: (payload) => typeof payload.value === 'object' && payload.value !== null });
+    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  );
 
 /** A validated deployment (durations in milliseconds, defaults filled in). */
 export type Deployment = z.output<typeof deploymentSchema>;

@@ -8,7 +8,10 @@ export interface ClassScore {
 }
 
 /** Per-class scores and their unweighted mean F1 over the given labels. */
-export function classScores(pairs: readonly { expected: string; actual: string }[], labels: readonly string[]): { perClass: ClassScore[]; macroF1: number } {
+export function classScores(
+  pairs: readonly { expected: string; actual: string }[],
+  labels: readonly string[],
+): { perClass: ClassScore[]; macroF1: number } {
   const perClass = labels.map((label) => {
     const tp = pairs.filter((p) => p.expected === label && p.actual === label).length;
     const predicted = pairs.filter((p) => p.actual === label).length;

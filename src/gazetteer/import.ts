@@ -38,7 +38,9 @@ export interface ImportOptions {
 /** Imports one gazetteer file, replacing the places it brought last time. Unchanged files are skipped unless `force`. */
 export async function importGazetteer(db: Db, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const source = path.basename(file);
-  const fingerprint = createHash('sha256').update(await readFile(file)).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
   if (!options.force && (await getSetting<string>(db, `gazetteer:${source}`)) === fingerprint) {
     return { source, rowsRead: 0, placesAdded: 0, refused: [], skipped: true, kept: false };
   }
@@ -71,7 +73,10 @@ export async function importDeploymentGazetteers(db: Db, gazetteers: { path: str
     const summary = await importGazetteer(db, g.path, { format: g.format });
     if (summary.kept) log.error({ source: summary.source, refused: summary.refused.length }, 'gazetteer: every row refused, previous places kept');
     if (!summary.skipped) {
-      log.info({ source: summary.source, rowsRead: summary.rowsRead, placesAdded: summary.placesAdded, refused: summary.refused.length }, 'gazetteer imported');
+      log.info(
+        { source: summary.source, rowsRead: summary.rowsRead, placesAdded: summary.placesAdded, refused: summary.refused.length },
+        'gazetteer imported',
+      );
       for (const r of summary.refused.slice(0, 20)) log.warn({ source: summary.source, line: r.line, reason: r.reason }, 'gazetteer row refused');
     }
   }

@@ -92,8 +92,8 @@ export class PlaceIndex {
   private tryEntry(entry: NameEntry, words: readonly string[], start: number, firstEdits: number, out: NameSpan[]) {
     const end = start + entry.words.length;
     if (end > words.length) return;
-    if (entry.words.length === 1 && this.stopWords.has(words[start] as string)
-      && !(start > 0 && strongPlaceCues.has(words[start - 1] as string))) return;
+    if (entry.words.length === 1 && this.stopWords.has(words[start] as string) && !(start > 0 && strongPlaceCues.has(words[start - 1] as string)))
+      return;
     let edits = firstEdits;
     for (let k = 1; k < entry.words.length; k += 1) {
       const nameWord = entry.words[k] as string;
@@ -133,6 +133,14 @@ export class PlaceIndex {
 
 /** Drops spans lying inside a longer span, and fuzzy spans where an exact one covers the same words. */
 function dropCovered(spans: NameSpan[]): NameSpan[] {
-  return spans.filter((s) => !spans.some((o) => o !== s && o.start <= s.start && o.end >= s.end
-    && (o.end - o.start > s.end - s.start || (o.end - o.start === s.end - s.start && o.edits < s.edits))));
+  return spans.filter(
+    (s) =>
+      !spans.some(
+        (o) =>
+          o !== s &&
+          o.start <= s.start &&
+          o.end >= s.end &&
+          (o.end - o.start > s.end - s.start || (o.end - o.start === s.end - s.start && o.edits < s.edits)),
+      ),
+  );
 }

@@ -14,7 +14,12 @@ const ligatures: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss', ø: 'o
 export function normalizeText(text: string): string {
   // Plain ASCII (most words of most messages) has no diacritics, ligatures or Arabic to handle,
   // and the classifier normalises every word: the short way gives the same result.
-  return asciiOnly.test(text) ? text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim() : normalizeUnicode(text);
+  return asciiOnly.test(text)
+    ? text
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, ' ')
+        .trim()
+    : normalizeUnicode(text);
 }
 
 // Any code point below 128 (control characters included: they too are not letters or digits).
@@ -45,15 +50,43 @@ export function tokenize(text: string): string[] {
 
 /** Leading phrases that introduce a place rather than belong to its name ("village de Ogossagou"). */
 export const placePrefixes: readonly string[] = [
-  'a cote de', 'a cote du', 'pres de', 'pres du', 'non loin de', 'aux environs de', 'autour de',
-  'village de', 'village du', 'le village de', 'localite de', 'la localite de', 'commune de', 'commune rurale de',
-  'cercle de', 'arrondissement de', 'quartier', 'hameau de', 'campement de', 'groupement de', 'chefferie de',
-  'secteur de', 'territoire de', 'sous prefecture de', 'prefecture de', 'the village of', 'village of', 'near',
-  'close to', 'next to', 'the town of', 'town of', 'village', 'localite', 'commune',
+  'a cote de',
+  'a cote du',
+  'pres de',
+  'pres du',
+  'non loin de',
+  'aux environs de',
+  'autour de',
+  'village de',
+  'village du',
+  'le village de',
+  'localite de',
+  'la localite de',
+  'commune de',
+  'commune rurale de',
+  'cercle de',
+  'arrondissement de',
+  'quartier',
+  'hameau de',
+  'campement de',
+  'groupement de',
+  'chefferie de',
+  'secteur de',
+  'territoire de',
+  'sous prefecture de',
+  'prefecture de',
+  'the village of',
+  'village of',
+  'near',
+  'close to',
+  'next to',
+  'the town of',
+  'town of',
+  'village',
+  'localite',
+  'commune',
 ];
-const prefixPattern = new RegExp(
-  `^(?:${[...placePrefixes].sort((a, b) => b.length - a.length).join('|')}) (?=\\S)`,
-);
+const prefixPattern = new RegExp(`^(?:${[...placePrefixes].sort((a, b) => b.length - a.length).join('|')}) (?=\\S)`);
 
 /**
  * Normalises a gazetteer name for indexing: `normalizeText` plus removal of an introducing phrase

@@ -26,8 +26,14 @@ export async function* parseOpenAdminData(
 ): AsyncGenerator<GazetteerRow> {
   const at = (name: string) => columns.indexOf(name);
   const col = {
-    id: at('id'), level: at('level'), local: at('name.local'), en: at('name.en'), code: at('code.id'),
-    parent: at('parent.id'), lat: at('geo.lat'), lon: at('geo.lon'),
+    id: at('id'),
+    level: at('level'),
+    local: at('name.local'),
+    en: at('name.en'),
+    code: at('code.id'),
+    parent: at('parent.id'),
+    lat: at('geo.lat'),
+    lon: at('geo.lon'),
   };
   const rows = new Map<string, OadRow>();
   for await (const record of records) {
@@ -44,17 +50,38 @@ export async function* parseOpenAdminData(
     const get = (i: number) => (i < 0 ? '' : (fields[i] ?? '').trim());
     const id = get(col.id);
     const name = get(col.local) || get(col.en);
-    if (id === '') { yield { refused: { line, reason: 'missing id' } }; continue; }
-    if (name === '') { yield { refused: { line, reason: 'missing name' } }; continue; }
-    if (rows.has(id)) { yield { refused: { line, reason: `duplicate id "${id}"` } }; continue; }
+    if (id === '') {
+      yield { refused: { line, reason: 'missing id' } };
+      continue;
+    }
+    if (name === '') {
+      yield { refused: { line, reason: 'missing name' } };
+      continue;
+    }
+    if (rows.has(id)) {
+      yield { refused: { line, reason: `duplicate id "${id}"` } };
+      continue;
+    }
     const level = Number(get(col.level));
-    if (!Number.isInteger(level) || level < 1) { yield { refused: { line, reason: `bad level "${get(col.level)}"` } }; continue; }
+    if (!Number.isInteger(level) || level < 1) {
+      yield { refused: { line, reason: `bad level "${get(col.level)}"` } };
+      continue;
+    }
     const coordinates = parseCoordinates(get(col.lat), get(col.lon));
-    if (typeof coordinates === 'string') { yield { refused: { line, reason: coordinates } }; continue; }
+    if (typeof coordinates === 'string') {
+      yield { refused: { line, reason: coordinates } };
+      continue;
+    }
     const english = get(col.en);
     rows.set(id, {
-      line, id, level, name, altNames: english !== '' && english !== name ? [english] : [],
-      code: get(col.code) || id, parentId: get(col.parent), ...coordinates,
+      line,
+      id,
+      level,
+      name,
+      altNames: english !== '' && english !== name ? [english] : [],
+      code: get(col.code) || id,
+      parentId: get(col.parent),
+      ...coordinates,
     });
   }
   for (const row of rows.values()) {
@@ -65,9 +92,15 @@ export async function* parseOpenAdminData(
     }
     const admins = [chain[0], chain[1], chain[2]];
     const place: PlaceInput = {
-      name: row.name, altNames: row.altNames,
-      admin1: admins[0]?.name ?? null, admin2: admins[1]?.name ?? null, admin3: admins[2]?.name ?? null,
-      lat: row.lat, lon: row.lon, code: row.code, level: row.level,
+      name: row.name,
+      altNames: row.altNames,
+      admin1: admins[0]?.name ?? null,
+      admin2: admins[1]?.name ?? null,
+      admin3: admins[2]?.name ?? null,
+      lat: row.lat,
+      lon: row.lon,
+      code: row.code,
+      level: row.level,
       adminCodes: [admins[0]?.code ?? null, admins[1]?.code ?? null, admins[2]?.code ?? null],
     };
     if (source !== undefined) place.source = source;

@@ -26,18 +26,22 @@ const plainColumns = ['name', 'alt_names', 'admin1', 'admin2', 'admin3', 'lat', 
  * Parses a gazetteer CSV. The plain format is streamed row by row; Open Admin Data rows are held
  * until the end of the file because a row's parents may come after it.
  */
-export async function* parseGazetteer(
-  input: Readable | AsyncIterable<string>,
-  options: ParseOptions = {},
-): AsyncGenerator<GazetteerRow> {
+export async function* parseGazetteer(input: Readable | AsyncIterable<string>, options: ParseOptions = {}): AsyncGenerator<GazetteerRow> {
   const lines = isReadable(input) ? createInterface({ input, crlfDelay: Infinity }) : input;
   const records = csvRecords(lines);
   const header = await readHeader(records);
   if (!header) return;
-  const columns = header.fields.map((f) => f.trim().replace(/^\uFEFF/, '').toLowerCase());
+  const columns = header.fields.map((f) =>
+    f
+      .trim()
+      .replace(/^\uFEFF/, '')
+      .toLowerCase(),
+  );
   const format = options.format ?? detectFormat(columns);
   if (format === undefined) {
-    yield { refused: { line: header.line, reason: `unknown header "${header.fields.join(',')}": expected Open Admin Data or ${plainColumns.join(',')}` } };
+    yield {
+      refused: { line: header.line, reason: `unknown header "${header.fields.join(',')}": expected Open Admin Data or ${plainColumns.join(',')}` },
+    };
     return;
   }
   if (format === 'oad') {
@@ -75,7 +79,16 @@ export async function detectFileFormat(path: string): Promise<GazetteerFormat | 
   const stream = createReadStream(path, { encoding: 'utf8' });
   try {
     const header = await readHeader(csvRecords(createInterface({ input: stream, crlfDelay: Infinity })));
-    return header ? detectFormat(header.fields.map((f) => f.trim().replace(/^\uFEFF/, '').toLowerCase())) : undefined;
+    return header
+      ? detectFormat(
+          header.fields.map((f) =>
+            f
+              .trim()
+              .replace(/^\uFEFF/, '')
+              .toLowerCase(),
+          ),
+        )
+      : undefined;
   } finally {
     stream.destroy();
   }
@@ -97,10 +110,18 @@ function plainRow(record: CsvRecord, index: number[], width: number, source?: st
   if (name === '') return { refused: { line, reason: 'missing name' } };
   const coordinates = parseCoordinates(get(5), get(6));
   if (typeof coordinates === 'string') return { refused: { line, reason: coordinates } };
-  const altNames = get(1).split('|').map((n) => n.trim()).filter((n) => n !== '' && n !== name);
+  const altNames = get(1)
+    .split('|')
+    .map((n) => n.trim())
+    .filter((n) => n !== '' && n !== name);
   const admins = [get(2), get(3), get(4)].map((a) => (a === '' ? null : a));
   const place: PlaceInput = {
-    name, altNames, admin1: admins[0] ?? null, admin2: admins[1] ?? null, admin3: admins[2] ?? null, ...coordinates,
+    name,
+    altNames,
+    admin1: admins[0] ?? null,
+    admin2: admins[1] ?? null,
+    admin3: admins[2] ?? null,
+    ...coordinates,
   };
   if (source !== undefined) place.source = source;
   return { place };

@@ -33,10 +33,18 @@ const listQuery = z
   .object({
     status: z
       .string()
-      .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.enum(alertStatuses)))
       .optional(),
-    office: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be an office id').optional(),
+    office: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be an office id')
+      .optional(),
     since: z
       .string()
       .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date or time')
@@ -64,7 +72,15 @@ export function registerApiRoutes(app: FastifyInstance, { db, authorize }: { db:
   app.get('/api/inbound/unprocessable', async (request, reply) => {
     if (!authorize(request, reply)) return reply;
     const rows = await unprocessableInbound(db);
-    return reply.send(rows.map((r) => ({ id: r.id, channel: r.channel, receivedAt: r.receivedAt.toISOString(), parkedAt: r.parkedAt.toISOString(), reason: r.reason })));
+    return reply.send(
+      rows.map((r) => ({
+        id: r.id,
+        channel: r.channel,
+        receivedAt: r.receivedAt.toISOString(),
+        parkedAt: r.parkedAt.toISOString(),
+        reason: r.reason,
+      })),
+    );
   });
 
   app.get<{ Params: { ref: string } }>('/api/alerts/:ref', async (request, reply) => {

@@ -14,7 +14,9 @@ export function createAdminAuth(token: string | undefined, log: Logger) {
       return false;
     }
     const header = request.headers.authorization ?? '';
-    const given = createHash('sha256').update(header.replace(/^Bearer\s+/i, '')).digest();
+    const given = createHash('sha256')
+      .update(header.replace(/^Bearer\s+/i, ''))
+      .digest();
     if (!/^Bearer\s+/i.test(header) || !timingSafeEqual(given, expected)) {
       log.warn({ path: request.routeOptions.url, ip: request.ip }, 'refused: bad or missing admin token');
       void reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'missing or wrong bearer token' });

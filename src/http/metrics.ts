@@ -26,7 +26,9 @@ export async function renderMetrics(db: Db, queues: Queues): Promise<string> {
     ...alertStatuses.map((s) => `tamtam_alerts{status="${s}"} ${byStatus[s] ?? 0}`),
     '# HELP tamtam_queue_jobs Jobs in each queue by state.',
     '# TYPE tamtam_queue_jobs gauge',
-    ...Object.entries(counts).flatMap(([queue, states]) => Object.entries(states).map(([state, n]) => `tamtam_queue_jobs{queue="${queue}",state="${state}"} ${n}`)),
+    ...Object.entries(counts).flatMap(([queue, states]) =>
+      Object.entries(states).map(([state, n]) => `tamtam_queue_jobs{queue="${queue}",state="${state}"} ${n}`),
+    ),
     '# HELP tamtam_escalations_total Escalations to a further level since the database was created.',
     '# TYPE tamtam_escalations_total counter',
     `tamtam_escalations_total ${escalations}`,
@@ -49,7 +51,13 @@ async function readiness(check: () => Promise<unknown>): Promise<'ok' | 'down'> 
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'down'>((resolve) => (timer = setTimeout(() => resolve('down'), readinessTimeoutMs)));
   try {
-    return await Promise.race([check().then(() => 'ok' as const, () => 'down' as const), timeout]);
+    return await Promise.race([
+      check().then(
+        () => 'ok' as const,
+        () => 'down' as const,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

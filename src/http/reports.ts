@@ -48,7 +48,16 @@ export function registerReportRoutes(
     const query = parsed(responseQuery, request.query, reply);
     if (!query) return reply;
     const { rows, total } = await scopedResponseReport(db, { ...query, timezone }, scope.officeId);
-    return reply.send({ from: query.from, to: query.to, by: query.by, timezone, exercise: query.exercise, definitions: responseDefinitions, rows, total });
+    return reply.send({
+      from: query.from,
+      to: query.to,
+      by: query.by,
+      timezone,
+      exercise: query.exercise,
+      definitions: responseDefinitions,
+      rows,
+      total,
+    });
   });
 
   app.get('/api/reports/seasonal', async (request, reply) => {

@@ -13,7 +13,16 @@ import { registerWebRoutes } from '../web/index.js';
 import { viewerOf } from '../web/session.js';
 
 /** The HTTP server: webhooks of every channel, health, metrics, the alerts API and the operations room. */
-export function createHttpServer(deps: { db: Db; queues: Queues; channels: Channels; intake: Intake; log: Logger; authorize: AdminAuth; timezone: string; web?: WebDeps }): FastifyInstance {
+export function createHttpServer(deps: {
+  db: Db;
+  queues: Queues;
+  channels: Channels;
+  intake: Intake;
+  log: Logger;
+  authorize: AdminAuth;
+  timezone: string;
+  web?: WebDeps;
+}): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.log.child({ component: 'http' }) as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -22,7 +31,11 @@ export function createHttpServer(deps: { db: Db; queues: Queues; channels: Chann
   // Bad input gets a 4xx with a reason; anything unexpected is logged and answered 500 without details.
   app.setErrorHandler((error: { statusCode?: number; message: string; retryAfterSeconds?: number }, request, reply) => {
     // Nowhere to store it now (the journal is full and the database unreachable; logged once there): try again later.
-    if (error.statusCode === 503) return reply.code(503).header('retry-after', String(error.retryAfterSeconds ?? 30)).send({ error: error.message });
+    if (error.statusCode === 503)
+      return reply
+        .code(503)
+        .header('retry-after', String(error.retryAfterSeconds ?? 30))
+        .send({ error: error.message });
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error.message, path: request.routeOptions.url }, 'request failed');
     return reply.code(status).send({ error: status === 500 ? 'internal error' : error.message });

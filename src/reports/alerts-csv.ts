@@ -59,7 +59,10 @@ export function alertsCsvRows(alerts: ExportedAlert[]): string {
 }
 
 /** The whole export as a stream of text chunks: the head, then one chunk per page of alerts. */
-export async function* alertsCsv(pages: AsyncIterable<ExportedAlert[]>, options: { hxl: boolean; onPage?: (count: number) => void }): AsyncGenerator<string> {
+export async function* alertsCsv(
+  pages: AsyncIterable<ExportedAlert[]>,
+  options: { hxl: boolean; onPage?: (count: number) => void },
+): AsyncGenerator<string> {
   yield alertsCsvHead(options);
   for await (const page of pages) {
     options.onPage?.(page.length);

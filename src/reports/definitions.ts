@@ -3,10 +3,13 @@
  * (`definitions` in its answer): anyone reading the figures can check them against the timeline.
  */
 export const responseDefinitions = {
-  receivedAt: 'When the first message of the warning reached Tamtam; the period, the month and every time are counted from it, in the mission time zone.',
+  receivedAt:
+    'When the first message of the warning reached Tamtam; the period, the month and every time are counted from it, in the mission time zone.',
   received: 'Alerts whose first message arrived in the period (exercise alerts only when asked for; a duplicate dismissed as such still counts).',
-  acknowledged: "Alerts with a transition to acknowledged, or straight to responding (which the workflow also records as the acknowledgement), at any time up to now; resolving or dismissing without one is no acknowledgement.",
-  acknowledgedInTime: 'Acknowledged before the first acknowledge deadline, the one set from the alert severity when it was first notified (the notified event).',
+  acknowledged:
+    'Alerts with a transition to acknowledged, or straight to responding (which the workflow also records as the acknowledgement), at any time up to now; resolving or dismissing without one is no acknowledgement.',
+  acknowledgedInTime:
+    'Acknowledged before the first acknowledge deadline, the one set from the alert severity when it was first notified (the notified event).',
   ackRate: 'acknowledged / received (null when nothing was received).',
   inTimeRate: 'acknowledgedInTime / received (null when nothing was received): alerts never acknowledged count as not in time.',
   escalated: 'Alerts escalated at least once (escalation level 1 or higher).',

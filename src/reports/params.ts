@@ -16,7 +16,12 @@ const flag = z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v
 const list = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values, { error: (issue) => `unknown "${String(issue.input)}" (use ${values.join(', ')})` })))
     .refine((keys) => new Set(keys).size === keys.length, 'names a grouping twice');
 
@@ -34,13 +39,22 @@ function checkPeriod(p: { from: string; to: string }, ctx: z.RefinementCtx) {
 }
 
 /** Query of the response report: `from`, `to`, `by` (office,type,severity,month), `exercise`. */
-export const responseQuery = z.object({ ...period, by: list(responseGroupings).default([]) }).strict().superRefine(checkPeriod);
+export const responseQuery = z
+  .object({ ...period, by: list(responseGroupings).default([]) })
+  .strict()
+  .superRefine(checkPeriod);
 
 /** Query of the seasonal report: `from`, `to`, `by` (admin1 or admin2, default admin1), `exercise`. */
-export const seasonalQuery = z.object({ ...period, by: z.enum(seasonalGroupings).default('admin1') }).strict().superRefine(checkPeriod);
+export const seasonalQuery = z
+  .object({ ...period, by: z.enum(seasonalGroupings).default('admin1') })
+  .strict()
+  .superRefine(checkPeriod);
 
 /** Query of the alerts export: `from`, `to`, `hxl`, `exercise`. */
-export const exportQuery = z.object({ ...period, hxl: flag.default(false) }).strict().superRefine(checkPeriod);
+export const exportQuery = z
+  .object({ ...period, hxl: flag.default(false) })
+  .strict()
+  .superRefine(checkPeriod);
 
 /** The first problem of a parse, as one line naming the parameter (`to: must be after from`). */
 export function firstProblem(error: z.ZodError): string {

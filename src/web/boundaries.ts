@@ -42,7 +42,10 @@ function areas(file: string): Area[] {
 
 /** The attribution quoted in the folder's README ("Required attribution"), and the UN disclaimer. */
 function attributionOf(readme: string): string {
-  const quoted = readme.split('\n').filter((line) => line.startsWith('> ')).map((line) => line.slice(2).trim());
+  const quoted = readme
+    .split('\n')
+    .filter((line) => line.startsWith('> '))
+    .map((line) => line.slice(2).trim());
   const disclaimer = readme.split('\n').find((line) => line.startsWith('Disclaimer:'));
   return [...quoted, disclaimer ?? ''].join(' ').trim();
 }
@@ -50,7 +53,12 @@ function attributionOf(readme: string): string {
 /** A country's boundaries, read once from the files bundled with Tamtam. */
 export const countryBoundaries = memo((country: string): Boundaries => {
   const dir = folder(country);
-  return { country, adm1: areas(`${dir}${country}_adm1.geojson`), adm2: areas(`${dir}${country}_adm2.geojson`), attribution: attributionOf(readFileSync(`${dir}README.md`, 'utf8')) };
+  return {
+    country,
+    adm1: areas(`${dir}${country}_adm1.geojson`),
+    adm2: areas(`${dir}${country}_adm2.geojson`),
+    attribution: attributionOf(readFileSync(`${dir}README.md`, 'utf8')),
+  };
 });
 
 /** The bundled country that the offices' areas name most (by admin1 or admin2 names), or null. */
@@ -74,6 +82,14 @@ export function projection(areas: readonly Area[], width: number) {
   const shrink = Math.cos((((north + south) / 2) * Math.PI) / 180);
   const scale = width / ((east - west) * shrink);
   const height = Math.ceil((north - south) * scale);
-  const project = (lon: number, lat: number): [number, number] => [Math.round((lon - west) * shrink * scale * 10) / 10, Math.round((north - lat) * scale * 10) / 10];
-  return { width, height, project, path: (area: Area) => area.rings.map((ring) => `M${ring.map(([lon, lat]) => project(lon, lat).join(' ')).join('L')}Z`).join('') };
+  const project = (lon: number, lat: number): [number, number] => [
+    Math.round((lon - west) * shrink * scale * 10) / 10,
+    Math.round((north - lat) * scale * 10) / 10,
+  ];
+  return {
+    width,
+    height,
+    project,
+    path: (area: Area) => area.rings.map((ring) => `M${ring.map(([lon, lat]) => project(lon, lat).join(' ')).join('L')}Z`).join(''),
+  };
 }

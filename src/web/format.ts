@@ -26,5 +26,7 @@ export function dateTime(at: Date, lang: string, timezone: string): string {
 export function deadlineText(t: PageText, deadline: Date | null, now: Date): { text: string; late: boolean } {
   if (!deadline) return { text: '—', late: false };
   const left = deadline.getTime() - now.getTime();
-  return left < 0 ? { text: t('board.overdue', { time: duration(-left) }), late: true } : { text: t('board.left', { time: duration(left) }), late: false };
+  return left < 0
+    ? { text: t('board.overdue', { time: duration(-left) }), late: true }
+    : { text: t('board.left', { time: duration(left) }), late: false };
 }

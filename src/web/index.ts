@@ -39,7 +39,9 @@ function parseForm(body: string): Record<string, string | string[]> {
 /** The operations room (DESIGN.md "Operations room (web)"), in its own scope with its own form parser and headers. */
 export function registerWebRoutes(app: FastifyInstance, deps: WebDeps): void {
   void app.register(async (scope) => {
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, parseForm(body as string)));
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+      done(null, parseForm(body as string)),
+    );
     // A form posted from another site is refused, sign-in forms included (no one is signed in as someone else by a forged form).
     scope.addHook('preHandler', async (request, reply) => {
       const origin = request.headers.origin;
@@ -50,7 +52,10 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps): void {
     });
     scope.addHook('onSend', async (_request, reply, payload) => {
       if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
-        reply.header('content-security-policy', contentSecurityPolicy).header('x-content-type-options', 'nosniff').header('referrer-policy', 'same-origin');
+        reply
+          .header('content-security-policy', contentSecurityPolicy)
+          .header('x-content-type-options', 'nosniff')
+          .header('referrer-policy', 'same-origin');
         if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
       }
       return payload;

@@ -27,7 +27,8 @@ export interface PageFrame {
 export const pageLanguages: Record<string, string> = { fr: 'Français', en: 'English' };
 
 /** A person's language if the pages are written in it, else the mission's, else French. */
-export const pageLanguage = (wanted: string | null | undefined, fallback: string) => (wanted && wanted in pageLanguages ? wanted : fallback in pageLanguages ? fallback : 'fr');
+export const pageLanguage = (wanted: string | null | undefined, fallback: string) =>
+  wanted && wanted in pageLanguages ? wanted : fallback in pageLanguages ? fallback : 'fr';
 
 function navigation(frame: PageFrame, user: PageUser): Html {
   const { t } = frame;

@@ -39,7 +39,10 @@ export function visitorLanguage(deps: WebDeps, request: FastifyRequest): string 
 }
 
 /** Keys of locales/<lng>/web.json, or of another namespace when named (`common:threat.abduction`). */
-export const pageText = (deps: WebDeps, lang: string): PageText => (key, vars) => deps.t(lang, key.includes(':') ? key : `web:${key}`, vars);
+export const pageText =
+  (deps: WebDeps, lang: string): PageText =>
+  (key, vars) =>
+    deps.t(lang, key.includes(':') ? key : `web:${key}`, vars);
 
 /**
  * The signed-in viewer of a request, or null. The session's last-seen time moves to now, except for
@@ -58,7 +61,12 @@ export async function viewerOf(deps: WebDeps, request: FastifyRequest, { touch =
  * The viewer, or the answer for someone not signed in: pages redirect to the sign-in page;
  * fragments and downloads get 401.
  */
-export async function requireViewer(deps: WebDeps, request: FastifyRequest, reply: FastifyReply, { redirect = true, touch = true } = {}): Promise<Viewer | null> {
+export async function requireViewer(
+  deps: WebDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  { redirect = true, touch = true } = {},
+): Promise<Viewer | null> {
   const viewer = await viewerOf(deps, request, { touch });
   if (viewer) return viewer;
   if (redirect) void reply.redirect(`/signin?next=${encodeURIComponent(request.url)}`, 303);
@@ -68,7 +76,9 @@ export async function requireViewer(deps: WebDeps, request: FastifyRequest, repl
 
 /** A form's CSRF token matches the session's (constant time). */
 export function csrfMatches(viewer: Viewer, body: Record<string, unknown>): boolean {
-  const given = createHash('sha256').update(String(body._csrf ?? '')).digest();
+  const given = createHash('sha256')
+    .update(String(body._csrf ?? ''))
+    .digest();
   const expected = createHash('sha256').update(viewer.session.csrfToken).digest();
   return timingSafeEqual(given, expected);
 }

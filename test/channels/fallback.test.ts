@@ -17,7 +17,10 @@ describe('Telegram failing for good, and polling mode', () => {
     sms = await startFakeTwilio();
     app = await startTestTamtam({
       backend: 'redis',
-      deployment: testDeployment({ ackTimeout: '30m' }).replace('role: officer, phone: "+22370000001"', `role: officer, telegramId: ${diallo}, phone: "+22370000001"`),
+      deployment: testDeployment({ ackTimeout: '30m' }).replace(
+        'role: officer, phone: "+22370000001"',
+        `role: officer, telegramId: ${diallo}, phone: "+22370000001"`,
+      ),
       env: {
         ...fakeProviderEnv({ telegram, sms }),
         TELEGRAM_MODE: 'polling',
@@ -33,7 +36,9 @@ describe('Telegram failing for good, and polling mode', () => {
   it('takes updates in by polling, and sends an officer the card by SMS when Telegram refuses it for good', async () => {
     telegram.blockChat(diallo);
     telegram.pushUpdate(telegramTextUpdate({ text: 'Des hommes armés ont brûlé des greniers à Mopti', fromId: 700000100 }));
-    const alert = await eventually(async () => (await alertRows(app)).find((a) => a.text.includes('greniers') && a.status === 'notified'), { what: 'the alert from a polled update' });
+    const alert = await eventually(async () => (await alertRows(app)).find((a) => a.text.includes('greniers') && a.status === 'notified'), {
+      what: 'the alert from a polled update',
+    });
     const card = await sms.waitForMessage((m) => m.to === '+22370000001' && m.body.includes(alert.ref), 15_000);
     expect(card.body).toContain(`Répondez OK ${alert.ref} pour prendre en charge`);
     expect(card.body).not.toContain('700000100');

@@ -8,14 +8,34 @@ const secret = 'telegram-webhook-secret-1';
 const numRuns = 200;
 
 /** Strings of every kind: ASCII, any code point, lone surrogates, NULs and other controls. */
-const anyString = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom('\u0000', '\ud800', '\udc00', 'a', '1', '+', '%') }));
+const anyString = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'binary' }),
+  fc.string({ unit: fc.constantFrom('\u0000', '\ud800', '\udc00', 'a', '1', '+', '%') }),
+);
 /** Values a field might hold: plausible ones and hostile ones. */
 const sidLike = fc.oneof(fc.stringMatching(/^SM[0-9a-f]{32}$/), fc.stringMatching(/^[A-Za-z0-9]{1,70}$/), anyString);
-const formValue = fc.oneof(sidLike, fc.constantFrom('+22376900001', 'whatsapp:+22376900001', 'queued', 'sent', 'delivered', 'failed', '30003', ''), anyString);
-const formKey = fc.oneof(fc.constantFrom('MessageSid', 'SmsMessageSid', 'SmsSid', 'From', 'To', 'Body', 'MessageStatus', 'SmsStatus', 'ErrorCode', '__proto__'), anyString);
+const formValue = fc.oneof(
+  sidLike,
+  fc.constantFrom('+22376900001', 'whatsapp:+22376900001', 'queued', 'sent', 'delivered', 'failed', '30003', ''),
+  anyString,
+);
+const formKey = fc.oneof(
+  fc.constantFrom('MessageSid', 'SmsMessageSid', 'SmsSid', 'From', 'To', 'Body', 'MessageStatus', 'SmsStatus', 'ErrorCode', '__proto__'),
+  anyString,
+);
 /** The fields Tamtam reads, each there or not, then any others (some repeating one of them). */
 const readFields = fc.record(
-  { MessageSid: formValue, SmsMessageSid: formValue, SmsSid: formValue, From: formValue, Body: formValue, MessageStatus: formValue, SmsStatus: formValue, ErrorCode: formValue },
+  {
+    MessageSid: formValue,
+    SmsMessageSid: formValue,
+    SmsSid: formValue,
+    From: formValue,
+    Body: formValue,
+    MessageStatus: formValue,
+    SmsStatus: formValue,
+    ErrorCode: formValue,
+  },
   { requiredKeys: [] },
 );
 const formFields = fc
@@ -38,7 +58,10 @@ const telegramMessage = fc.record(
   },
   { requiredKeys: [] },
 );
-const callbackQuery = fc.record({ id: maybe(anyString), from: maybe(user), data: maybe(anyString), message: maybe(telegramMessage) }, { requiredKeys: [] });
+const callbackQuery = fc.record(
+  { id: maybe(anyString), from: maybe(user), data: maybe(anyString), message: maybe(telegramMessage) },
+  { requiredKeys: [] },
+);
 /** Update-shaped JSON with any value in any field, or any JSON at all. */
 const telegramBody = fc.oneof(
   anyJson,
@@ -95,7 +118,9 @@ describe('webhook parsers: any body, correctly signed, never a 5xx', () => {
   it('Twilio status callback', async () => {
     const samples = fc.sample(fc.tuple(formFields, fc.boolean()), numRuns);
     for (let i = 0; i < samples.length; i += 25) {
-      const statuses = await Promise.all(samples.slice(i, i + 25).map(([fields, asJson]) => postTwilio('/webhooks/twilio/status', fields, asJson && fields.length % 5 === 0)));
+      const statuses = await Promise.all(
+        samples.slice(i, i + 25).map(([fields, asJson]) => postTwilio('/webhooks/twilio/status', fields, asJson && fields.length % 5 === 0)),
+      );
       statuses.forEach((status, k) => expect(status, JSON.stringify(samples[i + k])).toBeLessThan(500));
     }
   });

@@ -26,25 +26,56 @@ const twilioForm = (path: string, encoded: string): HostileRequest => ({
   signedParams: Object.fromEntries(new URLSearchParams(encoded)),
 });
 const smsForm = (fields: Record<string, string>) =>
-  twilioForm('/webhooks/twilio/sms', new URLSearchParams({ ...inboundSmsParams({ from: '+22376900001', to: TWILIO_NUMBER, body: 'Hommes armés à Mopti' }), ...fields }).toString());
+  twilioForm(
+    '/webhooks/twilio/sms',
+    new URLSearchParams({ ...inboundSmsParams({ from: '+22376900001', to: TWILIO_NUMBER, body: 'Hommes armés à Mopti' }), ...fields }).toString(),
+  );
 const statusForm = (fields: Record<string, string>) => {
-  const base = statusCallbackParams({ messageSid: twilioSid('SM'), status: 'delivered', to: '+22376900001', from: TWILIO_NUMBER, accountSid: twilioSid('AC') });
+  const base = statusCallbackParams({
+    messageSid: twilioSid('SM'),
+    status: 'delivered',
+    to: '+22376900001',
+    from: TWILIO_NUMBER,
+    accountSid: twilioSid('AC'),
+  });
   return twilioForm('/webhooks/twilio/status', new URLSearchParams({ ...base, ...fields }).toString());
 };
-const message = (fields: string) => `{"message_id":7,"from":{"id":700000009,"is_bot":false,"first_name":"A"},"chat":{"id":700000009,"type":"private"},${fields}}`;
+const message = (fields: string) =>
+  `{"message_id":7,"from":{"id":700000009,"is_bot":false,"first_name":"A"},"chat":{"id":700000009,"type":"private"},${fields}}`;
 
 /** Each case, with the status it must get. Every one of them once answered 500. */
 const cases: [string, number, HostileRequest][] = [
-  ['Telegram: a callback_query with no from', 400, telegramJson('{"update_id":1001,"callback_query":{"id":"9","chat_instance":"1","data":"ack:A7K3Q"}}')],
-  ['Telegram: a callback_query with "from": null', 400, telegramJson('{"update_id":1002,"callback_query":{"id":"9","from":null,"chat_instance":"1","data":"ack:A7K3Q"}}')],
-  ['Telegram: a message date of "yesterday"', 400, telegramJson(`{"update_id":1003,"message":${message('"date":"yesterday","text":"Hommes armés"')}}`)],
+  [
+    'Telegram: a callback_query with no from',
+    400,
+    telegramJson('{"update_id":1001,"callback_query":{"id":"9","chat_instance":"1","data":"ack:A7K3Q"}}'),
+  ],
+  [
+    'Telegram: a callback_query with "from": null',
+    400,
+    telegramJson('{"update_id":1002,"callback_query":{"id":"9","from":null,"chat_instance":"1","data":"ack:A7K3Q"}}'),
+  ],
+  [
+    'Telegram: a message date of "yesterday"',
+    400,
+    telegramJson(`{"update_id":1003,"message":${message('"date":"yesterday","text":"Hommes armés"')}}`),
+  ],
   ['Telegram: a message date of 1e15', 400, telegramJson(`{"update_id":1004,"message":${message('"date":1e15,"text":"Hommes armés"')}}`)],
   ['Telegram: a message date of -1e12', 400, telegramJson(`{"update_id":1005,"message":${message('"date":-1e12,"text":"Hommes armés"')}}`)],
   ['Telegram: a text that is a list', 400, telegramJson(`{"update_id":1006,"message":${message('"date":1764567000,"text":["a","b"]')}}`)],
   ['Telegram: a text that is a number', 400, telegramJson(`{"update_id":1007,"message":${message('"date":1764567000,"text":3.5')}}`)],
   ['Telegram: JSON null', 400, telegramJson('null')],
   ['Twilio SMS: a NUL in MessageSid', 400, smsForm({ MessageSid: 'SM\u0000abc' })],
-  ['Twilio SMS: a number as From, in JSON', 415, { path: '/webhooks/twilio/sms', contentType: 'application/json', body: '{"MessageSid":"SM1","From":22376900001,"Body":"x"}', signedParams: { MessageSid: 'SM1', From: 22376900001, Body: 'x' } }],
+  [
+    'Twilio SMS: a number as From, in JSON',
+    415,
+    {
+      path: '/webhooks/twilio/sms',
+      contentType: 'application/json',
+      body: '{"MessageSid":"SM1","From":22376900001,"Body":"x"}',
+      signedParams: { MessageSid: 'SM1', From: 22376900001, Body: 'x' },
+    },
+  ],
   ['Twilio SMS: JSON null', 415, { path: '/webhooks/twilio/sms', contentType: 'application/json', body: 'null', signedParams: {} }],
   ['Twilio SMS: no content type and no body', 415, { path: '/webhooks/twilio/sms', signedParams: {} }],
   ['Twilio SMS: a signed form sent as text/plain', 415, { ...smsForm({}), contentType: 'text/plain' }],
@@ -53,7 +84,16 @@ const cases: [string, number, HostileRequest][] = [
   ['Twilio status: a NUL in MessageSid', 400, statusForm({ MessageSid: 'SM\u0000abc', SmsSid: 'SM\u0000abc' })],
   ['Twilio status: a NUL in MessageStatus', 400, statusForm({ MessageStatus: 'deli\u0000vered', SmsStatus: 'deli\u0000vered' })],
   ['Twilio status: no content type and no body', 415, { path: '/webhooks/twilio/status', signedParams: {} }],
-  ['Twilio status: JSON', 415, { path: '/webhooks/twilio/status', contentType: 'application/json', body: '{"MessageSid":"SM1","MessageStatus":"sent"}', signedParams: { MessageSid: 'SM1', MessageStatus: 'sent' } }],
+  [
+    'Twilio status: JSON',
+    415,
+    {
+      path: '/webhooks/twilio/status',
+      contentType: 'application/json',
+      body: '{"MessageSid":"SM1","MessageStatus":"sent"}',
+      signedParams: { MessageSid: 'SM1', MessageStatus: 'sent' },
+    },
+  ],
 ];
 
 describe('hostile input, correctly signed, on the real HTTP server', () => {
@@ -97,9 +137,12 @@ describe('hostile input, correctly signed, on the real HTTP server', () => {
       sql`select text, meta->'update'->'message'->>'text' as meta_text from inbound_messages where channel = 'telegram' and provider_message_id = '1100'`,
     );
     expect(rows).toEqual([{ text: 'Hommes armés à Mopti \ufffd', meta_text: 'Hommes armés à Mopti \ufffd' }]);
-    await eventually(async () => ((await (await app.api('/api/alerts')).json()) as { text: string }[]).some((a) => a.text === 'Hommes armés à Mopti \ufffd'), {
-      what: 'the alert',
-    });
+    await eventually(
+      async () => ((await (await app.api('/api/alerts')).json()) as { text: string }[]).some((a) => a.text === 'Hommes armés à Mopti \ufffd'),
+      {
+        what: 'the alert',
+      },
+    );
   });
 
   it('answers 400 to an alerts query since the year -1', async () => {

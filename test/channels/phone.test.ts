@@ -59,23 +59,28 @@ describe('normalisePhone', () => {
 
   it('property: never throws, and anything accepted is E.164 and stable under re-normalisation', () => {
     const noisy = fc.string({ unit: fc.constantFrom(...'0123456789 +-.()/'.split('')), maxLength: 20 });
-    fc.assert(fc.property(fc.oneof(noisy, fc.string()), fc.option(fc.constantFrom(...regions), { nil: undefined }), (input, region) => {
-      const result = normalisePhone(input, region ? { defaultRegion: region } : {});
-      if (!result.ok) return result.reason.length > 0;
-      const again = normalisePhone(result.phone.address);
-      return /^\+[1-9]\d{6,14}$/.test(result.phone.e164) && again.ok && again.phone.e164 === result.phone.e164;
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.oneof(noisy, fc.string()), fc.option(fc.constantFrom(...regions), { nil: undefined }), (input, region) => {
+        const result = normalisePhone(input, region ? { defaultRegion: region } : {});
+        if (!result.ok) return result.reason.length > 0;
+        const again = normalisePhone(result.phone.address);
+        return /^\+[1-9]\d{6,14}$/.test(result.phone.e164) && again.ok && again.phone.e164 === result.phone.e164;
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('property: formatting noise does not change the result', () => {
     const malianMobile = fc.tuple(fc.constantFrom('6', '7', '8', '9'), fc.stringMatching(/^\d{7}$/)).map(([a, b]) => a + b);
     const separator = fc.constantFrom('', ' ', '-', '.', '\u00a0');
-    fc.assert(fc.property(malianMobile, separator, (digits, sep) => {
-      const spaced = digits.replace(/(\d{2})(?=\d)/g, `$1${sep}`);
-      const plain = normalisePhone(`+223${digits}`);
-      const typed = normalisePhone(spaced, { defaultRegion: 'ML' });
-      const dialled = normalisePhone(`00223${sep}${spaced}`);
-      return JSON.stringify(plain) === JSON.stringify(typed) && JSON.stringify(plain) === JSON.stringify(dialled);
-    }));
+    fc.assert(
+      fc.property(malianMobile, separator, (digits, sep) => {
+        const spaced = digits.replace(/(\d{2})(?=\d)/g, `$1${sep}`);
+        const plain = normalisePhone(`+223${digits}`);
+        const typed = normalisePhone(spaced, { defaultRegion: 'ML' });
+        const dialled = normalisePhone(`00223${sep}${spaced}`);
+        return JSON.stringify(plain) === JSON.stringify(typed) && JSON.stringify(plain) === JSON.stringify(dialled);
+      }),
+    );
   });
 });

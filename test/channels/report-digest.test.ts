@@ -15,7 +15,10 @@ const [reporterMopti, reporterGao] = [700000101, 700000102];
 /** Officers on Telegram: an officer and the supervisor in Mopti, the JOC (in English). */
 const deployment = testDeployment({ ackTimeout: '1h' })
   .replace('role: officer, phone: "+22370000001"', `role: officer, telegramId: ${diallo}, phone: "+22370000001"`)
-  .replace('o-keita, name: B. Keita, office: mopti, role: supervisor,', `o-keita, name: B. Keita, office: mopti, role: supervisor, telegramId: ${keita},`)
+  .replace(
+    'o-keita, name: B. Keita, office: mopti, role: supervisor,',
+    `o-keita, name: B. Keita, office: mopti, role: supervisor, telegramId: ${keita},`,
+  )
   .replace('o-joc, name: JOC duty, office: joc, role: joc,', `o-joc, name: JOC duty, office: joc, role: joc, telegramId: ${joc},`);
 
 describe.each(queueBackends)('/report and the weekly digest on the %s queue backend (fake Bot API)', (backend) => {
@@ -23,8 +26,16 @@ describe.each(queueBackends)('/report and the weekly digest on the %s queue back
   let app: TestTamtam;
   let second: TestTamtam;
   const post = (update: Update) =>
-    fetch(`${app.url}/webhooks/telegram`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret }, body: JSON.stringify(update) });
-  const textsTo = (chatId: number) => telegram.callsOf('sendMessage').filter((c) => c.params.chat_id === chatId).map((c) => String(c.params.text));
+    fetch(`${app.url}/webhooks/telegram`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+      body: JSON.stringify(update),
+    });
+  const textsTo = (chatId: number) =>
+    telegram
+      .callsOf('sendMessage')
+      .filter((c) => c.params.chat_id === chatId)
+      .map((c) => String(c.params.text));
   let mopti: { id: number; ref: string };
   let gao: { id: number; ref: string };
 
@@ -96,7 +107,7 @@ describe.each(queueBackends)('/report and the weekly digest on the %s queue back
     const supervisor = digestsTo(keita)[0]!;
     expect(supervisor).toContain('Mopti Field Office\nReçues 1 · prises en charge 1 (100 %)');
     expect(supervisor).toContain('⏰ Aucune alerte en retard.');
-    expect(supervisor).toContain('💬 Aucun rapporteur n\'attend de réponse.');
+    expect(supervisor).toContain("💬 Aucun rapporteur n'attend de réponse.");
     const jocDigest = digestsTo(joc)[0]!;
     expect(jocDigest).toContain(`⏰ Unacknowledged past their deadline (1): ${gao.ref}`);
     expect(jocDigest).toMatch(new RegExp(`💬 Reporters waiting for a reply \\(1\\): PF-[0-9A-F]{4} \\(${gao.ref}\\)`));

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { analyseSms, countSegments, fitsOneSegment, smsEncoding, splitSegments, ucs2Culprits } from '../../src/channels/sms-segments.js';
 
-const GSM_BASIC = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const GSM_BASIC =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 const GSM_EXT = '\f^{}\\[~]|€';
 const gsmChar = fc.constantFrom(...Array.from(GSM_BASIC + GSM_EXT));
 const gsmString = (maxLength: number) => fc.array(gsmChar, { maxLength }).map((cs) => cs.join(''));
@@ -63,32 +64,41 @@ describe('SMS encoding and segments', () => {
   });
 
   it('property: any GSM-7 string of at most 160 septets is one segment', () => {
-    fc.assert(fc.property(gsmString(160), (text) => {
-      fc.pre(analyseSms(text).units <= 160);
-      expect(smsEncoding(text)).toBe('GSM-7');
-      expect(fitsOneSegment(text)).toBe(true);
-    }));
+    fc.assert(
+      fc.property(gsmString(160), (text) => {
+        fc.pre(analyseSms(text).units <= 160);
+        expect(smsEncoding(text)).toBe('GSM-7');
+        expect(fitsOneSegment(text)).toBe(true);
+      }),
+    );
   });
 
   it('property: segment count never decreases when text is appended', () => {
     const anyText = fc.oneof(gsmString(400), fc.string({ unit: 'grapheme', maxLength: 200 }));
-    fc.assert(fc.property(anyText, anyText, (a, b) => {
-      expect(countSegments(a + b)).toBeGreaterThanOrEqual(countSegments(a));
-    }));
+    fc.assert(
+      fc.property(anyText, anyText, (a, b) => {
+        expect(countSegments(a + b)).toBeGreaterThanOrEqual(countSegments(a));
+      }),
+    );
   });
 
   it('property: parts join back to the text and each fits its capacity', () => {
     const anyText = fc.oneof(gsmString(500), fc.string({ unit: 'binary', maxLength: 300 }));
-    fc.assert(fc.property(anyText, (text) => {
-      const parts = splitSegments(text);
-      if (parts.join('') !== text) return false;
-      if (parts.length === 1) return true;
-      const gsm = smsEncoding(text) === 'GSM-7';
-      return parts.every((part) =>
-        // UCS-2 counts UTF-16 code units, i.e. `part.length`
-        (gsm ? analyseSms(part).units <= 153 : part.length <= 67) &&
-        // no lone surrogate at a boundary
-        !/^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/.test(part));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(anyText, (text) => {
+        const parts = splitSegments(text);
+        if (parts.join('') !== text) return false;
+        if (parts.length === 1) return true;
+        const gsm = smsEncoding(text) === 'GSM-7';
+        return parts.every(
+          (part) =>
+            // UCS-2 counts UTF-16 code units, i.e. `part.length`
+            (gsm ? analyseSms(part).units <= 153 : part.length <= 67) &&
+            // no lone surrogate at a boundary
+            !/^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/.test(part),
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 });

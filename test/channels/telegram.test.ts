@@ -19,7 +19,10 @@ const group = -1001234567890;
 const deployment = testDeployment({ ackTimeout: '1h' })
   .replace('role: officer, phone: "+22370000001"', 'role: officer, telegramId: 111111, phone: "+22370000001"')
   .replace('o-traore, name: F. Traoré, office: mopti, role: officer,', 'o-traore, name: F. Traoré, office: mopti, role: officer, telegramId: 111112,')
-  .replace('o-keita, name: B. Keita, office: mopti, role: supervisor,', 'o-keita, name: B. Keita, office: mopti, role: supervisor, telegramId: 222222,')
+  .replace(
+    'o-keita, name: B. Keita, office: mopti, role: supervisor,',
+    'o-keita, name: B. Keita, office: mopti, role: supervisor, telegramId: 222222,',
+  )
   .replace('o-maiga, name: H. Maïga, office: gao, role: officer,', 'o-maiga, name: H. Maïga, office: gao, role: officer, telegramId: 111121,')
   .replace('location: [14.49, -4.19] }', `location: [14.49, -4.19], telegramChatId: ${group} }`)
   .replace('- notify: [office.officers]', '- notify: [office.officers, office.group]');
@@ -34,7 +37,8 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
       headers: { 'content-type': 'application/json', ...(token ? { 'x-telegram-bot-api-secret-token': token } : {}) },
       body: JSON.stringify(update),
     });
-  const cardsFor = (chatId: number, ref: string) => telegram.callsOf('sendMessage').filter((c) => c.params.chat_id === chatId && String(c.params.text).includes(ref));
+  const cardsFor = (chatId: number, ref: string) =>
+    telegram.callsOf('sendMessage').filter((c) => c.params.chat_id === chatId && String(c.params.text).includes(ref));
 
   beforeAll(async () => {
     telegram = await startFakeTelegram();
@@ -54,16 +58,22 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
   async function report(text: string, from = reporterId) {
     expect((await post(telegramTextUpdate({ text, fromId: from }))).status).toBe(200);
     const alert = await eventually(async () => (await alertRows(app)).find((a) => a.text === text && a.status === 'notified'), { what: 'the alert' });
-    await eventually(async () => cardsFor(diallo, alert.ref).length > 0 && cardsFor(traore, alert.ref).length > 0 && cardsFor(group, alert.ref).length > 0, { what: 'the cards' });
+    await eventually(
+      async () => cardsFor(diallo, alert.ref).length > 0 && cardsFor(traore, alert.ref).length > 0 && cardsFor(group, alert.ref).length > 0,
+      { what: 'the cards' },
+    );
     return alert;
   }
 
   /** Lets earlier tests' messages (paced per chat) leave first, so an injected failure hits this test's. */
   async function earlierMessagesSent() {
-    await eventually(async () => {
-      const { rows } = await app.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from outbound_messages where status = 'queued'`);
-      return rows[0]!.n === 0;
-    }, { what: 'earlier messages sent' });
+    await eventually(
+      async () => {
+        const { rows } = await app.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from outbound_messages where status = 'queued'`);
+        return rows[0]!.n === 0;
+      },
+      { what: 'earlier messages sent' },
+    );
     await new Promise((r) => setTimeout(r, 1_000));
   }
 
@@ -86,7 +96,13 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
     expect(String(card.text)).toMatch(/Source : PF-[0-9A-F]{4}/);
     expect(String(card.text)).not.toContain(String(reporterId));
     const buttons = (card.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat();
-    expect(buttons.map((b) => b.callback_data)).toEqual([`ack:${alert.ref}`, `responding:${alert.ref}`, `resolve:${alert.ref}`, `dismiss:${alert.ref}`, `escalate:${alert.ref}`]);
+    expect(buttons.map((b) => b.callback_data)).toEqual([
+      `ack:${alert.ref}`,
+      `responding:${alert.ref}`,
+      `resolve:${alert.ref}`,
+      `dismiss:${alert.ref}`,
+      `escalate:${alert.ref}`,
+    ]);
     expect(cardsFor(maiga, alert.ref)).toEqual([]);
     // The reporter got the confirmation in their chat.
     const confirmation = await telegram.waitForCall('sendMessage', (p) => p.chat_id === reporterId && String(p.text).includes(alert.ref));
@@ -105,19 +121,25 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
     const alert = await report('Enlèvement de trois personnes à Mopti ce matin', 700000003);
     const dialloCard = cardsFor(diallo, alert.ref)[0]!;
     const messageId = (await telegram.messagesIn(diallo)).find((m) => 'text' in m && m.text?.includes(alert.ref))!.message_id;
-    const press = (fromId: number) => post(telegramCallbackUpdate({ data: `ack:${alert.ref}`, fromId, chatId: fromId, messageId, messageText: String(dialloCard.params.text) }));
+    const press = (fromId: number) =>
+      post(telegramCallbackUpdate({ data: `ack:${alert.ref}`, fromId, chatId: fromId, messageId, messageText: String(dialloCard.params.text) }));
     expect((await press(diallo)).status).toBe(200);
     await eventually(async () => (await alertRows(app)).find((a) => a.id === alert.id)?.status === 'acknowledged');
     expect((await press(traore)).status).toBe(200);
-    const answers = await eventually(async () => (telegram.callsOf('answerCallbackQuery').length >= 2 ? telegram.callsOf('answerCallbackQuery') : undefined));
+    const answers = await eventually(async () =>
+      telegram.callsOf('answerCallbackQuery').length >= 2 ? telegram.callsOf('answerCallbackQuery') : undefined,
+    );
     expect(answers.map((a) => a.params.text)).toEqual(
       expect.arrayContaining([`Alerte ${alert.ref} prise en charge. Merci.`, `Alerte ${alert.ref} déjà prise en charge par A. Diallo.`]),
     );
     // Every copy (both officers and the group) edited to show who acknowledged.
-    const edits = await eventually(async () => {
-      const calls = telegram.callsOf('editMessageText').filter((c) => String(c.params.text).includes(alert.ref));
-      return calls.length >= 3 ? calls : undefined;
-    }, { what: 'three card edits' });
+    const edits = await eventually(
+      async () => {
+        const calls = telegram.callsOf('editMessageText').filter((c) => String(c.params.text).includes(alert.ref));
+        return calls.length >= 3 ? calls : undefined;
+      },
+      { what: 'three card edits' },
+    );
     expect(new Set(edits.map((e) => e.params.chat_id))).toEqual(new Set([diallo, traore, group]));
     for (const e of edits) expect(String(e.params.text)).toMatch(/Statut : prise en charge par A\. Diallo à \d\d:\d\d UTC/);
 
@@ -139,7 +161,9 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
     const reporter = 700000004;
     const alert = await report('Hommes armés à moto près de Mopti', reporter);
     const card = (await telegram.messagesIn(traore)).find((m) => 'text' in m && m.text?.includes(alert.ref))!;
-    await post(telegramTextUpdate({ text: 'Combien sont-ils ? Dans quelle direction ?', fromId: traore, replyTo: { messageId: card.message_id, text: 'x' } }));
+    await post(
+      telegramTextUpdate({ text: 'Combien sont-ils ? Dans quelle direction ?', fromId: traore, replyTo: { messageId: card.message_id, text: 'x' } }),
+    );
     const question = await telegram.waitForCall('sendMessage', (p) => p.chat_id === reporter && String(p.text).includes('Combien'));
     expect(question.params.text).toBe(`Mission, alerte ${alert.ref} : Combien sont-ils ? Dans quelle direction ?`);
     await telegram.waitForCall('sendMessage', (p) => p.chat_id === traore && String(p.text).startsWith('Message transmis à PF-'));
@@ -166,12 +190,15 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
     telegram.failNext('sendMessage', { status: 429, retryAfter: 1 }, 1);
     const started = Date.now();
     const alert = await report('Engin explosif trouvé sur la route de Mopti', 700000005);
-    const rows = await eventually(async () => {
-      const { rows } = await app.deps.db.execute<{ status: string; attempts: number; sent_at: Date | null }>(
-        sql`select status, attempts, sent_at from outbound_messages where alert_id = ${alert.id} and purpose in ('card', 'confirmation')`,
-      );
-      return rows.length === 4 && rows.every((r) => r.status === 'sent') ? rows : undefined;
-    }, { what: 'every message sent' });
+    const rows = await eventually(
+      async () => {
+        const { rows } = await app.deps.db.execute<{ status: string; attempts: number; sent_at: Date | null }>(
+          sql`select status, attempts, sent_at from outbound_messages where alert_id = ${alert.id} and purpose in ('card', 'confirmation')`,
+        );
+        return rows.length === 4 && rows.every((r) => r.status === 'sent') ? rows : undefined;
+      },
+      { what: 'every message sent' },
+    );
     const throttled = rows.filter((r) => r.attempts > 1);
     expect(throttled).toHaveLength(1);
     expect(new Date(throttled[0]!.sent_at!).getTime() - started).toBeGreaterThanOrEqual(1_000);
@@ -185,21 +212,27 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
     const text = 'Coups de feu au marché de Mopti, deux blessés';
     expect((await post(telegramTextUpdate({ text, fromId: 700000006 }))).status).toBe(200);
     const alert = await eventually(async () => (await alertRows(app)).find((a) => a.text === text && a.status === 'notified'), { what: 'the alert' });
-    await eventually(async () => {
-      const { rows } = await app.deps.db.execute<{ n: number }>(
-        sql`select count(*)::int as n from outbound_messages where alert_id = ${alert.id} and purpose = 'card' and status = 'queued' and attempts = 1`,
-      );
-      return rows[0]!.n === 3;
-    }, { what: 'the three cards held back' });
+    await eventually(
+      async () => {
+        const { rows } = await app.deps.db.execute<{ n: number }>(
+          sql`select count(*)::int as n from outbound_messages where alert_id = ${alert.id} and purpose = 'card' and status = 'queued' and attempts = 1`,
+        );
+        return rows[0]!.n === 3;
+      },
+      { what: 'the three cards held back' },
+    );
 
     // Diallo acknowledges (by SMS, say) while the cards are still waiting: there is nothing to edit yet.
     expect(await actOnAlert(app.deps, { alert: { id: alert.id }, officerId: 'o-diallo', action: 'acknowledge' })).toMatchObject({ outcome: 'done' });
 
     // Each card goes out as it was written, then is edited in place to show the acknowledgement.
-    const edits = await eventually(async () => {
-      const calls = telegram.callsOf('editMessageText').filter((c) => String(c.params.text).includes(alert.ref));
-      return calls.length >= 3 ? calls : undefined;
-    }, { what: 'three card edits' });
+    const edits = await eventually(
+      async () => {
+        const calls = telegram.callsOf('editMessageText').filter((c) => String(c.params.text).includes(alert.ref));
+        return calls.length >= 3 ? calls : undefined;
+      },
+      { what: 'three card edits' },
+    );
     expect(new Set(edits.map((e) => e.params.chat_id))).toEqual(new Set([diallo, traore, group]));
     for (const edit of edits) {
       expect(String(edit.params.text)).toMatch(/Statut : prise en charge par A\. Diallo à \d\d:\d\d UTC/);
@@ -207,20 +240,30 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
       expect(edit.params.message_id).toBe(card.message_id);
     }
     // Telegram has the edits; their outcomes are recorded just after.
-    const rows = await eventually(async () => {
-      const { rows } = await app.deps.db.execute<{ status: string }>(sql`select status from outbound_messages where alert_id = ${alert.id} and purpose = 'card_update'`);
-      return rows.some((r) => r.status === 'queued') ? undefined : rows;
-    }, { what: 'the edits recorded' });
+    const rows = await eventually(
+      async () => {
+        const { rows } = await app.deps.db.execute<{ status: string }>(
+          sql`select status from outbound_messages where alert_id = ${alert.id} and purpose = 'card_update'`,
+        );
+        return rows.some((r) => r.status === 'queued') ? undefined : rows;
+      },
+      { what: 'the edits recorded' },
+    );
     expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
   });
 
   it('keeps to about one message a second per chat when alerts come in a burst', async () => {
     const texts = ['Tirs à Mopti (1)', 'Tirs à Mopti (2)', 'Tirs à Mopti (3)'];
     await Promise.all(texts.map((text, i) => post(telegramTextUpdate({ text, fromId: 700000010 + i }))));
-    const cards = await eventually(async () => {
-      const calls = telegram.callsOf('sendMessage').filter((c) => c.params.chat_id === diallo && texts.some((t) => String(c.params.text).includes(t)));
-      return calls.length === 3 ? calls : undefined;
-    }, { what: 'three cards to one officer' });
+    const cards = await eventually(
+      async () => {
+        const calls = telegram
+          .callsOf('sendMessage')
+          .filter((c) => c.params.chat_id === diallo && texts.some((t) => String(c.params.text).includes(t)));
+        return calls.length === 3 ? calls : undefined;
+      },
+      { what: 'three cards to one officer' },
+    );
     const times = cards.map((c) => new Date(c.at).getTime()).sort((a, b) => a - b);
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(900);
     expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(900);
@@ -231,15 +274,22 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
     const alert = await report('Des hommes armés ont brûlé des greniers à Mopti', 700000040);
     const messageId = (await telegram.messagesIn(diallo)).find((m) => 'text' in m && m.text?.includes(alert.ref))!.message_id;
     const press = (data: string, fromId = diallo) => post(telegramCallbackUpdate({ data, fromId, chatId: fromId, messageId }));
-    const latestCard = (chatId: number) => telegram.callsOf('editMessageText').filter((c) => c.params.chat_id === chatId && String(c.params.text).includes(alert.ref)).at(-1);
+    const latestCard = (chatId: number) =>
+      telegram
+        .callsOf('editMessageText')
+        .filter((c) => c.params.chat_id === chatId && String(c.params.text).includes(alert.ref))
+        .at(-1);
     const buttonsOf = (call: ReturnType<typeof latestCard>) =>
       ((call?.params.reply_markup as { inline_keyboard?: { text: string; callback_data: string }[][] } | undefined)?.inline_keyboard ?? []).flat();
 
     expect((await press(`resolve:${alert.ref}`)).status).toBe(200);
-    const asked = await eventually(async () => {
-      const card = latestCard(traore);
-      return card && String(card.params.text).includes("Qu'a-t-on fait ?") ? card : undefined;
-    }, { what: 'the resolved card asking what was done' });
+    const asked = await eventually(
+      async () => {
+        const card = latestCard(traore);
+        return card && String(card.params.text).includes("Qu'a-t-on fait ?") ? card : undefined;
+      },
+      { what: 'the resolved card asking what was done' },
+    );
     expect(buttonsOf(asked).map((b) => b.callback_data)).toEqual(
       ['patrol', 'engagement', 'authorities', 'humanitarian', 'no_action_possible', 'false_alarm'].map((id) => `out:${id}:${alert.ref}`),
     );
@@ -247,11 +297,18 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
     await press(`out:patrol:${alert.ref}`);
     await eventually(async () => String(latestCard(group)?.params.text).includes('Réponse : Patrouille ou présence'), { what: 'patrol shown' });
     await press(`out:authorities:${alert.ref}`, traore);
-    const shown = await eventually(async () => {
-      const card = latestCard(diallo);
-      return String(card?.params.text).includes('Réponse : Patrouille ou présence, Autorités alertées') ? card : undefined;
-    }, { what: 'both outcomes shown on every copy' });
-    expect(buttonsOf(shown).filter((b) => b.text.startsWith('☑️')).map((b) => b.callback_data)).toEqual([`out:patrol:${alert.ref}`, `out:authorities:${alert.ref}`]);
+    const shown = await eventually(
+      async () => {
+        const card = latestCard(diallo);
+        return String(card?.params.text).includes('Réponse : Patrouille ou présence, Autorités alertées') ? card : undefined;
+      },
+      { what: 'both outcomes shown on every copy' },
+    );
+    expect(
+      buttonsOf(shown)
+        .filter((b) => b.text.startsWith('☑️'))
+        .map((b) => b.callback_data),
+    ).toEqual([`out:patrol:${alert.ref}`, `out:authorities:${alert.ref}`]);
     const answer = await telegram.waitForCall('answerCallbackQuery', (p) => String(p.text).includes('Autorités alertées'));
     expect(answer.params.text).toBe(`Alerte ${alert.ref} : réponse enregistrée (Patrouille ou présence, Autorités alertées).`);
 
@@ -259,7 +316,7 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
     await press(`out:patrol:${alert.ref}`);
     await eventually(async () => String(latestCard(diallo)?.params.text).includes('Réponse : Autorités alertées'), { what: 'patrol unticked' });
     await press(`out:engagement:${alert.ref}`, maiga);
-    await telegram.waitForCall('answerCallbackQuery', (p) => String(p.text).includes('relève d\'un autre bureau'));
+    await telegram.waitForCall('answerCallbackQuery', (p) => String(p.text).includes("relève d'un autre bureau"));
     const recorded = (await eventsOf(app, alert.id)).filter((e) => e.type === 'outcome_recorded');
     expect(recorded.map((e) => [e.actor, e.data.outcomes])).toEqual([
       ['officer:o-diallo', ['patrol']],
@@ -273,9 +330,18 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
     const second = await report('Combats entre groupes armés aux abords de Mopti, tirs entendus', 700000042);
     await post(telegramTextUpdate({ text: `doublon ${second.ref.toLowerCase()} ${first.ref}`, fromId: diallo }));
     await telegram.waitForCall('sendMessage', (p) => p.chat_id === diallo && p.text === `Alerte ${second.ref} classée.`);
-    await eventually(async () => String(telegram.callsOf('editMessageText').filter((c) => c.params.chat_id === traore && String(c.params.text).includes(second.ref)).at(-1)?.params.text).includes(`Doublon de ${first.ref}`), {
-      what: 'the duplicate card',
-    });
+    await eventually(
+      async () =>
+        String(
+          telegram
+            .callsOf('editMessageText')
+            .filter((c) => c.params.chat_id === traore && String(c.params.text).includes(second.ref))
+            .at(-1)?.params.text,
+        ).includes(`Doublon de ${first.ref}`),
+      {
+        what: 'the duplicate card',
+      },
+    );
     await post(telegramTextUpdate({ text: `NOTE ${first.ref} Deux patrouilles demandées à Sévaré`, fromId: traore }));
     await telegram.waitForCall('sendMessage', (p) => p.chat_id === traore && p.text === `Note ajoutée à l'alerte ${first.ref}.`);
     await post(telegramTextUpdate({ text: `FIN ${first.ref} patrouille dialogue le calme est revenu`, fromId: traore }));
@@ -294,15 +360,23 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
     expect(dismissal).toMatchObject({ actor: 'officer:o-diallo', data: { duplicateOf: first.ref } });
     expect((await eventsOf(app, second.id)).some((e) => e.type === 'outcome_recorded')).toBe(false);
     // The API's timeline says the same.
-    expect(await (await app.api(`/api/alerts/${first.ref}`)).json()).toMatchObject({ status: 'resolved', outcomes: ['patrol', 'engagement'], duplicateOf: null });
+    expect(await (await app.api(`/api/alerts/${first.ref}`)).json()).toMatchObject({
+      status: 'resolved',
+      outcomes: ['patrol', 'engagement'],
+      duplicateOf: null,
+    });
     expect(await (await app.api(`/api/alerts/${second.ref}`)).json()).toMatchObject({ status: 'dismissed', outcomes: [], duplicateOf: first.ref });
   });
 
   it('never shows a reporter’s Telegram id to officers or in the logs', () => {
     const officerChats = [diallo, traore, maiga, group, 222222];
-    const toOfficers = telegram.callsOf('sendMessage').concat(telegram.callsOf('editMessageText')).filter((c) => officerChats.includes(Number(c.params.chat_id)));
+    const toOfficers = telegram
+      .callsOf('sendMessage')
+      .concat(telegram.callsOf('editMessageText'))
+      .filter((c) => officerChats.includes(Number(c.params.chat_id)));
     expect(toOfficers.length).toBeGreaterThan(10);
-    for (const call of toOfficers) for (const id of [700000001, 700000002, 700000003, 700000004, 700000005]) expect(String(call.params.text)).not.toContain(String(id));
+    for (const call of toOfficers)
+      for (const id of [700000001, 700000002, 700000003, 700000004, 700000005]) expect(String(call.params.text)).not.toContain(String(id));
     for (const line of logs) for (const id of [700000001, 700000003, 700000004]) expect(line).not.toContain(String(id));
   });
 });

@@ -25,7 +25,9 @@ describe('Twilio send errors', () => {
   });
 
   it('names the code and status', () => {
-    expect(twilioSendError({ status: 400, code: 21211, message: "Invalid 'To' Phone Number: +22376900001" }).message).toBe('Twilio 21211 (HTTP 400): invalid To number');
+    expect(twilioSendError({ status: 400, code: 21211, message: "Invalid 'To' Phone Number: +22376900001" }).message).toBe(
+      'Twilio 21211 (HTTP 400): invalid To number',
+    );
     expect(twilioSendError({ status: 400, code: 21999, message: 'Bad +223 76 90 00 01' }).message).toBe('Twilio 21999 (HTTP 400): Bad [number]');
   });
 });

@@ -14,7 +14,11 @@ describe('what focal points receive by SMS fits one GSM-7 segment', async () => 
   it.each(cases)('%s reporter:%s', (language, key) => {
     const text = t(language, `reporter:${key}`, vars);
     expect(text).not.toContain('{{');
-    expect({ text, culprits: ucs2Culprits(text).map((c) => c.codePoint), ...analyseSms(text) }).toMatchObject({ culprits: [], encoding: 'GSM-7', segments: 1 });
+    expect({ text, culprits: ucs2Culprits(text).map((c) => c.codePoint), ...analyseSms(text) }).toMatchObject({
+      culprits: [],
+      encoding: 'GSM-7',
+      segments: 1,
+    });
     expect(fitsOneSegment(text)).toBe(true);
   });
 });

@@ -53,7 +53,11 @@ describe('SMS through Twilio (real HTTP, PostgreSQL, Redis; fake Twilio REST API
   /** Posts an inbound SMS to Tamtam as Twilio would, signed with the account's auth token. */
   const textIn = (from: string, body: string, messageSid = twilioSid('SM')) => {
     const url = `${publicUrl}/webhooks/twilio/sms`;
-    const request = signedTwilioWebhook(sms.authToken, url, inboundSmsParams({ from, to: TWILIO_NUMBER, body, accountSid: sms.accountSid, messageSid }));
+    const request = signedTwilioWebhook(
+      sms.authToken,
+      url,
+      inboundSmsParams({ from, to: TWILIO_NUMBER, body, accountSid: sms.accountSid, messageSid }),
+    );
     return fetch(url, { method: 'POST', headers: request.headers, body: request.payload });
   };
   const messagesTo = (to: string) => sms.messages().filter((m) => m.to === to);
@@ -71,7 +75,10 @@ describe('SMS through Twilio (real HTTP, PostgreSQL, Redis; fake Twilio REST API
     return alertOf(from);
   };
   const outboundOf = (alertId: number, purpose: string) =>
-    app.deps.db.select().from(outboundMessages).where(and(eq(outboundMessages.alertId, alertId), eq(outboundMessages.purpose, purpose)));
+    app.deps.db
+      .select()
+      .from(outboundMessages)
+      .where(and(eq(outboundMessages.alertId, alertId), eq(outboundMessages.purpose, purpose)));
 
   it('refuses a forged or missing signature with 403, logs it, and stores nothing', async () => {
     const url = `${publicUrl}/webhooks/twilio/sms`;
@@ -87,7 +94,11 @@ describe('SMS through Twilio (real HTTP, PostgreSQL, Redis; fake Twilio REST API
     expect((await fetch(url, { method: 'POST', headers: elsewhere.headers, body: elsewhere.payload })).status).toBe(403);
 
     // Not a form at all (JSON with nested values): malformed (415), not a forgery, and not a 500.
-    const json = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-twilio-signature': forged.headers['x-twilio-signature'] }, body: JSON.stringify({ From: { nested: [1] }, Body: null }) });
+    const json = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-twilio-signature': forged.headers['x-twilio-signature'] },
+      body: JSON.stringify({ From: { nested: [1] }, Body: null }),
+    });
     expect(json.status).toBe(415);
 
     expect(await app.deps.db.select().from(inboundMessages)).toEqual([]);
@@ -101,7 +112,12 @@ describe('SMS through Twilio (real HTTP, PostgreSQL, Redis; fake Twilio REST API
 
   it('answers 400 with a reason when a signed message lacks MessageSid or From', async () => {
     const url = `${publicUrl}/webhooks/twilio/sms`;
-    const { MessageSid: _sid, SmsMessageSid: _smsSid, SmsSid: _old, ...params } = inboundSmsParams({ from: reporterNumber(), to: TWILIO_NUMBER, body: 'test' });
+    const {
+      MessageSid: _sid,
+      SmsMessageSid: _smsSid,
+      SmsSid: _old,
+      ...params
+    } = inboundSmsParams({ from: reporterNumber(), to: TWILIO_NUMBER, body: 'test' });
     const request = signedTwilioWebhook(sms.authToken, url, params);
     const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.payload });
     expect(response.status).toBe(400);
@@ -119,7 +135,9 @@ describe('SMS through Twilio (real HTTP, PostgreSQL, Redis; fake Twilio REST API
     const alert = await alertOf(from);
     expect(alert).toMatchObject({ officeId: 'mopti', channel: 'sms' });
     const confirmation = await sms.waitForMessage((m) => m.to === from, 10_000);
-    expect(confirmation.body).toBe(`Merci, alerte enregistrée. Réf ${alert.ref}. La mission est prévenue. Répondez à ce numéro pour ajouter des détails.`);
+    expect(confirmation.body).toBe(
+      `Merci, alerte enregistrée. Réf ${alert.ref}. La mission est prévenue. Répondez à ce numéro pour ajouter des détails.`,
+    );
     expect(fitsOneSegment(confirmation.body)).toBe(true);
     expect(confirmation.num_segments).toBe('1');
     expect(confirmation.from).toBe(TWILIO_NUMBER);
@@ -158,7 +176,9 @@ describe('SMS through Twilio (real HTTP, PostgreSQL, Redis; fake Twilio REST API
   it('after STOP sends nothing more to that number, and an officer reply is refused as opted out', async () => {
     const from = reporterNumber();
     expect((await textIn(from, 'STOP')).status).toBe(200);
-    await eventually(async () => (await app.deps.db.select().from(inboundMessages).where(eq(inboundMessages.outcome, 'opt_out'))).length > 0, { what: 'the opt-out' });
+    await eventually(async () => (await app.deps.db.select().from(inboundMessages).where(eq(inboundMessages.outcome, 'opt_out'))).length > 0, {
+      what: 'the opt-out',
+    });
     const alert = await warn(from, 'Hommes armés vus au marché de Mopti');
     expect(alert.officeId).toBe('mopti');
 
@@ -173,7 +193,9 @@ describe('SMS through Twilio (real HTTP, PostgreSQL, Redis; fake Twilio REST API
   it("acknowledges an alert by an officer's SMS OK <ref>, and answers the officer", async () => {
     const alert = await warn(reporterNumber(), 'Enlèvement de trois personnes à Mopti hier soir');
     expect((await textIn(DIALLO, `ok ${alert.ref.toLowerCase()}`)).status).toBe(200);
-    const acknowledged = await eventually(async () => (await alertRows(app)).find((a) => a.id === alert.id && a.status === 'acknowledged'), { what: 'the acknowledgement' });
+    const acknowledged = await eventually(async () => (await alertRows(app)).find((a) => a.id === alert.id && a.status === 'acknowledged'), {
+      what: 'the acknowledgement',
+    });
     expect(acknowledged.acknowledgedBy).toBe('o-diallo');
     const answer = await sms.waitForMessage((m) => m.to === DIALLO && m.body === `Alerte ${alert.ref} prise en charge. Merci.`, 10_000);
     expect(fitsOneSegment(answer.body)).toBe(true);
@@ -189,7 +211,14 @@ describe('SMS through Twilio (real HTTP, PostgreSQL, Redis; fake Twilio REST API
     expect(row).toMatchObject({ status: 'delivered', providerMessageId: confirmation.sid });
     const reports = (await eventsOf(app, alert.id)).filter((e) => e.type === 'delivery_status').map((e) => e.data);
     expect(reports).toEqual([
-      expect.objectContaining({ recipient: `reporter:${alert.focalPointId}`, channel: 'sms', purpose: 'confirmation', status: 'delivered', applied: true, errorCode: null }),
+      expect.objectContaining({
+        recipient: `reporter:${alert.focalPointId}`,
+        channel: 'sms',
+        purpose: 'confirmation',
+        status: 'delivered',
+        applied: true,
+        errorCode: null,
+      }),
       expect.objectContaining({ status: 'sent', applied: false, previous: 'delivered' }),
     ]);
 
@@ -204,10 +233,13 @@ describe('SMS through Twilio (real HTTP, PostgreSQL, Redis; fake Twilio REST API
     const from = reporterNumber();
     sms.rejectNumber(from);
     const alert = await warn(from, 'Des hommes armés brûlent des maisons à Mopti');
-    const [confirmation] = await eventually(async () => {
-      const rows = await outboundOf(alert.id, 'confirmation');
-      return rows[0]?.status === 'failed' ? rows : undefined;
-    }, { what: 'the confirmation to fail' });
+    const [confirmation] = await eventually(
+      async () => {
+        const rows = await outboundOf(alert.id, 'confirmation');
+        return rows[0]?.status === 'failed' ? rows : undefined;
+      },
+      { what: 'the confirmation to fail' },
+    );
     expect(confirmation).toMatchObject({ attempts: 1 });
     expect(confirmation!.error).toContain('21211');
     const failed = (await eventsOf(app, alert.id)).find((e) => e.type === 'message_failed');
@@ -216,7 +248,9 @@ describe('SMS through Twilio (real HTTP, PostgreSQL, Redis; fake Twilio REST API
     sms.rejectNumber(MAIGA, twilioErrors.invalidTo(MAIGA));
     const gao = await warn(reporterNumber(), 'Attaque contre le village, des morts, à Gao');
     expect(gao.officeId).toBe('gao');
-    const notification = await eventually(async () => (await eventsOf(app, gao.id)).find((e) => e.type === 'notification_failed'), { what: 'the card to fail' });
+    const notification = await eventually(async () => (await eventsOf(app, gao.id)).find((e) => e.type === 'notification_failed'), {
+      what: 'the card to fail',
+    });
     expect(notification.data).toMatchObject({ recipient: 'officer:o-maiga', channel: 'sms', attempt: 1 });
     expect(String(notification.data.error)).toMatch(/^Twilio 21211 \(HTTP 400\)/);
   });
@@ -228,13 +262,18 @@ describe('SMS through Twilio (real HTTP, PostgreSQL, Redis; fake Twilio REST API
     const alert = await warn(from, 'Mine explosée sur la route de Mopti');
     const confirmation = await sms.waitForMessage((m) => m.to === from, 20_000);
     expect(confirmation.body).toContain(alert.ref);
-    const rows = await eventually(async () => {
-      const all = await app.deps.db.select().from(outboundMessages).where(eq(outboundMessages.alertId, alert.id));
-      return all.length >= 2 && all.every((r) => r.status === 'sent') ? all : undefined;
-    }, { what: 'every message of the alert to be sent', timeout: 20_000 });
+    const rows = await eventually(
+      async () => {
+        const all = await app.deps.db.select().from(outboundMessages).where(eq(outboundMessages.alertId, alert.id));
+        return all.length >= 2 && all.every((r) => r.status === 'sent') ? all : undefined;
+      },
+      { what: 'every message of the alert to be sent', timeout: 20_000 },
+    );
     const retried = rows.filter((r) => r.attempts > 1);
     expect(retried).toEqual([expect.objectContaining({ channel: 'sms', attempts: 2, status: 'sent' })]);
-    const warning = logLines.map((l) => JSON.parse(l) as { msg: string; outboundId?: number; err?: string }).find((l) => l.msg === 'send failed; will retry');
+    const warning = logLines
+      .map((l) => JSON.parse(l) as { msg: string; outboundId?: number; err?: string })
+      .find((l) => l.msg === 'send failed; will retry');
     expect(warning).toMatchObject({ outboundId: retried[0]!.id, err: 'Twilio 20500 (HTTP 500): Internal Server Error' });
     expect((await eventsOf(app, alert.id)).map((e) => e.type)).not.toContain('message_failed');
   });

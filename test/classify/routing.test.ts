@@ -12,7 +12,13 @@ const offices: RoutableOffice[] = [
   { id: 'joc', area: {}, triage: true, location: [12.65, -8.0] },
 ];
 
-function place(name: string, admins: [string | null, string | null, string | null], lat: number | null, lon: number | null, extra: Partial<Place> = {}): Place {
+function place(
+  name: string,
+  admins: [string | null, string | null, string | null],
+  lat: number | null,
+  lon: number | null,
+  extra: Partial<Place> = {},
+): Place {
   return { id: 1, name, altNames: [], admin1: admins[0], admin2: admins[1], admin3: admins[2], lat, lon, ...extra };
 }
 
@@ -23,8 +29,18 @@ describe('fieldOfficeFor', () => {
     ['a cercle office beats the region office', place('Ogossagou', ['Bandiagara', 'Bankass', 'Bankass'], 14.28, -3.67), 'bankass', 'area'],
     ['a territory office beats the province office', place('Oïcha', ['Nord-Kivu', 'Oïcha', null], 0.7, 29.5), 'beni', 'area'],
     ['the rest of the province goes to the province office', place('Masisi', ['Nord-Kivu', 'Masisi', null], -1.4, 28.8), 'goma', 'area'],
-    ['areas may name units by gazetteer code', place('Ansongo', ['Gao', 'Ansongo', null], 15.66, 0.5, { adminCodes: ['ML07', 'ML0703', null] }), 'gao', 'area'],
-    ['an uncovered place goes to the nearest office, never to the triage office', place('Dungu', ['Haut-Uele', 'Dungu', null], 4.0, 28.77), 'bunia', 'nearest'],
+    [
+      'areas may name units by gazetteer code',
+      place('Ansongo', ['Gao', 'Ansongo', null], 15.66, 0.5, { adminCodes: ['ML07', 'ML0703', null] }),
+      'gao',
+      'area',
+    ],
+    [
+      'an uncovered place goes to the nearest office, never to the triage office',
+      place('Dungu', ['Haut-Uele', 'Dungu', null], 4.0, 28.77),
+      'bunia',
+      'nearest',
+    ],
     ['an uncovered place without coordinates goes to triage', place('Kalemie', ['Tanganyika', 'Kalemie', null], null, null), 'joc', 'triage'],
   ])('%s', (_label, where, officeId, reason) => {
     expect(fieldOfficeFor(where, offices)).toEqual({ officeId, reason });
@@ -35,7 +51,12 @@ describe('fieldOfficeFor', () => {
   });
 
   it('without a triage office an unplaced warning has no office', () => {
-    expect(fieldOfficeFor(null, offices.filter((o) => !o.triage))).toBeNull();
+    expect(
+      fieldOfficeFor(
+        null,
+        offices.filter((o) => !o.triage),
+      ),
+    ).toBeNull();
   });
 
   it('measures distances on the globe', () => {

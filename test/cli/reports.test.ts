@@ -19,8 +19,19 @@ describe('npm run tamtam -- report / export alerts', () => {
     await insertOffices(database.pool, ['mopti', 'gao']);
     // 23:30 UTC on 31 October is still October in Bamako (UTC+0), the demo deployment's time zone.
     await insertTimeline(database.pool, { received: '2026-10-31T23:30:00Z', office: 'gao', cardSent: 5, acknowledged: 125 });
-    await insertTimeline(database.pool, { received: '2026-11-03T10:00:00Z', office: 'mopti', cardSent: 4, acknowledged: 3_700, resolved: { at: 7_200, outcomes: ['patrol'] } });
-    await insertTimeline(database.pool, { received: '2026-11-04T10:00:00Z', office: 'mopti', cardSent: 2, text: 'Attaque à Sévaré, appelez le 0022376123456' });
+    await insertTimeline(database.pool, {
+      received: '2026-11-03T10:00:00Z',
+      office: 'mopti',
+      cardSent: 4,
+      acknowledged: 3_700,
+      resolved: { at: 7_200, outcomes: ['patrol'] },
+    });
+    await insertTimeline(database.pool, {
+      received: '2026-11-04T10:00:00Z',
+      office: 'mopti',
+      cardSent: 2,
+      text: 'Attaque à Sévaré, appelez le 0022376123456',
+    });
   });
   afterAll(async () => {
     await database?.close();
@@ -38,9 +49,14 @@ describe('npm run tamtam -- report / export alerts', () => {
   });
 
   it('gives the same report as JSON and CSV', async () => {
-    const json = JSON.parse((await run('report', 'response', '--from', '2026-11-01', '--to', '2026-12-01', '--format', 'json')).stdout) as { total: { received: number; medianTimeToClose: number }; timezone: string };
+    const json = JSON.parse((await run('report', 'response', '--from', '2026-11-01', '--to', '2026-12-01', '--format', 'json')).stdout) as {
+      total: { received: number; medianTimeToClose: number };
+      timezone: string;
+    };
     expect(json).toMatchObject({ timezone: 'Africa/Bamako', total: { received: 2, medianTimeToClose: 7_200 } });
-    const csv = (await run('report', 'response', '--from', '2026-11-01', '--to', '2026-12-01', '--by', 'office', '--format', 'csv')).stdout.split('\r\n');
+    const csv = (await run('report', 'response', '--from', '2026-11-01', '--to', '2026-12-01', '--by', 'office', '--format', 'csv')).stdout.split(
+      '\r\n',
+    );
     expect(csv[0]).toMatch(/^office,received,acknowledged,acknowledgedInTime,ackRate,/);
     expect(csv[1]).toMatch(/^mopti,2,1,0,0.5,0,/);
     expect(csv[2]).toMatch(/^total,2,/);
@@ -71,7 +87,10 @@ describe('npm run tamtam -- report / export alerts', () => {
     [['report', 'response', '--from', '2026-11-01', '--to', '2026-12-01', '--by', 'region'], '--by.0: unknown "region"'],
     [['report', 'response', '--from', '2026-11-01', '--to', '2026-12-01', '--format', 'xml'], 'usage: tamtam report response'],
     [['report', 'seasonal', '--from', '2026-11-01', '--to', '2026-10-01'], '--to: must be after from'],
-    [['export', 'alerts', '--from', '2026-11-01', '--to', '2026-12-01', '--timezone', 'Mars/Olympus'], '--timezone: unknown time zone "Mars/Olympus"'],
+    [
+      ['export', 'alerts', '--from', '2026-11-01', '--to', '2026-12-01', '--timezone', 'Mars/Olympus'],
+      '--timezone: unknown time zone "Mars/Olympus"',
+    ],
   ])('refuses %j with exit status 2', async (args, reason) => {
     const { code, stderr } = await run(...args);
     expect(code).toBe(2);

@@ -37,17 +37,35 @@ describe('prepared statements and transactions', () => {
   it('create alerts in one statement whose rows, as returned, are the rows as stored', async () => {
     const now = new Date();
     const stages = [
-      { set: { threatType: 'armed_group_presence', urgency: 'ongoing', severity: 'high', confidence: 0.8125, evidence: ['hommes armés'], language: 'fr', classifiedAt: now }, event: { type: 'classified', actor: 'system' } },
+      {
+        set: {
+          threatType: 'armed_group_presence',
+          urgency: 'ongoing',
+          severity: 'high',
+          confidence: 0.8125,
+          evidence: ['hommes armés'],
+          language: 'fr',
+          classifiedAt: now,
+        },
+        event: { type: 'classified', actor: 'system' },
+      },
       { set: { officeId: null, routedAt: now }, event: { type: 'routed', actor: 'system' } },
-      { set: { status: 'notified', notifiedAt: now, ackDeadline: new Date(now.getTime() + 3_600_000), timerSeq: 1, escalationLevel: 0 }, event: { type: 'notified', actor: 'system', from: 'new' as const, to: 'notified' as const } },
+      {
+        set: { status: 'notified', notifiedAt: now, ackDeadline: new Date(now.getTime() + 3_600_000), timerSeq: 1, escalationLevel: 0 },
+        event: { type: 'notified', actor: 'system', from: 'new' as const, to: 'notified' as const },
+      },
     ];
     const batch = ['Tirs à Mopti', 'Pillage à Gao', 'Enlèvement à Ségou'].map((text) => newAlertOf({ ...values, text }, stages));
     const created = await db().db.transaction((tx) => createAlerts(tx, batch));
     expect(created.map((a) => a.text)).toEqual(['Tirs à Mopti', 'Pillage à Gao', 'Enlèvement à Ségou']);
     for (const alert of created) expect(alert).toEqual(await getAlert(db().db, alert.id));
     expect(new Set(created.map((a) => a.ref)).size).toBe(3);
-    const { rows } = await db().pool.query('select alert_id, type from alert_events where alert_id = any($1) order by id', [created.map((a) => a.id)]);
-    expect(rows.map((r) => [Number(r.alert_id), r.type])).toEqual(created.flatMap((a) => ['created', 'classified', 'routed', 'notified'].map((type) => [a.id, type])));
+    const { rows } = await db().pool.query('select alert_id, type from alert_events where alert_id = any($1) order by id', [
+      created.map((a) => a.id),
+    ]);
+    expect(rows.map((r) => [Number(r.alert_id), r.type])).toEqual(
+      created.flatMap((a) => ['created', 'classified', 'routed', 'notified'].map((type) => [a.id, type])),
+    );
   });
 
   it('reach the pg client drizzle keeps privately, with drizzle-orm pinned to the version that keeps it there', async () => {

@@ -11,13 +11,23 @@ describe('webhook signing and inbound builders', () => {
   it('is HMAC-SHA1 over the URL and the sorted key/value pairs, base64 (Twilio’s documented algorithm)', () => {
     const params = { To: '+18005551212', CallSid: 'CA1234567890ABCDE', Digits: '1234', From: '+12349013030', Caller: '+12349013030' };
     const pageUrl = 'https://mycompany.com/myapp.php?foo=1&bar=2';
-    const signed = pageUrl + Object.keys(params).sort().map((k) => k + params[k as keyof typeof params]).join('');
+    const signed =
+      pageUrl +
+      Object.keys(params)
+        .sort()
+        .map((k) => k + params[k as keyof typeof params])
+        .join('');
     const expected = createHmac('sha1', authToken).update(signed).digest('base64');
     expect(twilioSignature(authToken, pageUrl, params)).toBe(expected);
   });
 
   it('builds an inbound SMS that the twilio library validates, and a forgery it refuses', () => {
-    const params = inboundSmsParams({ from: '+22376000001', to: '+22370000099', body: 'Des hommes armés à Ogossagou', accountSid: 'AC' + 'a'.repeat(32) });
+    const params = inboundSmsParams({
+      from: '+22376000001',
+      to: '+22370000099',
+      body: 'Des hommes armés à Ogossagou',
+      accountSid: 'AC' + 'a'.repeat(32),
+    });
     expect(params).toMatchObject({ From: '+22376000001', FromCountry: 'ML', NumSegments: '1', SmsStatus: 'received', ApiVersion: '2010-04-01' });
     expect(params.MessageSid).toMatch(/^SM[0-9a-f]{32}$/);
     expect(params.SmsSid).toBe(params.MessageSid);
@@ -34,10 +44,15 @@ describe('webhook signing and inbound builders', () => {
   it('builds Telegram updates grammY routes like real ones', async () => {
     const bot = new Bot('1:x', { botInfo: { id: 123456789, is_bot: true, first_name: 'Tamtam', username: 'tamtam_test_bot' } as never });
     const seen: unknown[] = [];
-    bot.on('message:text', (ctx) => void seen.push({ text: ctx.message.text, replyTo: ctx.message.reply_to_message?.message_id, chat: ctx.chat.type }));
+    bot.on(
+      'message:text',
+      (ctx) => void seen.push({ text: ctx.message.text, replyTo: ctx.message.reply_to_message?.message_id, chat: ctx.chat.type }),
+    );
     bot.on('callback_query:data', (ctx) => void seen.push({ data: ctx.callbackQuery.data, on: ctx.callbackQuery.message?.message_id }));
     await bot.handleUpdate(telegramTextUpdate({ text: 'Ils arrivent', fromId: 555 }));
-    await bot.handleUpdate(telegramTextUpdate({ text: 'On y va', fromId: 111111, chatId: -1001234567890, replyTo: { messageId: 42, text: 'Alert A7K3Q' } }));
+    await bot.handleUpdate(
+      telegramTextUpdate({ text: 'On y va', fromId: 111111, chatId: -1001234567890, replyTo: { messageId: 42, text: 'Alert A7K3Q' } }),
+    );
     await bot.handleUpdate(telegramCallbackUpdate({ data: 'ack:A7K3Q', fromId: 111111, chatId: 111111, messageId: 42 }));
     expect(seen).toEqual([
       { text: 'Ils arrivent', replyTo: undefined, chat: 'private' },

@@ -115,7 +115,9 @@ export function telegramTextUpdate(message: {
       date,
       text: message.text,
       // Telegram marks a leading /command with a bot_command entity; grammY's command() needs it.
-      ...(/^\/\w+/.test(message.text) ? { entities: [{ type: 'bot_command', offset: 0, length: message.text.match(/^\/\w+(@\w+)?/)![0].length }] } : {}),
+      ...(/^\/\w+/.test(message.text)
+        ? { entities: [{ type: 'bot_command', offset: 0, length: message.text.match(/^\/\w+(@\w+)?/)![0].length }] }
+        : {}),
       ...(message.replyTo
         ? {
             reply_to_message: {

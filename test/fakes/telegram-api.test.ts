@@ -74,10 +74,12 @@ describe('fake Telegram Bot API, driven by a real grammY Bot', () => {
   });
 
   it('decodes multipart bodies grammY uses for file uploads', async () => {
-    await bot.api.sendDocument(111111, new InputFile(Buffer.from('ref,place\nA7K3Q,Ogossagou\n'), 'alerts.csv'), {
-      caption: 'Weekly export',
-      reply_markup: new InlineKeyboard().text('OK', 'ok'),
-    }).catch(() => undefined); // sendDocument is not emulated: only the request decoding matters here
+    await bot.api
+      .sendDocument(111111, new InputFile(Buffer.from('ref,place\nA7K3Q,Ogossagou\n'), 'alerts.csv'), {
+        caption: 'Weekly export',
+        reply_markup: new InlineKeyboard().text('OK', 'ok'),
+      })
+      .catch(() => undefined); // sendDocument is not emulated: only the request decoding matters here
     const call = await fake.waitForCall('sendDocument');
     expect(call.params).toMatchObject({ chat_id: 111111, caption: 'Weekly export', reply_markup: { inline_keyboard: [[{ text: 'OK' }]] } });
     expect(call.files).toEqual([expect.objectContaining({ filename: 'alerts.csv', size: 26 })]);

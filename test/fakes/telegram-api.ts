@@ -142,9 +142,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
           chat: chatFor(p.chat_id as number),
           date: now(),
           text: p.text,
-          ...(p.reply_markup && typeof p.reply_markup === 'object' && 'inline_keyboard' in p.reply_markup
-            ? { reply_markup: p.reply_markup }
-            : {}),
+          ...(p.reply_markup && typeof p.reply_markup === 'object' && 'inline_keyboard' in p.reply_markup ? { reply_markup: p.reply_markup } : {}),
         } as Message;
         state.messages.set(message.message_id, message);
         return ok(message);
@@ -175,17 +173,20 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     }
   }
 
-  const server = await startFakeServer(async (req, body, res) => {
-    const match = /^\/bot([^/]+)\/([A-Za-z]+)/.exec(new URL(req.url ?? '/', 'http://fake').pathname);
-    if (!match) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
-    const [, callToken = '', method = ''] = match;
-    const { params, files } = parseBotApiRequest(req, body);
-    log.push({ method, token: callToken, params, files, at: new Date() });
-    const result = callToken === token ? await dispatch(method, params) : fail(botApiErrors.unauthorized);
-    if (result.ok) return sendJson(res, 200, result);
-    const { status, description, parameters } = result.error;
-    sendJson(res, status, { ok: false, error_code: status, description, ...(parameters ? { parameters } : {}) });
-  }, () => pollers.forEach((release) => release()));
+  const server = await startFakeServer(
+    async (req, body, res) => {
+      const match = /^\/bot([^/]+)\/([A-Za-z]+)/.exec(new URL(req.url ?? '/', 'http://fake').pathname);
+      if (!match) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+      const [, callToken = '', method = ''] = match;
+      const { params, files } = parseBotApiRequest(req, body);
+      log.push({ method, token: callToken, params, files, at: new Date() });
+      const result = callToken === token ? await dispatch(method, params) : fail(botApiErrors.unauthorized);
+      if (result.ok) return sendJson(res, 200, result);
+      const { status, description, parameters } = result.error;
+      sendJson(res, status, { ok: false, error_code: status, description, ...(parameters ? { parameters } : {}) });
+    },
+    () => pollers.forEach((release) => release()),
+  );
 
   return {
     ...server,
@@ -194,7 +195,11 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     log,
     callsOf: (method) => log.filter((c) => c.method === method),
     waitForCall: (method, predicate = () => true, timeoutMs) =>
-      log.waitFor((c) => c.method === method && predicate(c.params), timeoutMs, (c) => `${c.method} ${JSON.stringify(c.params)}`),
+      log.waitFor(
+        (c) => c.method === method && predicate(c.params),
+        timeoutMs,
+        (c) => `${c.method} ${JSON.stringify(c.params)}`,
+      ),
     failNext: (method, failure, times) => failures.add(method, failure, times),
     blockChat: (chatId) => void blocked.add(String(chatId)),
     pushUpdate(partial) {

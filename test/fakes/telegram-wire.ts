@@ -12,8 +12,17 @@ export interface UploadedFile {
 
 // Fields the Bot API reads as integers; form and multipart bodies carry them as text.
 const INTEGER_FIELDS = new Set([
-  'chat_id', 'message_id', 'reply_to_message_id', 'message_thread_id', 'offset', 'limit', 'timeout',
-  'cache_time', 'from_chat_id', 'user_id', 'max_connections',
+  'chat_id',
+  'message_id',
+  'reply_to_message_id',
+  'message_thread_id',
+  'offset',
+  'limit',
+  'timeout',
+  'cache_time',
+  'from_chat_id',
+  'user_id',
+  'max_connections',
 ]);
 
 /** Turns a text value into what the Bot API would understand: JSON objects/arrays, integers, booleans. */
@@ -122,7 +131,8 @@ export const botApiErrors = {
   messageToEditNotFound: { status: 400, description: 'Bad Request: message to edit not found' },
   notModified: {
     status: 400,
-    description: 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+    description:
+      'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
   },
   webhookActive: {
     status: 409,

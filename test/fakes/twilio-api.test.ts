@@ -47,7 +47,12 @@ describe('fake Twilio REST API, driven by the real twilio client', () => {
   it('rejects an invalid number with RestException code 21211', async () => {
     const error = await client.messages.create({ to: '+2231234', from: '+22370000099', body: 'x' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(twilio.RestException);
-    expect(error).toMatchObject({ status: 400, code: 21211, message: "Invalid 'To' Phone Number: +2231234", moreInfo: 'https://www.twilio.com/docs/errors/21211' });
+    expect(error).toMatchObject({
+      status: 400,
+      code: 21211,
+      message: "Invalid 'To' Phone Number: +2231234",
+      moreInfo: 'https://www.twilio.com/docs/errors/21211',
+    });
   });
 
   it('injects 429 and 500, and per-number rejections', async () => {
@@ -63,7 +68,10 @@ describe('fake Twilio REST API, driven by the real twilio client', () => {
 
   it('checks HTTP Basic auth against the account', async () => {
     const intruder = createTwilioClient({ accountSid: fake.accountSid, authToken: 'wrong', apiBase: fake.url });
-    await expect(intruder.messages.create({ to: '+22376000001', from: '+22370000099', body: 'x' })).rejects.toMatchObject({ status: 401, code: 20003 });
+    await expect(intruder.messages.create({ to: '+22376000001', from: '+22370000099', body: 'x' })).rejects.toMatchObject({
+      status: 401,
+      code: 20003,
+    });
     expect(fake.log.calls[0]?.authorized).toBe(false);
   });
 

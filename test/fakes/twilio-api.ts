@@ -117,13 +117,26 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
     const now = rfc2822(new Date());
     const uri = `/2010-04-01/Accounts/${accountSid}/Messages/${sid}`;
     return {
-      sid, account_sid: accountSid, to: p.To ?? '', from: p.From ?? null,
-      messaging_service_sid: p.MessagingServiceSid ?? null, body: p.Body ?? '',
+      sid,
+      account_sid: accountSid,
+      to: p.To ?? '',
+      from: p.From ?? null,
+      messaging_service_sid: p.MessagingServiceSid ?? null,
+      body: p.Body ?? '',
       // Twilio answers `accepted` when a Messaging Service will pick the sender, else `queued`.
       status: p.MessagingServiceSid && !p.From ? 'accepted' : 'queued',
-      num_segments: String(countSegments(p.Body ?? '')), num_media: '0', direction: 'outbound-api',
-      api_version: '2010-04-01', price: null, price_unit: 'USD', error_code: null, error_message: null,
-      date_created: now, date_updated: now, date_sent: null, uri: `${uri}.json`,
+      num_segments: String(countSegments(p.Body ?? '')),
+      num_media: '0',
+      direction: 'outbound-api',
+      api_version: '2010-04-01',
+      price: null,
+      price_unit: 'USD',
+      error_code: null,
+      error_message: null,
+      date_created: now,
+      date_updated: now,
+      date_sent: null,
+      uri: `${uri}.json`,
       subresource_uris: { media: `${uri}/Media.json`, feedback: `${uri}/Feedback.json` },
       ...(p.StatusCallback ? { status_callback: p.StatusCallback } : {}),
     };
@@ -165,8 +178,13 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
     log,
     messages: () => [...created.values()],
     waitForMessage: async (predicate = () => true, timeoutMs) =>
-      (await log.waitFor((c) => c.resource !== undefined && predicate(c.resource), timeoutMs,
-        (c) => `${c.method} ${c.path} ${JSON.stringify(c.params)}`)).resource as TwilioMessage,
+      (
+        await log.waitFor(
+          (c) => c.resource !== undefined && predicate(c.resource),
+          timeoutMs,
+          (c) => `${c.method} ${c.path} ${JSON.stringify(c.params)}`,
+        )
+      ).resource as TwilioMessage,
     failNext: (failure, times) => failures.add('create', failure, times),
     rejectNumber: (to, failure = twilioErrors.invalidTo(to)) => void rejected.set(to, failure),
     async sendStatus(sid, status, errorCode) {
@@ -176,7 +194,12 @@ export async function startFakeTwilio(options: { accountSid?: string; authToken?
       message.date_updated = rfc2822(new Date());
       if (errorCode !== undefined) message.error_code = errorCode;
       const params = statusCallbackParams({
-        messageSid: sid, status, to: message.to, from: message.from ?? '', accountSid, ...(errorCode !== undefined ? { errorCode } : {}),
+        messageSid: sid,
+        status,
+        to: message.to,
+        from: message.from ?? '',
+        accountSid,
+        ...(errorCode !== undefined ? { errorCode } : {}),
       });
       const request = signedTwilioWebhook(authToken, message.status_callback, params);
       const response = await fetch(message.status_callback, { method: 'POST', headers: request.headers, body: request.payload });

@@ -5,12 +5,13 @@ import { loadGazetteers } from '../../src/gazetteer/load.js';
 
 let finder: PlaceFinder;
 let places: Place[];
-const byName = (name: string, admin2?: string) =>
-  places.find((p) => p.name === name && (admin2 === undefined || p.admin2 === admin2)) as Place;
+const byName = (name: string, admin2?: string) => places.find((p) => p.name === name && (admin2 === undefined || p.admin2 === admin2)) as Place;
 
 beforeAll(async () => {
   ({ places } = await loadGazetteers([
-    'deploy/gazetteer/mali.csv', 'deploy/gazetteer/dr-congo.csv', 'deploy/gazetteer/central-african-republic.csv',
+    'deploy/gazetteer/mali.csv',
+    'deploy/gazetteer/dr-congo.csv',
+    'deploy/gazetteer/central-african-republic.csv',
     'test/fixtures/gazetteer/villages.csv',
   ]));
   finder = createPlaceFinder(places);

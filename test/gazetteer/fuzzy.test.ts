@@ -22,11 +22,13 @@ describe('misspelling tolerance', () => {
 
   it('the bounded distance agrees with the full one up to the bound', () => {
     const word = fc.string({ unit: fc.constantFrom('a', 'b', 'k', 'o', 'u'), maxLength: 9 });
-    fc.assert(fc.property(word, word, fc.integer({ min: 0, max: 3 }), (a, b, max) => {
-      const full = editDistance(a, b, 20);
-      expect(editDistance(a, b, max)).toBe(full <= max ? full : max + 1);
-      expect(editDistance(b, a, 20)).toBe(full);
-    }));
+    fc.assert(
+      fc.property(word, word, fc.integer({ min: 0, max: 3 }), (a, b, max) => {
+        const full = editDistance(a, b, 20);
+        expect(editDistance(a, b, max)).toBe(full <= max ? full : max + 1);
+        expect(editDistance(b, a, 20)).toBe(full);
+      }),
+    );
   });
 
   it('the deletion index finds every word within 2 edits of a 9+ letter word', () => {

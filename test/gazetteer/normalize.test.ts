@@ -24,7 +24,10 @@ describe('normalizeText', () => {
   });
 
   it('reads plain ASCII the same way as any other text', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary-ascii' }), (s) => normalizeText(s) === normalizeUnicode(s)), { numRuns: 2_000 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary-ascii' }), (s) => normalizeText(s) === normalizeUnicode(s)),
+      { numRuns: 2_000 },
+    );
     expect(normalizeText("D'HOMMES  armes,  a MOPTI!")).toBe('d hommes armes a mopti');
   });
 

@@ -23,16 +23,18 @@ describe('plain gazetteer', () => {
   });
 
   it('refuses bad rows with their line number and a reason, and keeps the good ones', async () => {
-    const rows = await parse([
-      header,
-      ',Nameless,Mopti,,,14,-4',
-      'Konna,,Mopti,Konna,,95,-3.89',
-      'Sofara,,Mopti,Sofara,,14.0,west',
-      'Fatoma,,Mopti,Mopti',
-      'Sio,,Mopti,Mopti,,14.1,',
-      '"Kona, la ville",,Mopti,Konna,,14.94,-3.89',
-      'Borko,,Bandiagara,,,"14.3',
-    ].join('\n'));
+    const rows = await parse(
+      [
+        header,
+        ',Nameless,Mopti,,,14,-4',
+        'Konna,,Mopti,Konna,,95,-3.89',
+        'Sofara,,Mopti,Sofara,,14.0,west',
+        'Fatoma,,Mopti,Mopti',
+        'Sio,,Mopti,Mopti,,14.1,',
+        '"Kona, la ville",,Mopti,Konna,,14.94,-3.89',
+        'Borko,,Bandiagara,,,"14.3',
+      ].join('\n'),
+    );
     expect(refusals(rows)).toEqual([
       { line: 2, reason: 'missing name' },
       { line: 3, reason: 'bad latitude "95"' },
@@ -61,22 +63,28 @@ describe('plain gazetteer', () => {
 
   it('never throws: every row is a named place or a refusal with a reason', () => {
     const field = fc.string({ unit: fc.constantFrom('a', 'é', ',', '"', '|', '-', '1', '.', ' ', '\n') });
-    return fc.assert(fc.asyncProperty(fc.array(fc.array(field, { minLength: 1, maxLength: 8 }), { maxLength: 20 }), async (table) => {
-      const text = [header, ...table.map((r) => r.join(','))].join('\n');
-      const rows = await parse(text);
-      for (const r of rows) {
-        if ('refused' in r) expect(r.refused.reason).not.toBe('');
-        else expect(r.place.name.trim()).not.toBe('');
-      }
-    }), { numRuns: 200 });
+    return fc.assert(
+      fc.asyncProperty(fc.array(fc.array(field, { minLength: 1, maxLength: 8 }), { maxLength: 20 }), async (table) => {
+        const text = [header, ...table.map((r) => r.join(','))].join('\n');
+        const rows = await parse(text);
+        for (const r of rows) {
+          if ('refused' in r) expect(r.refused.reason).not.toBe('');
+          else expect(r.place.name.trim()).not.toBe('');
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('round-trips names written with quotes and commas', () => {
-    const name = fc.string({ unit: fc.constantFrom('a', 'b', 'é', ',', '"', ' ', '\''), minLength: 1 }).filter((s) => s.trim() !== '');
-    return fc.assert(fc.asyncProperty(name, async (n) => {
-      const rows = await parse(`${header}\n"${n.replace(/"/g, '""')}",,Mopti,,,14,-4\n`);
-      expect(places(rows).map((p) => p.name)).toEqual([n.trim()]);
-    }), { numRuns: 200 });
+    const name = fc.string({ unit: fc.constantFrom('a', 'b', 'é', ',', '"', ' ', "'"), minLength: 1 }).filter((s) => s.trim() !== '');
+    return fc.assert(
+      fc.asyncProperty(name, async (n) => {
+        const rows = await parse(`${header}\n"${n.replace(/"/g, '""')}",,Mopti,,,14,-4\n`);
+        expect(places(rows).map((p) => p.name)).toEqual([n.trim()]);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
@@ -88,10 +96,20 @@ describe('Open Admin Data gazetteer', () => {
     const all = places(rows);
     expect(all).toHaveLength(654);
     const konna = all.find((p) => p.name === 'Konna' && p.level === 3);
-    expect(konna).toMatchObject({ admin1: 'Mopti', admin2: 'Konna', admin3: 'Konna', code: 'ML-A050501', adminCodes: ['ML05', 'ML0505', 'ML-A050501'] });
+    expect(konna).toMatchObject({
+      admin1: 'Mopti',
+      admin2: 'Konna',
+      admin3: 'Konna',
+      code: 'ML-A050501',
+      adminCodes: ['ML05', 'ML0505', 'ML-A050501'],
+    });
     // this row has no parent.id in the file: its cercle comes from its code
     expect(all.find((p) => p.name === 'Niafunké')).toMatchObject({ admin1: 'Tombouctou', admin2: 'Soumpi', level: 3 });
-    expect(all.find((p) => p.name === 'Timbuktu' || p.altNames.includes('Timbuktu'))).toMatchObject({ name: 'Tombouctou', level: 1, admin1: 'Tombouctou' });
+    expect(all.find((p) => p.name === 'Timbuktu' || p.altNames.includes('Timbuktu'))).toMatchObject({
+      name: 'Tombouctou',
+      level: 1,
+      admin1: 'Tombouctou',
+    });
   });
 
   it('refuses rows whose parent is missing or whose coordinates are wrong', async () => {
@@ -108,6 +126,9 @@ describe('Open Admin Data gazetteer', () => {
       { line: 5, reason: 'bad longitude "229.4"' },
       { line: 3, reason: 'parent "CD98" of "Nowhere" not found in the file' },
     ]);
-    expect(places(rows).map((p) => [p.name, p.admin1, p.admin2])).toEqual([['Nord-Kivu', 'Nord-Kivu', null], ['Lubero', 'Nord-Kivu', 'Lubero']]);
+    expect(places(rows).map((p) => [p.name, p.admin1, p.admin2])).toEqual([
+      ['Nord-Kivu', 'Nord-Kivu', null],
+      ['Lubero', 'Nord-Kivu', 'Lubero'],
+    ]);
   });
 });

@@ -32,7 +32,11 @@ export interface TamtamBehindProxy {
   stop(): Promise<void>;
 }
 
-export async function startTamtamBehindProxy({ backend, deployment, env = {} }: {
+export async function startTamtamBehindProxy({
+  backend,
+  deployment,
+  env = {},
+}: {
   backend: QueueBackendKind;
   deployment: string;
   env?: Record<string, string>;

@@ -100,7 +100,8 @@ export async function startTestTamtam(options: TestTamtamOptions): Promise<TestT
     ...options.env,
   });
   const lines = options.logLines;
-  const log = options.log ?? (lines ? createLogger(config.logLevel, { write: (line: string) => void lines.push(line) }) : pino({ level: config.logLevel }));
+  const log =
+    options.log ?? (lines ? createLogger(config.logLevel, { write: (line: string) => void lines.push(line) }) : pino({ level: config.logLevel }));
   const tamtam = await startTamtam(config, { ...options.start, queueNamespace: namespace, log });
   const auth = { authorization: `Bearer ${adminToken}` };
   const api = (p: string, init: RequestInit = {}) => fetch(`${tamtam.url}${p}`, { ...init, headers: { ...auth, ...(init.headers ?? {}) } });
@@ -146,7 +147,10 @@ export async function startTestTamtam(options: TestTamtamOptions): Promise<TestT
 }
 
 /** Polls until `check` returns a value (not undefined/false) or the time runs out. */
-export async function eventually<T>(check: () => Promise<T | undefined | false | null>, { timeout = 15_000, interval = 50, what = 'condition' } = {}): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false | null>,
+  { timeout = 15_000, interval = 50, what = 'condition' } = {},
+): Promise<T> {
   const until = Date.now() + timeout;
   let last: unknown;
   while (Date.now() < until) {

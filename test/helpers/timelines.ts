@@ -53,23 +53,51 @@ function eventsOf(t: Timeline, created: number): { events: Event[]; status: stri
     { at: created, type: 'created', actor: 'reporter:PF-TEST', to: 'new', data: { channel: t.channel ?? 'sms' } },
     { at: created, type: 'classified', actor: 'system', data: { threatType: t.type ?? 'armed_group_presence', severity: t.severity ?? 'high' } },
     { at: created, type: 'routed', actor: 'system', data: { office: t.office ?? 'mopti', reason: 'area' } },
-    { at: created, type: 'notified', actor: 'system', from: 'new', to: 'notified', data: { level: 0, office: t.office ?? 'mopti', recipients: [officer], unreachable: [], deadline: deadline(created) } },
-    { at: created + 0.5, type: 'message_sent', actor: 'system', data: { recipient: 'reporter:1', channel: 'sms', purpose: 'confirmation', outboundId: 1, attempt: 1 } },
-    { at: t.cardSent ?? 3, type: 'notification_sent', actor: 'system', data: { recipient: officer, channel: 'telegram', purpose: 'card', outboundId: 2, attempt: 1 } },
+    {
+      at: created,
+      type: 'notified',
+      actor: 'system',
+      from: 'new',
+      to: 'notified',
+      data: { level: 0, office: t.office ?? 'mopti', recipients: [officer], unreachable: [], deadline: deadline(created) },
+    },
+    {
+      at: created + 0.5,
+      type: 'message_sent',
+      actor: 'system',
+      data: { recipient: 'reporter:1', channel: 'sms', purpose: 'confirmation', outboundId: 1, attempt: 1 },
+    },
+    {
+      at: t.cardSent ?? 3,
+      type: 'notification_sent',
+      actor: 'system',
+      data: { recipient: officer, channel: 'telegram', purpose: 'card', outboundId: 2, attempt: 1 },
+    },
   ];
   let status = 'notified';
   let level = 0;
   for (const at of t.escalations ?? []) {
     level += 1;
-    events.push({ at, type: 'escalated', actor: 'system', data: { level, recipients: ['officer:o-keita'], unreachable: [], deadline: deadline(at) } });
-    events.push({ at: at + 1, type: 'notification_sent', actor: 'system', data: { recipient: 'officer:o-keita', channel: 'telegram', purpose: 'escalation', outboundId: 3, attempt: 1 } });
+    events.push({
+      at,
+      type: 'escalated',
+      actor: 'system',
+      data: { level, recipients: ['officer:o-keita'], unreachable: [], deadline: deadline(at) },
+    });
+    events.push({
+      at: at + 1,
+      type: 'notification_sent',
+      actor: 'system',
+      data: { recipient: 'officer:o-keita', channel: 'telegram', purpose: 'escalation', outboundId: 3, attempt: 1 },
+    });
   }
   const move = (at: number, to: string, type = to, data: Record<string, unknown> = {}) => {
     events.push({ at, type, actor: officer, from: status, to, data });
     status = to;
   };
   if (t.acknowledged !== undefined) move(t.acknowledged, 'acknowledged');
-  if (t.replied !== undefined) events.push({ at: t.replied, type: 'reply_bridged', actor: officer, data: { direction: 'to_reporter', text: 'Merci, où exactement ?' } });
+  if (t.replied !== undefined)
+    events.push({ at: t.replied, type: 'reply_bridged', actor: officer, data: { direction: 'to_reporter', text: 'Merci, où exactement ?' } });
   if (t.responding !== undefined) move(t.responding, 'responding');
   for (const at of t.followUps ?? []) events.push({ at, type: 'reporter_message', actor: 'reporter:PF-TEST', data: { text: 'encore' } });
   if (t.resolved) {
@@ -98,8 +126,22 @@ export async function insertTimeline(client: Pick<pg.Pool, 'query'>, t: Timeline
     `insert into alerts (ref, status, threat_type, urgency, severity, place_id, office_id, language, text, channel, exercise, focal_point_id,
                          escalation_level, created_at, notified_at, acknowledged_at, closed_at, updated_at)
      values ($1, $2, $3, 'ongoing', $4, $5, $6, 'fr', $7, $8, $9, $10, $11, $12, $12, $13, $14, $12) returning id`,
-    [ref, status, t.type ?? 'armed_group_presence', t.severity ?? 'high', t.placeId ?? null, t.office ?? 'mopti', t.text ?? 'Des hommes armés au marché',
-      channel, channel === 'simulator', t.focalPointId ?? null, level, at(created), at(acknowledged), at(closed)],
+    [
+      ref,
+      status,
+      t.type ?? 'armed_group_presence',
+      t.severity ?? 'high',
+      t.placeId ?? null,
+      t.office ?? 'mopti',
+      t.text ?? 'Des hommes armés au marché',
+      channel,
+      channel === 'simulator',
+      t.focalPointId ?? null,
+      level,
+      at(created),
+      at(acknowledged),
+      at(closed),
+    ],
   );
   const id = Number(rows[0]!.id);
   const messages = [0, ...(t.followUps ?? [])];
@@ -114,7 +156,15 @@ export async function insertTimeline(client: Pick<pg.Pool, 'query'>, t: Timeline
      select $1, e.at, e.type, e.actor, e.from_status, e.to_status, e.data
        from unnest($2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[]) with ordinality as e(at, type, actor, from_status, to_status, data, n)
       order by n`,
-    [id, events.map((e) => at(e.at)), events.map((e) => e.type), events.map((e) => e.actor), events.map((e) => e.from ?? null), events.map((e) => e.to ?? null), events.map((e) => JSON.stringify(e.data ?? {}))],
+    [
+      id,
+      events.map((e) => at(e.at)),
+      events.map((e) => e.type),
+      events.map((e) => e.actor),
+      events.map((e) => e.from ?? null),
+      events.map((e) => e.to ?? null),
+      events.map((e) => JSON.stringify(e.data ?? {})),
+    ],
   );
   return { id, ref };
 }

@@ -58,7 +58,9 @@ describe('the HTTP API', () => {
   it('shows one alert with its full timeline, and 404 for an unknown reference', async () => {
     const response = await app.api(`/api/alerts/${refs[0]!.toLowerCase()}`);
     expect(response.status).toBe(200);
-    const alert = (await response.json()) as Record<string, unknown> & { events: { type: string; actor: string; from: string | null; to: string | null }[] };
+    const alert = (await response.json()) as Record<string, unknown> & {
+      events: { type: string; actor: string; from: string | null; to: string | null }[];
+    };
     expect(alert).toMatchObject({
       ref: refs[0],
       status: 'acknowledged',
@@ -88,7 +90,11 @@ describe('the HTTP API', () => {
   it('answers an unknown route and a malformed simulator message with 4xx and a reason', async () => {
     const missing = await fetch(`${app.url}/nowhere`);
     expect(missing.status).toBe(404);
-    const bad = await app.api('/simulator/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"from":"+22376700003"}' });
+    const bad = await app.api('/simulator/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"from":"+22376700003"}',
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/text/);
     const broken = await app.api('/simulator/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"from":' });

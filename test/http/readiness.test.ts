@@ -23,10 +23,13 @@ describe('/readyz', () => {
     expect((await readyz(app)).body).toMatchObject({ ok: true, database: 'ok', queue: 'ok' });
 
     await redis.kill();
-    const queueDown = await eventually(async () => {
-      const r = await readyz(app!);
-      return r.status === 503 && r;
-    }, { what: 'a 503 while Redis is down' });
+    const queueDown = await eventually(
+      async () => {
+        const r = await readyz(app!);
+        return r.status === 503 && r;
+      },
+      { what: 'a 503 while Redis is down' },
+    );
     expect(queueDown.body).toMatchObject({ ok: false, database: 'ok', queue: 'down' });
     expect(queueDown.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|connect/);
 

@@ -31,11 +31,28 @@ describe('the report endpoints', () => {
     );
     const [segou, bourem] = places.rows.map((r) => r.id);
     refs = [
-      (await insertTimeline(pool, {
-        received: '2026-07-03T08:00:00Z', office: 'mopti', placeId: segou, focalPointId: fp.rows[0]!.id, type: 'armed_group_presence',
-        text: `Des hommes armés près du marché de Ségou, "rappelez" au ${phone} ou au 76 00 09 99`, cardSent: 4, acknowledged: 100, resolved: { at: 900, outcomes: ['patrol', 'humanitarian'] },
-      })).ref,
-      (await insertTimeline(pool, { received: '2026-07-20T08:00:00Z', office: 'gao', placeId: bourem, type: 'armed_clash', text: '=cmd|x, affrontements' })).ref,
+      (
+        await insertTimeline(pool, {
+          received: '2026-07-03T08:00:00Z',
+          office: 'mopti',
+          placeId: segou,
+          focalPointId: fp.rows[0]!.id,
+          type: 'armed_group_presence',
+          text: `Des hommes armés près du marché de Ségou, "rappelez" au ${phone} ou au 76 00 09 99`,
+          cardSent: 4,
+          acknowledged: 100,
+          resolved: { at: 900, outcomes: ['patrol', 'humanitarian'] },
+        })
+      ).ref,
+      (
+        await insertTimeline(pool, {
+          received: '2026-07-20T08:00:00Z',
+          office: 'gao',
+          placeId: bourem,
+          type: 'armed_clash',
+          text: '=cmd|x, affrontements',
+        })
+      ).ref,
       (await insertTimeline(pool, { received: '2025-07-10T08:00:00Z', office: 'gao', placeId: bourem, type: 'armed_clash' })).ref,
       (await insertTimeline(pool, { received: '2026-07-21T08:00:00Z', office: 'gao', placeId: bourem, channel: 'simulator' })).ref,
     ];
@@ -46,7 +63,11 @@ describe('the report endpoints', () => {
   afterAll(async () => app?.close());
 
   it('refuses every report without the bearer token', async () => {
-    for (const url of ['/api/reports/response?from=2026-01-01&to=2027-01-01', '/api/reports/seasonal?from=2026-01-01&to=2027-01-01', '/api/exports/alerts.csv?from=2026-01-01&to=2027-01-01']) {
+    for (const url of [
+      '/api/reports/response?from=2026-01-01&to=2027-01-01',
+      '/api/reports/seasonal?from=2026-01-01&to=2027-01-01',
+      '/api/exports/alerts.csv?from=2026-01-01&to=2027-01-01',
+    ]) {
       expect((await get(url, false)).statusCode).toBe(401);
     }
   });
@@ -75,11 +96,28 @@ describe('the report endpoints', () => {
   it('answers the response report with its period, definitions, rows and total', async () => {
     const response = await get('/api/reports/response?from=2026-07-01&to=2026-08-01&by=office,month');
     expect(response.statusCode).toBe(200);
-    const body = response.json<{ from: string; to: string; by: string[]; timezone: string; definitions: Record<string, string>; rows: Record<string, unknown>[]; total: Record<string, unknown> }>();
+    const body = response.json<{
+      from: string;
+      to: string;
+      by: string[];
+      timezone: string;
+      definitions: Record<string, string>;
+      rows: Record<string, unknown>[];
+      total: Record<string, unknown>;
+    }>();
     expect(body).toMatchObject({ from: '2026-07-01', to: '2026-08-01', by: ['office', 'month'], timezone: 'Africa/Bamako' });
     expect(body.definitions.ackRate).toBe('acknowledged / received (null when nothing was received).');
-    expect(body.rows.map((r) => [r.office, r.month, r.received, r.ackRate])).toEqual([['gao', '2026-07', 1, 0], ['mopti', '2026-07', 1, 1]]);
-    expect(body.total).toMatchObject({ received: 2, acknowledged: 1, ackRate: 0.5, medianTimeToAcknowledge: 100, outcomes: { patrol: 1, humanitarian: 1 } });
+    expect(body.rows.map((r) => [r.office, r.month, r.received, r.ackRate])).toEqual([
+      ['gao', '2026-07', 1, 0],
+      ['mopti', '2026-07', 1, 1],
+    ]);
+    expect(body.total).toMatchObject({
+      received: 2,
+      acknowledged: 1,
+      ackRate: 0.5,
+      medianTimeToAcknowledge: 100,
+      outcomes: { patrol: 1, humanitarian: 1 },
+    });
     const withExercises = (await get('/api/reports/response?from=2026-07-01&to=2026-08-01&exercise=1')).json<{ total: { received: number } }>();
     expect(withExercises.total.received).toBe(3);
   });
@@ -103,11 +141,15 @@ describe('the report endpoints', () => {
       'event_date,admin1,admin2,admin3,location,latitude,longitude,notes,ref,office,threat_type,other_threat_types,urgency,severity,status,outcomes,' +
         'time_to_notify,time_to_acknowledge,time_to_first_reply,time_to_respond,time_to_close,escalation_level,reporter,language,reports',
     );
-    expect(lines[1]).toMatch(/^#date\+reported,#adm1\+name,#adm2\+name,#adm3\+name,#loc\+name,#geo\+lat,#geo\+lon,#description,#event\+code,#org\+name,#event\+type,/);
+    expect(lines[1]).toMatch(
+      /^#date\+reported,#adm1\+name,#adm2\+name,#adm3\+name,#loc\+name,#geo\+lat,#geo\+lon,#description,#event\+code,#org\+name,#event\+type,/,
+    );
     expect(lines[2]).toBe(
       `2026-07-03,Ségou,Ségou,Ségou,Ségou,13.43,-6.26,"Des hommes armés près du marché de Ségou, ""rappelez"" au [phone] ou au [phone]",${refs[0]},mopti,armed_group_presence,,ongoing,high,resolved,patrol;humanitarian,4,100,,,900,0,PF-3F2A,fr,1`,
     );
-    expect(lines[3]).toBe(`2026-07-20,Gao,Bourem,,Bourem,16.95,-0.35,"'=cmd|x, affrontements",${refs[1]},gao,armed_clash,,ongoing,high,notified,,3,,,,,0,,fr,1`);
+    expect(lines[3]).toBe(
+      `2026-07-20,Gao,Bourem,,Bourem,16.95,-0.35,"'=cmd|x, affrontements",${refs[1]},gao,armed_clash,,ongoing,high,notified,,3,,,,,0,,fr,1`,
+    );
     expect(lines.slice(4)).toEqual(['']);
     const text = bytes.toString('utf8');
     for (const secret of [phone, '76 00 09 99', name, 'Traor']) expect(text).not.toContain(secret);

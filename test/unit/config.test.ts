@@ -37,7 +37,9 @@ describe('the environment', () => {
   });
 
   it('refuses a PII key of the wrong size and a Telegram bot without a webhook secret', () => {
-    expect(problems({ PII_KEY: Buffer.alloc(16).toString('base64') })).toEqual(['PII_KEY: must be 32 bytes, base64-encoded (openssl rand -base64 32)']);
+    expect(problems({ PII_KEY: Buffer.alloc(16).toString('base64') })).toEqual([
+      'PII_KEY: must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+    ]);
     expect(problems({ TELEGRAM_BOT_TOKEN: '123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345' })).toEqual([
       'TELEGRAM_WEBHOOK_SECRET: is required with TELEGRAM_BOT_TOKEN in webhook mode',
     ]);
@@ -46,8 +48,14 @@ describe('the environment', () => {
   it('stops start-up with one line per problem', async () => {
     const failure = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: { ...process.env, PORT: '99999', LOG_LEVEL: 'loud' },
-    }).then(() => null, (error: { code: number; stderr: string }) => error);
+    }).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(failure?.code).toBe(2);
-    expect(failure?.stderr.trim().split('\n')).toEqual(['config: PORT: must be a port number (0–65535)', 'config: LOG_LEVEL: Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"']);
+    expect(failure?.stderr.trim().split('\n')).toEqual([
+      'config: PORT: must be a port number (0–65535)',
+      'config: LOG_LEVEL: Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"',
+    ]);
   });
 });

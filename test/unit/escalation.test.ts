@@ -20,12 +20,18 @@ describe('escalation', () => {
     const notifiedAt = new Date('2026-11-21T10:00:00Z');
     const lowDeadline = escalationDeadline(policy, 'low', notifiedAt); // 14:00
     // Corrected to critical at 10:02: due at 10:05, as if it had been critical from the start.
-    expect(rescheduledDeadline(policy, lowDeadline, 'low', 'critical', new Date('2026-11-21T10:02:00Z')).toISOString()).toBe('2026-11-21T10:05:00.000Z');
+    expect(rescheduledDeadline(policy, lowDeadline, 'low', 'critical', new Date('2026-11-21T10:02:00Z')).toISOString()).toBe(
+      '2026-11-21T10:05:00.000Z',
+    );
     // Corrected at 10:30, already past 10:05: due now (it escalates at once).
-    expect(rescheduledDeadline(policy, lowDeadline, 'low', 'critical', new Date('2026-11-21T10:30:00Z')).toISOString()).toBe('2026-11-21T10:30:00.000Z');
+    expect(rescheduledDeadline(policy, lowDeadline, 'low', 'critical', new Date('2026-11-21T10:30:00Z')).toISOString()).toBe(
+      '2026-11-21T10:30:00.000Z',
+    );
     // Corrected down from critical to low: the office gets the low deadline.
     const criticalDeadline = escalationDeadline(policy, 'critical', notifiedAt);
-    expect(rescheduledDeadline(policy, criticalDeadline, 'critical', 'low', new Date('2026-11-21T10:01:00Z')).toISOString()).toBe('2026-11-21T14:00:00.000Z');
+    expect(rescheduledDeadline(policy, criticalDeadline, 'critical', 'low', new Date('2026-11-21T10:01:00Z')).toISOString()).toBe(
+      '2026-11-21T14:00:00.000Z',
+    );
   });
 
   it('climbs each level once, repeats the last repeatLast times, then stops', () => {

@@ -11,13 +11,19 @@ import { compileTemplate, createI18n, type I18n } from '../../src/i18n.js';
 const localesDir = fileURLToPath(new URL('../../locales', import.meta.url));
 
 function flatten(tree: Record<string, unknown>, prefix = ''): [string, string][] {
-  return Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [[`${prefix}${k}`, v] as [string, string]] : flatten(v as Record<string, unknown>, `${prefix}${k}.`)));
+  return Object.entries(tree).flatMap(([k, v]) =>
+    typeof v === 'string' ? [[`${prefix}${k}`, v] as [string, string]] : flatten(v as Record<string, unknown>, `${prefix}${k}.`),
+  );
 }
 
 const messages = readdirSync(localesDir).flatMap((lng) =>
   readdirSync(path.join(localesDir, lng)).flatMap((file) => {
     const ns = file.replace(/\.json$/, '');
-    return flatten(JSON.parse(readFileSync(path.join(localesDir, lng, file), 'utf8'))).map(([key, template]) => ({ lng, key: `${ns}:${key}`, template }));
+    return flatten(JSON.parse(readFileSync(path.join(localesDir, lng, file), 'utf8'))).map(([key, template]) => ({
+      lng,
+      key: `${ns}:${key}`,
+      template,
+    }));
   }),
 );
 const placeholders = (template: string) => [...template.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]!);
@@ -31,7 +37,12 @@ describe('translations', () => {
     const resources = Object.fromEntries(
       readdirSync(localesDir).map((lng) => [
         lng,
-        Object.fromEntries(readdirSync(path.join(localesDir, lng)).map((f) => [f.replace(/\.json$/, ''), JSON.parse(readFileSync(path.join(localesDir, lng, f), 'utf8'))])),
+        Object.fromEntries(
+          readdirSync(path.join(localesDir, lng)).map((f) => [
+            f.replace(/\.json$/, ''),
+            JSON.parse(readFileSync(path.join(localesDir, lng, f), 'utf8')),
+          ]),
+        ),
       ]),
     );
     await reference.init({ resources, defaultNS: 'common', fallbackLng: ['fr', 'en'], interpolation: { escapeValue: false }, returnNull: false });

@@ -79,7 +79,12 @@ describe('the inbound journal', () => {
     expect(error).toBeInstanceOf(JournalFullError);
     expect(error).toMatchObject({ reason: 'size', statusCode: 503, retryAfterSeconds: 30 });
     const full = lines.filter((l) => l.level === 50);
-    expect(full).toEqual([expect.objectContaining({ reason: 'size', msg: `inbound messages cannot be stored now (journal full: ${journal.bytes} of ${maxBytes} bytes): refusing inbound messages (webhooks answer 503)` })]);
+    expect(full).toEqual([
+      expect.objectContaining({
+        reason: 'size',
+        msg: `inbound messages cannot be stored now (journal full: ${journal.bytes} of ${maxBytes} bytes): refusing inbound messages (webhooks answer 503)`,
+      }),
+    ]);
     expect(journal.size).toBe(2);
 
     await (await journal.oldest())!.done();

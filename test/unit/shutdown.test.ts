@@ -15,7 +15,10 @@ async function startProcess(env: Record<string, string>) {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const until = Date.now() + 30_000;
   while (Date.now() < until) {
-    const ok = await fetch(`http://127.0.0.1:${env.PORT}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${env.PORT}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { child, exited, output: () => output };
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -30,7 +33,13 @@ describe('shutting down', () => {
     db = await freshDatabase();
     const dir = await mkdtemp(path.join(tmpdir(), 'tamtam-stop-'));
     await writeFile(path.join(dir, 'deployment.yaml'), testDeployment());
-    env = { DATABASE_URL: db.url, PII_KEY: Buffer.alloc(32, 3).toString('base64'), DEPLOYMENT_FILE: path.join(dir, 'deployment.yaml'), DATA_DIR: dir, LOG_LEVEL: 'info' };
+    env = {
+      DATABASE_URL: db.url,
+      PII_KEY: Buffer.alloc(32, 3).toString('base64'),
+      DEPLOYMENT_FILE: path.join(dir, 'deployment.yaml'),
+      DATA_DIR: dir,
+      LOG_LEVEL: 'info',
+    };
   });
   afterAll(async () => db?.drop());
 
@@ -40,7 +49,12 @@ describe('shutting down', () => {
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     expect(run.output()).toContain('stopping: finishing active jobs');
-    expect(await fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'answered', () => 'closed')).toBe('closed');
+    expect(
+      await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        () => 'answered',
+        () => 'closed',
+      ),
+    ).toBe('closed');
   });
 
   it('exits at once on a second signal', async () => {

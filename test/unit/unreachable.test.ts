@@ -23,7 +23,10 @@ describe('database unreachable, or this message cannot be stored', () => {
     ['shutting down', serverError('57P01', 'terminating connection due to administrator command')],
     ['starting up', serverError('57P03', 'the database system is starting up')],
     ['no answer in time', new DatabaseTimeoutError(5000)],
-    ['wrapped by drizzle', Object.assign(new Error('Failed query: insert …'), { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) })],
+    [
+      'wrapped by drizzle',
+      Object.assign(new Error('Failed query: insert …'), { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) }),
+    ],
   ])('%s: unreachable', (_what, error) => {
     expect(isDatabaseUnreachable(error)).toBe(true);
   });
@@ -48,10 +51,14 @@ describe('database unreachable, or this message cannot be stored', () => {
     const database = useFreshDatabase();
     it('a refused connection is unreachable; a data error is not', async () => {
       const nobody = connectDatabase(`postgres://postgres@127.0.0.1:${await freePort()}/postgres`, { max: 1 });
-      const refused = await insertInbounds(nobody.db, [{ channel: 'sms', providerMessageId: 'SM1', fromHash: 'h', fromEnc: 'e', text: 't', meta: {}, receivedAt: new Date() }]).catch((e: unknown) => e);
+      const refused = await insertInbounds(nobody.db, [
+        { channel: 'sms', providerMessageId: 'SM1', fromHash: 'h', fromEnc: 'e', text: 't', meta: {}, receivedAt: new Date() },
+      ]).catch((e: unknown) => e);
       await nobody.close();
       expect(isDatabaseUnreachable(refused)).toBe(true);
-      const bad = await insertInbounds(database().db, [{ channel: 'sms', providerMessageId: 'SM2', fromHash: 'h', fromEnc: 'e', text: 'a\u0000b', meta: {}, receivedAt: new Date() }]).catch((e: unknown) => e);
+      const bad = await insertInbounds(database().db, [
+        { channel: 'sms', providerMessageId: 'SM2', fromHash: 'h', fromEnc: 'e', text: 'a\u0000b', meta: {}, receivedAt: new Date() },
+      ]).catch((e: unknown) => e);
       expect(bad).toMatchObject({ code: '22021' }); // PostgreSQL stores no NUL in text
       expect(isDatabaseUnreachable(bad)).toBe(false);
     });
@@ -72,6 +79,9 @@ describe('journal bounds in the configuration', () => {
         return (error as ConfigError).problems;
       }
     })();
-    expect(problems).toEqual(['JOURNAL_MAX_BYTES: must be a size in bytes (268435456, 256MiB, 1GB)', 'JOURNAL_MAX_AGE: must be a duration (30m, 24h, 2d)']);
+    expect(problems).toEqual([
+      'JOURNAL_MAX_BYTES: must be a size in bytes (268435456, 256MiB, 1GB)',
+      'JOURNAL_MAX_AGE: must be a duration (30m, 24h, 2d)',
+    ]);
   });
 });

@@ -13,7 +13,10 @@ const [diallo, keita, maiga] = [121212, 343434, 454545];
 const reporter = 700000301;
 const deployment = testDeployment({ ackTimeout: '1h' })
   .replace('role: officer, phone: "+22370000001"', `role: officer, telegramId: ${diallo}, phone: "+22370000001"`)
-  .replace('o-keita, name: B. Keita, office: mopti, role: supervisor,', `o-keita, name: B. Keita, office: mopti, role: supervisor, telegramId: ${keita},`)
+  .replace(
+    'o-keita, name: B. Keita, office: mopti, role: supervisor,',
+    `o-keita, name: B. Keita, office: mopti, role: supervisor, telegramId: ${keita},`,
+  )
   .replace('o-maiga, name: H. Maïga, office: gao, role: officer,', `o-maiga, name: H. Maïga, office: gao, role: officer, telegramId: ${maiga},`);
 
 describe('correcting and escalating an alert from the operations room (chromium, fake Bot API)', () => {
@@ -23,13 +26,24 @@ describe('correcting and escalating an alert from the operations room (chromium,
   let ref: string;
   let page: Page;
   const post = (update: Update) =>
-    fetch(`${app.url}/webhooks/telegram`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret }, body: JSON.stringify(update) });
+    fetch(`${app.url}/webhooks/telegram`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+      body: JSON.stringify(update),
+    });
   const apiAlert = async () => (await (await app.api(`/api/alerts/${ref}`)).json()) as { threatType: string; office: string; status: string };
 
   async function signIn(telegramId: number, size: 'wide' | 'phone' = 'wide'): Promise<Page> {
     const before = telegram.callsOf('sendMessage').length;
     await post(telegramTextUpdate({ text: '/login', fromId: telegramId }));
-    const call = await eventually(async () => telegram.callsOf('sendMessage').slice(before).find((c) => c.params.chat_id === telegramId && String(c.params.text).includes('/login/')), { what: 'the sign-in link' });
+    const call = await eventually(
+      async () =>
+        telegram
+          .callsOf('sendMessage')
+          .slice(before)
+          .find((c) => c.params.chat_id === telegramId && String(c.params.text).includes('/login/')),
+      { what: 'the sign-in link' },
+    );
     const signedIn = await (await newContext(browser, size)).newPage();
     await signedIn.goto(String(call.params.text).match(/https?:\/\/\S+\/login\/[\w-]+/)![0]);
     await signedIn.getByRole('button', { name: 'Sign in' }).click();
@@ -60,11 +74,19 @@ describe('correcting and escalating an alert from the operations room (chromium,
     await form.getByRole('combobox', { name: 'Type de menace' }).selectOption({ label: 'Enlèvement' });
     await form.getByRole('button', { name: 'Corriger' }).click();
     // The SMS answer to TYPE, word for word.
-    await page.getByRole('status').filter({ hasText: `Alerte ${ref} corrigée` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Alerte ${ref} corrigée` })
+      .waitFor();
     expect(await page.getByRole('status').textContent()).toContain('Enlèvement');
     expect((await apiAlert()).threatType).toBe('abduction');
-    await telegram.waitForCall('editMessageText', (p) => p.chat_id === diallo && String(p.text).includes(ref) && String(p.text).includes('Enlèvement'));
-    expect(await page.getByRole('region', { name: 'Chronologie' }).getByRole('listitem').filter({ hasText: 'Corrigée · A. Diallo' }).count()).toBeGreaterThan(0);
+    await telegram.waitForCall(
+      'editMessageText',
+      (p) => p.chat_id === diallo && String(p.text).includes(ref) && String(p.text).includes('Enlèvement'),
+    );
+    expect(
+      await page.getByRole('region', { name: 'Chronologie' }).getByRole('listitem').filter({ hasText: 'Corrigée · A. Diallo' }).count(),
+    ).toBeGreaterThan(0);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'alert-correct-wide');
   });
@@ -84,7 +106,10 @@ describe('correcting and escalating an alert from the operations room (chromium,
     const csrf = await other.locator('input[name=_csrf]').first().inputValue();
     const id = (await alertRows(app)).find((a) => a.ref === ref)!.id;
     const before = (await eventsOf(app, id)).filter((e) => e.type !== 'action_refused').length;
-    for (const [action, form] of [['correct', { threatType: 'looting', office: 'gao' }], ['escalate', {}]] as const) {
+    for (const [action, form] of [
+      ['correct', { threatType: 'looting', office: 'gao' }],
+      ['escalate', {}],
+    ] as const) {
       expect((await other.request.post(`${app.url}/alerts/${ref}/${action}`, { form: { _csrf: csrf, ...form } })).status()).toBe(403);
     }
     expect(await apiAlert()).toMatchObject({ threatType: 'abduction', office: 'mopti', status: 'notified' });
@@ -101,9 +126,15 @@ describe('correcting and escalating an alert from the operations room (chromium,
     await telegram.waitForCall('sendMessage', (p) => p.chat_id === keita && String(p.text).includes(ref));
     const seen = navigations;
     // The escalation runs in the worker after the page came back: the polling brings it in.
-    await page.getByRole('region', { name: 'Chronologie' }).getByRole('listitem').filter({ hasText: /^.*Escaladée · Tamtam/ }).waitFor({ timeout: 10_000 });
+    await page
+      .getByRole('region', { name: 'Chronologie' })
+      .getByRole('listitem')
+      .filter({ hasText: /^.*Escaladée · Tamtam/ })
+      .waitFor({ timeout: 10_000 });
     expect(navigations).toBe(seen);
-    await expect.poll(() => page.getByRole('region', { name: 'Alerte', exact: true }).getByRole('definition').filter({ hasText: /^1$/ }).count()).toBe(1);
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Alerte', exact: true }).getByRole('definition').filter({ hasText: /^1$/ }).count())
+      .toBe(1);
   });
 
   it('correcting the office moves the alert to that office, whose officer gets the card', async () => {
@@ -119,7 +150,14 @@ describe('correcting and escalating an alert from the operations room (chromium,
     await page.getByRole('heading', { name: 'Alerte confiée à un autre bureau' }).waitFor();
     expect(await page.getByRole('status').textContent()).toContain('Gao Field Office');
     expect((await apiAlert()).office).toBe('gao');
-    await eventually(async () => telegram.callsOf('sendMessage').slice(before).find((c) => c.params.chat_id === maiga && String(c.params.text).includes(ref)), { what: 'the Gao officer’s card' });
+    await eventually(
+      async () =>
+        telegram
+          .callsOf('sendMessage')
+          .slice(before)
+          .find((c) => c.params.chat_id === maiga && String(c.params.text).includes(ref)),
+      { what: 'the Gao officer’s card' },
+    );
     const gao = await signIn(maiga);
     await gao.getByRole('link', { name: ref }).waitFor();
   });

@@ -64,7 +64,10 @@ describe('the operations room’s map, seasonal view and administrator sign-in (
     const other = (await reportAndWaitNotified(app, '+22376000222', 'Un engin explosif a sauté sur la route près de Mopti ce matin')).ref;
     await page.goto(`${app.url}/alerts/${other}`);
     await page.getByRole('textbox', { name: "Doublon de l'alerte (référence, facultatif)" }).fill('ZZZZZ');
-    const [refused] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Classer' }).click()]);
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Classer' }).click(),
+    ]);
     expect(refused.status()).toBe(409);
     await page.getByRole('alert').filter({ hasText: 'ZZZZZ' }).waitFor();
     await page.getByRole('textbox', { name: "Doublon de l'alerte (référence, facultatif)" }).fill(ref.toLowerCase());

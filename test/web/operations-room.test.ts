@@ -21,13 +21,24 @@ describe('the operations room in a browser (chromium, fake Bot API)', () => {
   let app: TestTamtam;
   let browser: Browser;
   const post = (update: Update) =>
-    fetch(`${app.url}/webhooks/telegram`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret }, body: JSON.stringify(update) });
+    fetch(`${app.url}/webhooks/telegram`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+      body: JSON.stringify(update),
+    });
 
   /** Sends /login to the bot as this officer and returns the link the bot answered with. */
   async function loginLink(telegramId: number): Promise<string> {
     const before = telegram.callsOf('sendMessage').length;
     await post(telegramTextUpdate({ text: '/login', fromId: telegramId }));
-    const call = await eventually(async () => telegram.callsOf('sendMessage').slice(before).find((c) => c.params.chat_id === telegramId && String(c.params.text).includes('/login/')), { what: 'the sign-in link' });
+    const call = await eventually(
+      async () =>
+        telegram
+          .callsOf('sendMessage')
+          .slice(before)
+          .find((c) => c.params.chat_id === telegramId && String(c.params.text).includes('/login/')),
+      { what: 'the sign-in link' },
+    );
     return String(call.params.text).match(/https?:\/\/\S+\/login\/[\w-]+/)![0];
   }
 
@@ -64,7 +75,10 @@ describe('the operations room in a browser (chromium, fake Bot API)', () => {
 
     const again = await (await newContext(browser, 'wide')).newPage();
     await again.goto(link);
-    const [response] = await Promise.all([again.waitForResponse((r) => r.request().method() === 'POST'), again.getByRole('button', { name: 'Sign in' }).click()]);
+    const [response] = await Promise.all([
+      again.waitForResponse((r) => r.request().method() === 'POST'),
+      again.getByRole('button', { name: 'Sign in' }).click(),
+    ]);
     expect(response.status()).toBe(410);
     await expect.poll(() => again.getByRole('heading', { name: 'This sign-in link has already been used' }).isVisible()).toBe(true);
     expect(await again.getByText('send /login to the Tamtam bot').isVisible()).toBe(true);
@@ -114,7 +128,12 @@ describe('the operations room in a browser (chromium, fake Bot API)', () => {
 
     const before = telegram.callsOf('sendMessage').length;
     await post(telegramTextUpdate({ text: '/login', fromId: diallo, chatId: -100777 }));
-    const answer = await eventually(async () => telegram.callsOf('sendMessage').slice(before).find((c) => c.params.chat_id === -100777));
+    const answer = await eventually(async () =>
+      telegram
+        .callsOf('sendMessage')
+        .slice(before)
+        .find((c) => c.params.chat_id === -100777),
+    );
     expect(String(answer.params.text)).toContain('conversation privée');
     expect(String(answer.params.text)).not.toContain('/login/');
   });
@@ -140,14 +159,22 @@ describe('the operations room in a browser (chromium, fake Bot API)', () => {
   it('acknowledging on the web edits the officer’s Telegram card, and the timeline names the officer', async () => {
     await officerPage.getByRole('link', { name: ref }).click();
     await officerPage.getByRole('heading', { name: `Alerte ${ref}` }).waitFor();
-    expect(await officerPage.getByText(/PF-[0-9A-F]{4}/).first().isVisible()).toBe(true);
+    expect(
+      await officerPage
+        .getByText(/PF-[0-9A-F]{4}/)
+        .first()
+        .isVisible(),
+    ).toBe(true);
     expect(await officerPage.content()).not.toContain(String(reporter));
     expect(await seriousViolations(officerPage)).toEqual([]);
     await officerPage.getByRole('button', { name: 'Prendre en charge' }).click();
     await officerPage.getByRole('status').filter({ hasText: 'prise en charge' }).waitFor();
     const timeline = officerPage.getByRole('region', { name: 'Chronologie' });
     expect(await timeline.getByRole('listitem').filter({ hasText: 'Prise en charge · A. Diallo' }).count()).toBe(1);
-    const edit = await telegram.waitForCall('editMessageText', (p) => p.chat_id === diallo && String(p.text).includes(ref) && String(p.text).includes('A. Diallo'));
+    const edit = await telegram.waitForCall(
+      'editMessageText',
+      (p) => p.chat_id === diallo && String(p.text).includes(ref) && String(p.text).includes('A. Diallo'),
+    );
     expect(String(edit.params.text)).toMatch(/prise en charge/i);
     await screenshot(officerPage, 'alert-wide');
   });
@@ -174,7 +201,11 @@ describe('the operations room in a browser (chromium, fake Bot API)', () => {
 
   it('resolving with outcomes on the web changes the response report, and the export is the office’s', async () => {
     const figure = (page: Page, name: string) =>
-      page.getByRole('table', { name: 'Toute la période' }).getByRole('row', { name: new RegExp(`^${name} \\S+$`) }).getByRole('cell').textContent();
+      page
+        .getByRole('table', { name: 'Toute la période' })
+        .getByRole('row', { name: new RegExp(`^${name} \\S+$`) })
+        .getByRole('cell')
+        .textContent();
     await officerPage.goto(`${app.url}/report`);
     expect(await figure(officerPage, 'Avec réponse')).toBe('0');
     expect(await figure(officerPage, 'Prises en charge')).toBe('1');

@@ -4,7 +4,12 @@ import { sessionIdleMs, touchWebSession } from '../../src/db/sessions.js';
 
 describe('operations room sessions over HTTP', () => {
   let app: TestTamtam;
-  const form = (fields: Record<string, string>) => ({ method: 'POST', redirect: 'manual' as const, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  const form = (fields: Record<string, string>) => ({
+    method: 'POST',
+    redirect: 'manual' as const,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
   const signIn = () => fetch(`${app.url}/signin`, form({ token: adminToken, next: '/' }));
 
   beforeAll(async () => {
@@ -45,7 +50,10 @@ describe('operations room sessions over HTTP', () => {
   });
 
   it('refuses a form posted from another site', async () => {
-    const response = await fetch(`${app.url}/signin`, { ...form({ token: adminToken }), headers: { ...form({}).headers, origin: 'https://elsewhere.example' } });
+    const response = await fetch(`${app.url}/signin`, {
+      ...form({ token: adminToken }),
+      headers: { ...form({}).headers, origin: 'https://elsewhere.example' },
+    });
     expect(response.status).toBe(403);
     expect(response.headers.get('set-cookie')).toBeNull();
   });

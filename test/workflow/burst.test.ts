@@ -26,7 +26,11 @@ describe.each(queueBackends)('a burst of messages on the %s queue backend', (bac
 
   const notifiedFrom = async (phones: string[]) => {
     const ids = new Set(
-      (await app.deps.db.execute<{ id: number }>(sql`select distinct focal_point_id as id from inbound_messages where provider_message_id like ${'burst-%'}`)).rows.map((r) => Number(r.id)),
+      (
+        await app.deps.db.execute<{ id: number }>(
+          sql`select distinct focal_point_id as id from inbound_messages where provider_message_id like ${'burst-%'}`,
+        )
+      ).rows.map((r) => Number(r.id)),
     );
     const rows = (await alertRows(app)).filter((a) => a.focalPointId !== null && ids.has(a.focalPointId));
     return rows.length >= phones.length && rows.every((a) => a.status === 'notified') ? rows : undefined;
@@ -80,10 +84,13 @@ describe.each(queueBackends)('a burst of messages on the %s queue backend', (bac
       expect(confirmations.map((m) => m.text)).toEqual([expect.stringContaining(`Réf ${alert.ref}.`)]);
     }
     // Every officer of the office gets every card.
-    const cards = await eventually(async () => {
-      const found = (await app.outbox('officer:o-traore')).filter((m) => m.purpose === 'card' && alerts.some((a) => a.id === m.alertId));
-      return found.length === 12 ? found : undefined;
-    }, { what: "o-traore's twelve cards" });
+    const cards = await eventually(
+      async () => {
+        const found = (await app.outbox('officer:o-traore')).filter((m) => m.purpose === 'card' && alerts.some((a) => a.id === m.alertId));
+        return found.length === 12 ? found : undefined;
+      },
+      { what: "o-traore's twelve cards" },
+    );
     expect(new Set(cards.map((c) => c.alertId)).size).toBe(12);
 
     // The first reporter's second message was handled after the warnings: a follow-up to their alert.
@@ -108,7 +115,12 @@ describe.each(queueBackends)('a burst of messages on the %s queue backend', (bac
         take('+22376920002', 'BOOM', 'refused-1'),
         take('+22376920003', 'Enlèvement de deux femmes à Mopti', 'kept-1'),
       ]);
-      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'refused'))).toEqual([{ duplicate: false }, { duplicate: true }, 'refused', { duplicate: false }]);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'refused'))).toEqual([
+        { duplicate: false },
+        { duplicate: true },
+        'refused',
+        { duplicate: false },
+      ]);
     } finally {
       await app.deps.db.execute(sql`alter table inbound_messages drop constraint test_refuses_boom`);
     }
@@ -117,12 +129,15 @@ describe.each(queueBackends)('a burst of messages on the %s queue backend', (bac
     );
     expect(stored.rows.map((r) => r.provider_message_id)).toEqual(['redelivered-1', 'kept-1']);
     // Both stored messages become alerts.
-    await eventually(async () => {
-      const rows = await app.deps.db.execute<{ n: number }>(
-        sql`select count(*)::int as n from inbound_messages i join alerts a on a.id = i.alert_id where i.provider_message_id in ('redelivered-1', 'kept-1') and a.status = 'notified'`,
-      );
-      return rows.rows[0]!.n === 2 || undefined;
-    }, { what: 'two notified alerts' });
+    await eventually(
+      async () => {
+        const rows = await app.deps.db.execute<{ n: number }>(
+          sql`select count(*)::int as n from inbound_messages i join alerts a on a.id = i.alert_id where i.provider_message_id in ('redelivered-1', 'kept-1') and a.status = 'notified'`,
+        );
+        return rows.rows[0]!.n === 2 || undefined;
+      },
+      { what: 'two notified alerts' },
+    );
   });
 
   it('keeps a warning whose text or provider data holds a NUL character (PostgreSQL stores none)', async () => {
@@ -136,7 +151,9 @@ describe.each(queueBackends)('a burst of messages on the %s queue backend', (bac
       receivedAt: new Date(),
     });
     expect(taken).toEqual({ duplicate: false });
-    const alert = await eventually(async () => (await alertRows(app)).find((a) => a.text === 'Tirs à Mopti' && a.status === 'notified'), { what: 'the alert' });
+    const alert = await eventually(async () => (await alertRows(app)).find((a) => a.text === 'Tirs à Mopti' && a.status === 'notified'), {
+      what: 'the alert',
+    });
     expect(alert.officeId).toBe('mopti');
   });
 
@@ -147,18 +164,30 @@ describe.each(queueBackends)('a burst of messages on the %s queue backend', (bac
     await new Promise((r) => setImmediate(r));
     const second = take(reporters[0]!, 'Ils ont brûlé deux maisons', 'next-again');
     await Promise.all([first, second]);
-    const alerts = await eventually(async () => {
-      const rows = (await alertRows(app)).filter((a) => a.text.startsWith('Tirs entendus près de Sévaré') || a.text === 'Ils ont brûlé deux maisons');
-      return rows.length >= 60 && rows.every((a) => a.status === 'notified') ? rows : undefined;
-    }, { what: 'sixty notified alerts' });
-    await eventually(async () => {
-      const { rows } = await app.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from inbound_messages where processed_at is null`);
-      return rows[0]!.n === 0;
-    }, { what: 'every message processed' });
+    const alerts = await eventually(
+      async () => {
+        const rows = (await alertRows(app)).filter(
+          (a) => a.text.startsWith('Tirs entendus près de Sévaré') || a.text === 'Ils ont brûlé deux maisons',
+        );
+        return rows.length >= 60 && rows.every((a) => a.status === 'notified') ? rows : undefined;
+      },
+      { what: 'sixty notified alerts' },
+    );
+    await eventually(
+      async () => {
+        const { rows } = await app.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from inbound_messages where processed_at is null`);
+        return rows[0]!.n === 0;
+      },
+      { what: 'every message processed' },
+    );
     // One alert per reporter; the second message is on the first reporter's alert, as a follow-up.
-    expect((await alertRows(app)).filter((a) => a.text.startsWith('Tirs entendus près de Sévaré') || a.text === 'Ils ont brûlé deux maisons')).toHaveLength(60);
+    expect(
+      (await alertRows(app)).filter((a) => a.text.startsWith('Tirs entendus près de Sévaré') || a.text === 'Ils ont brûlé deux maisons'),
+    ).toHaveLength(60);
     const mine = alerts.find((a) => a.text === 'Tirs entendus près de Sévaré, village 0')!;
-    const { rows } = await app.deps.db.execute<{ outcome: string; alert_id: number }>(sql`select outcome, alert_id from inbound_messages where provider_message_id = 'next-again'`);
+    const { rows } = await app.deps.db.execute<{ outcome: string; alert_id: number }>(
+      sql`select outcome, alert_id from inbound_messages where provider_message_id = 'next-again'`,
+    );
     expect(rows.map((r) => [r.outcome, Number(r.alert_id)])).toEqual([['follow_up', mine.id]]);
     expect((await eventsOf(app, mine.id)).filter((e) => e.type === 'reporter_message')).toHaveLength(1);
   });
@@ -169,21 +198,30 @@ describe.each(queueBackends)('a burst of messages on the %s queue backend', (bac
     await whileInboundPaused(async () => {
       // While no inbound job runs, the officer's question and a new warning come in together, and
       // another warning a moment later: two jobs.
-      await Promise.all([take('+22370000001', `R ${alert.ref} Combien sont-ils ?`, 'held-question'), take('+22376960002', 'Enlèvement à Mopti ce matin', 'held-other')]);
+      await Promise.all([
+        take('+22370000001', `R ${alert.ref} Combien sont-ils ?`, 'held-question'),
+        take('+22376960002', 'Enlèvement à Mopti ce matin', 'held-other'),
+      ]);
       await take('+22376960003', 'Pillage du marché de Mopti', 'held-later');
       // The reconciler finds the three unprocessed, but their jobs still hold them: nothing is added
       // (a job of all three would run the officer's command a second time, alongside the first).
       const counts = await reconcileStep({} as Job<JobData<'reconcile'>>, app.deps, { everyMs: 30_000, staleAfterMs: 0 });
       expect(counts.inbound).toBe(0);
     });
-    await eventually(async () => {
-      const { rows } = await app.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from inbound_messages where processed_at is null`);
-      return rows[0]!.n === 0;
-    }, { what: 'every message processed' });
-    const questions = await eventually(async () => {
-      const found = (await app.outbox(reporter)).filter((m) => m.purpose === 'question');
-      return found.length > 0 ? found : undefined;
-    }, { what: 'the question to the reporter' });
+    await eventually(
+      async () => {
+        const { rows } = await app.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from inbound_messages where processed_at is null`);
+        return rows[0]!.n === 0;
+      },
+      { what: 'every message processed' },
+    );
+    const questions = await eventually(
+      async () => {
+        const found = (await app.outbox(reporter)).filter((m) => m.purpose === 'question');
+        return found.length > 0 ? found : undefined;
+      },
+      { what: 'the question to the reporter' },
+    );
     await new Promise((r) => setTimeout(r, 500));
     expect((await app.outbox(reporter)).filter((m) => m.purpose === 'question').map((m) => m.text)).toEqual([questions[0]!.text]);
     expect((await eventsOf(app, alert.id)).filter((e) => e.type === 'reply_bridged')).toHaveLength(1);
@@ -209,20 +247,32 @@ describe.each(queueBackends)('a burst of messages on the %s queue backend', (bac
     const reporters = ['+22376970001', '+22376970002', '+22376970003'];
     try {
       await Promise.all(reporters.map((phone, i) => take(phone, `Incendie criminel au marché de Mopti (${i})`, `unqueued-${i}`)));
-      const alerts = await eventually(async () => {
-        const rows = (await alertRows(app)).filter((a) => a.text.startsWith('Incendie criminel au marché de Mopti') && a.status === 'notified');
-        return rows.length === 3 ? rows : undefined;
-      }, { what: 'three notified alerts' });
+      const alerts = await eventually(
+        async () => {
+          const rows = (await alertRows(app)).filter((a) => a.text.startsWith('Incendie criminel au marché de Mopti') && a.status === 'notified');
+          return rows.length === 3 ? rows : undefined;
+        },
+        { what: 'three notified alerts' },
+      );
       expect(refused).toBeGreaterThanOrEqual(1);
-      const { rows } = await app.deps.db.execute<{ outcome: string }>(sql`select outcome from inbound_messages where provider_message_id like 'unqueued-%'`);
+      const { rows } = await app.deps.db.execute<{ outcome: string }>(
+        sql`select outcome from inbound_messages where provider_message_id like 'unqueued-%'`,
+      );
       expect(rows.map((r) => r.outcome)).toEqual(['alert', 'alert', 'alert']);
       expect((await app.outbox('officer:o-traore')).filter((m) => alerts.some((a) => a.id === m.alertId))).toEqual([]);
       // The reconciler queues the waiting cards and confirmations, and the timers due soon.
       refusing = false;
       await reconcileStep({} as Job<JobData<'reconcile'>>, app.deps, { everyMs: 30_000, staleAfterMs: 0 });
-      await eventually(async () => ((await app.outbox('officer:o-traore')).filter((m) => m.purpose === 'card' && alerts.some((a) => a.id === m.alertId)).length === 3) || undefined, { what: 'the three cards' });
+      await eventually(
+        async () =>
+          (await app.outbox('officer:o-traore')).filter((m) => m.purpose === 'card' && alerts.some((a) => a.id === m.alertId)).length === 3 ||
+          undefined,
+        { what: 'the three cards' },
+      );
       for (const phone of reporters) expect((await app.outbox(phone)).filter((m) => m.purpose === 'confirmation')).toHaveLength(1);
-      await eventually(async () => (await eventsOf(app, alerts[0]!.id)).find((e) => e.type === 'escalated'), { what: 'the escalation at the deadline' });
+      await eventually(async () => (await eventsOf(app, alerts[0]!.id)).find((e) => e.type === 'escalated'), {
+        what: 'the escalation at the deadline',
+      });
     } finally {
       app.deps.queues.addMany = addMany;
     }
@@ -238,10 +288,14 @@ describe.each(queueBackends)('a burst of messages on the %s queue backend', (bac
     await eventually(async () => (await eventsOf(app, alert.id)).find((e) => e.type === 'reporter_message'), { what: 'the follow-up' });
     const { message, sender } = found[0]!;
     // Read as if the reporter had last written long ago (before the first message was handled): not written.
-    const again = await alertWarnings(app.deps, [{ message: { ...message, processedAt: null }, reporter: sender!, basis: { newestOpenId: alert.id, lastMessageAt: new Date(0) } }]);
+    const again = await alertWarnings(app.deps, [
+      { message: { ...message, processedAt: null }, reporter: sender!, basis: { newestOpenId: alert.id, lastMessageAt: new Date(0) } },
+    ]);
     expect(again.map((w) => w.message.id)).toEqual([message.id]);
     // Read before the reporter's first alert existed: not written either.
-    const stillAgain = await alertWarnings(app.deps, [{ message: { ...message, processedAt: null }, reporter: sender!, basis: { newestOpenId: null, lastMessageAt: null } }]);
+    const stillAgain = await alertWarnings(app.deps, [
+      { message: { ...message, processedAt: null }, reporter: sender!, basis: { newestOpenId: null, lastMessageAt: null } },
+    ]);
     expect(stillAgain).toHaveLength(1);
     expect((await alertRows(app)).filter((a) => a.focalPointId === sender!.id)).toHaveLength(1);
   });
@@ -256,10 +310,13 @@ describe.each(queueBackends)('a burst of messages on the %s queue backend', (bac
     const reporters = Array.from({ length: 5 }, (_, i) => `+2237693${String(i).padStart(4, '0')}`);
     try {
       await Promise.all(reporters.map((phone, i) => take(phone, `Pillage de greniers à Mopti ${i === 2 ? '(panne)' : `(${i})`}`, `apart-${i}`)));
-      const alerts = await eventually(async () => {
-        const rows = (await alertRows(app)).filter((a) => a.text.startsWith('Pillage de greniers à Mopti') && a.status === 'notified');
-        return rows.length === 5 ? rows : undefined;
-      }, { what: 'five notified alerts' });
+      const alerts = await eventually(
+        async () => {
+          const rows = (await alertRows(app)).filter((a) => a.text.startsWith('Pillage de greniers à Mopti') && a.status === 'notified');
+          return rows.length === 5 ? rows : undefined;
+        },
+        { what: 'five notified alerts' },
+      );
       for (const alert of alerts) {
         // Created alone, the confirmation may leave between the stages.
         const stages = (await eventsOf(app, alert.id)).map((e) => e.type).filter((t) => !t.endsWith('_sent'));
@@ -267,7 +324,9 @@ describe.each(queueBackends)('a burst of messages on the %s queue backend', (bac
         expect(alert.threatType).toBe('looting_destruction');
       }
       for (const phone of reporters) {
-        await eventually(async () => ((await app.outbox(phone)).filter((m) => m.purpose === 'confirmation').length === 1) || undefined, { what: `${phone}'s confirmation` });
+        await eventually(async () => (await app.outbox(phone)).filter((m) => m.purpose === 'confirmation').length === 1 || undefined, {
+          what: `${phone}'s confirmation`,
+        });
       }
       expect(faults).toBeGreaterThanOrEqual(2);
     } finally {

@@ -16,13 +16,18 @@ describe('talking with reporters (simulator channel)', () => {
   it('confirms a warning with its reference, in one plain SMS', async () => {
     const alert = await reportAndWaitNotified(app, '+22376800001', 'Des hommes armés encerclent le village près de Mopti');
     const confirmation = await eventually(() => lastTo('+22376800001'));
-    expect(confirmation).toMatchObject({ purpose: 'confirmation', text: `Merci, alerte enregistrée. Réf ${alert.ref}. La mission est prévenue. Répondez à ce numéro pour ajouter des détails.` });
+    expect(confirmation).toMatchObject({
+      purpose: 'confirmation',
+      text: `Merci, alerte enregistrée. Réf ${alert.ref}. La mission est prévenue. Répondez à ce numéro pour ajouter des détails.`,
+    });
   });
 
   it('adds a message sent soon after to the same alert and passes it to the officers holding it', async () => {
     const alert = await reportAndWaitNotified(app, '+22376800002', 'Tirs à Mopti');
     await app.send('+22376800002', 'Ils sont une vingtaine sur des motos');
-    const forwarded = await eventually(async () => (await app.outbox('officer:o-diallo')).find((m) => m.purpose === 'reporter_message' && m.alertId === alert.id));
+    const forwarded = await eventually(async () =>
+      (await app.outbox('officer:o-diallo')).find((m) => m.purpose === 'reporter_message' && m.alertId === alert.id),
+    );
     expect(forwarded.text).toMatch(new RegExp(`^Réponse de PF-[0-9A-F]{4} \\(alerte ${alert.ref}\\) : « Ils sont une vingtaine sur des motos »$`));
     expect(forwarded.text).not.toContain('+22376800002');
     expect((await alertRows(app)).filter((a) => a.focalPointId === alert.focalPointId)).toHaveLength(1);
@@ -31,7 +36,7 @@ describe('talking with reporters (simulator channel)', () => {
     expect(thanks.text).toBe(`Merci, message ajouté à l'alerte ${alert.ref}.`);
   });
 
-  it('bridges an officer\'s question to the reporter and the answer back, and a later warning is a new alert', async () => {
+  it("bridges an officer's question to the reporter and the answer back, and a later warning is a new alert", async () => {
     const alert = await reportAndWaitNotified(app, '+22376800003', 'Enlèvement de deux femmes à Mopti');
     // Make the conversation old: outside the follow-up window.
     await app.deps.db.execute(sql`update inbound_messages set received_at = now() - interval '2 hours' where alert_id = ${alert.id}`);
@@ -41,10 +46,14 @@ describe('talking with reporters (simulator channel)', () => {
     expect(sms.status).toBe(202);
     const question = await eventually(async () => (await app.outbox('+22376800003')).find((m) => m.purpose === 'question'));
     expect(question.text).toBe(`Mission, alerte ${alert.ref} : Combien de personnes armées ?`);
-    expect((await eventually(async () => (await app.outbox('+22370000001')).find((m) => m.purpose === 'reply'))).text).toMatch(/^Message transmis à PF-/);
+    expect((await eventually(async () => (await app.outbox('+22370000001')).find((m) => m.purpose === 'reply'))).text).toMatch(
+      /^Message transmis à PF-/,
+    );
 
     await app.send('+22376800003', 'environ 10, avec des kalach');
-    const answer = await eventually(async () => (await app.outbox('officer:o-traore')).find((m) => m.purpose === 'reporter_message' && m.alertId === alert.id));
+    const answer = await eventually(async () =>
+      (await app.outbox('officer:o-traore')).find((m) => m.purpose === 'reporter_message' && m.alertId === alert.id),
+    );
     expect(answer.text).toContain('« environ 10, avec des kalach »');
     const types = (await eventsOf(app, alert.id)).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['reply_bridged', 'reporter_message']));
@@ -89,6 +98,8 @@ describe('talking with reporters (simulator channel)', () => {
       `Thank you, alert received. Ref ${alert.ref}. The mission has been told. Reply to this number to add details.`,
     );
     await app.send('+22376800006', 'langue xx');
-    expect((await eventually(async () => ((await lastTo('+22376800006'))?.text.startsWith('Unknown') ? lastTo('+22376800006') : undefined))).text).toBe('Unknown language. Available: EN, FR.');
+    expect(
+      (await eventually(async () => ((await lastTo('+22376800006'))?.text.startsWith('Unknown') ? lastTo('+22376800006') : undefined))).text,
+    ).toBe('Unknown language. Available: EN, FR.');
   });
 });

@@ -56,13 +56,19 @@ describe.each(queueBackends)('officers correct the analysis on the %s queue back
     // Gao's officer may not touch a Mopti alert.
     let after = await lastOutboxId(app);
     await app.send('+22370000004', `TYPE ${alert.ref} abduction`);
-    expect((await officerReply(app, '+22370000004', after)).text).toBe(`Vous ne pouvez pas agir sur l'alerte ${alert.ref} : elle relève d'un autre bureau.`);
+    expect((await officerReply(app, '+22370000004', after)).text).toBe(
+      `Vous ne pouvez pas agir sur l'alerte ${alert.ref} : elle relève d'un autre bureau.`,
+    );
     expect((await alertRows(app))[0]!.threatType).toBe('displacement');
-    expect((await eventsOf(app, alert.id)).filter((e) => e.type === 'action_refused').map((e) => [e.actor, e.data.action])).toEqual([['officer:o-maiga', 'correct']]);
+    expect((await eventsOf(app, alert.id)).filter((e) => e.type === 'action_refused').map((e) => [e.actor, e.data.action])).toEqual([
+      ['officer:o-maiga', 'correct'],
+    ]);
 
     after = await lastOutboxId(app);
     await app.send('+22370000001', `TYPE ${alert.ref} attaque`);
-    expect((await officerReply(app, '+22370000001', after)).text).toBe(`Alerte ${alert.ref} corrigée : type Attaque contre des civils, gravité MOYENNE.`);
+    expect((await officerReply(app, '+22370000001', after)).text).toBe(
+      `Alerte ${alert.ref} corrigée : type Attaque contre des civils, gravité MOYENNE.`,
+    );
     const [row] = await alertRows(app);
     expect([row!.threatType, row!.severity, row!.officeId, row!.timerSeq]).toEqual(['attack_on_civilians', 'medium', 'mopti', alert.timerSeq]);
     const corrected = (await eventsOf(app, alert.id)).filter((e) => e.type === 'corrected');
@@ -71,13 +77,22 @@ describe.each(queueBackends)('officers correct the analysis on the %s queue back
       ['officer:o-diallo', { field: 'severity', from: 'low', to: 'medium' }],
     ]);
     // Diallo's copy of the card now shows the corrected analysis, buttons kept.
-    const edited = await eventually(async () => (await app.outbox('officer:o-diallo')).find((m) => m.alertId === alert.id && m.purpose === 'card_update'), { what: 'the card edited' });
+    const edited = await eventually(
+      async () => (await app.outbox('officer:o-diallo')).find((m) => m.alertId === alert.id && m.purpose === 'card_update'),
+      { what: 'the card edited' },
+    );
     expect(edited.text.split('\n').slice(0, 2)).toEqual([`ALERTE ${alert.ref} · MOYENNE`, 'Attaque contre des civils (passé)']);
     // The same type again changes nothing, records nothing and edits nothing more.
-    expect((await correctAlert(app.deps, { alert: { ref: alert.ref }, officerId: 'o-diallo', threatType: 'attack_on_civilians' })).outcome).toBe('unchanged');
+    expect((await correctAlert(app.deps, { alert: { ref: alert.ref }, officerId: 'o-diallo', threatType: 'attack_on_civilians' })).outcome).toBe(
+      'unchanged',
+    );
     expect((await eventsOf(app, alert.id)).filter((e) => e.type === 'corrected')).toHaveLength(2);
-    const { rows: edits } = await app.database.pool.query(`select actions from outbound_messages where alert_id = $1 and purpose = 'card_update'`, [alert.id]);
-    expect(edits.map((e) => (e.actions as { data: string }[]).map((a) => a.data.split(':')[0]))).toEqual([['ack', 'responding', 'resolve', 'dismiss', 'escalate']]);
+    const { rows: edits } = await app.database.pool.query(`select actions from outbound_messages where alert_id = $1 and purpose = 'card_update'`, [
+      alert.id,
+    ]);
+    expect(edits.map((e) => (e.actions as { data: string }[]).map((a) => a.data.split(':')[0]))).toEqual([
+      ['ack', 'responding', 'resolve', 'dismiss', 'escalate'],
+    ]);
 
     if (backend === 'postgres') {
       // The command line exports the correction as a labelled example.
@@ -85,7 +100,10 @@ describe.each(queueBackends)('officers correct the analysis on the %s queue back
       const out = path.join(dir, 'corrections.jsonl');
       const result = await runTamtamCli(['export', 'corrections', '--out', out], { databaseUrl: app.databaseUrl, dataDir: dir });
       expect([result.code, result.stderr.trim()]).toEqual([0, `1 correction exported to ${out}`]);
-      const lines = (await readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = (await readFile(out, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines).toEqual([
         {
           ref: alert.ref,
@@ -101,7 +119,7 @@ describe.each(queueBackends)('officers correct the analysis on the %s queue back
     }
   });
 
-  it('LIEU re-routes from Mopti to Gao: the Gao officer gets the card and the alert escalates on Gao\'s deadline', async () => {
+  it("LIEU re-routes from Mopti to Gao: the Gao officer gets the card and the alert escalates on Gao's deadline", async () => {
     app = await startTestTamtam({ backend, deployment });
     const alert = await reportAndWaitNotified(app, reporter, 'Hommes armés à Mopti, ils tirent sur le village');
     expect(alert.officeId).toBe('mopti');
@@ -124,9 +142,15 @@ describe.each(queueBackends)('officers correct the analysis on the %s queue back
     expect(await app.deps.queues.remove('escalate', { alertId: alert.id, seq: alert.timerSeq })).toBe(false);
 
     // Mopti's officer sees on his copy of the card where the alert went, and no buttons any more.
-    const moved = await eventually(async () => (await app.outbox('officer:o-diallo')).find((m) => m.alertId === alert.id && m.purpose === 'card_update'), { what: 'the Mopti card edited' });
+    const moved = await eventually(
+      async () => (await app.outbox('officer:o-diallo')).find((m) => m.alertId === alert.id && m.purpose === 'card_update'),
+      { what: 'the Mopti card edited' },
+    );
     expect(moved.text).toContain('Gao Field Office');
-    const { rows: edits } = await app.database.pool.query(`select actions from outbound_messages where alert_id = $1 and purpose = 'card_update' and recipient = 'officer:o-diallo'`, [alert.id]);
+    const { rows: edits } = await app.database.pool.query(
+      `select actions from outbound_messages where alert_id = $1 and purpose = 'card_update' and recipient = 'officer:o-diallo'`,
+      [alert.id],
+    );
     expect(edits.map((e) => e.actions)).toEqual([[]]);
 
     const card = await eventually(async () => (await app.outbox('officer:o-maiga')).find((m) => m.alertId === alert.id && m.purpose === 'card'));
@@ -134,7 +158,10 @@ describe.each(queueBackends)('officers correct the analysis on the %s queue back
     expect(card.text).toMatch(/\nAnalyse automatique : \d+ % de confiance · indices : « tirent sur »/);
 
     // Unacknowledged in Gao: Gao's supervisor at Gao's deadline (3 s), then the JOC.
-    const escalated = await eventually(async () => (await eventsOf(app, alert.id)).filter((e) => e.type === 'escalated').at(1), { timeout: 20_000, what: 'two escalations' });
+    const escalated = await eventually(async () => (await eventsOf(app, alert.id)).filter((e) => e.type === 'escalated').at(1), {
+      timeout: 20_000,
+      what: 'two escalations',
+    });
     const escalations = (await eventsOf(app, alert.id)).filter((e) => e.type === 'escalated');
     expect(escalations.map((e) => e.data.recipients)).toEqual([['officer:o-toure'], ['officer:o-joc']]);
     expect(escalations[0]!.data.missedDeadline).toBe(rerouted.data.deadline);
@@ -146,10 +173,12 @@ describe.each(queueBackends)('officers correct the analysis on the %s queue back
 
   it('a new severity moves the acknowledge deadline: a low alert corrected to medium escalates on the medium clock', async () => {
     // Mopti: an hour for low alerts, 3 seconds for medium ones.
-    const graded = deployment.replace('escalation: slow }\n  - { id: gao', 'escalation: graded }\n  - { id: gao').replace(
-      '  fast:',
-      '  graded:\n    ackTimeout: { critical: 1h, high: 1h, medium: 3s, low: 1h }\n    levels: [{ notify: [office.officers] }, { notify: [office.supervisors] }]\n    repeatLast: 0\n  fast:',
-    );
+    const graded = deployment
+      .replace('escalation: slow }\n  - { id: gao', 'escalation: graded }\n  - { id: gao')
+      .replace(
+        '  fast:',
+        '  graded:\n    ackTimeout: { critical: 1h, high: 1h, medium: 3s, low: 1h }\n    levels: [{ notify: [office.officers] }, { notify: [office.supervisors] }]\n    repeatLast: 0\n  fast:',
+      );
     app = await startTestTamtam({ backend, deployment: graded });
     const alert = await reportAndWaitNotified(app, reporter, 'Des familles fuient Mopti depuis hier');
     expect([alert.severity, alert.officeId]).toEqual(['low', 'mopti']);
@@ -157,14 +186,19 @@ describe.each(queueBackends)('officers correct the analysis on the %s queue back
 
     const after = await lastOutboxId(app);
     await app.send('+22370000001', `TYPE ${alert.ref} attaque`);
-    expect((await officerReply(app, '+22370000001', after)).text).toBe(`Alerte ${alert.ref} corrigée : type Attaque contre des civils, gravité MOYENNE.`);
+    expect((await officerReply(app, '+22370000001', after)).text).toBe(
+      `Alerte ${alert.ref} corrigée : type Attaque contre des civils, gravité MOYENNE.`,
+    );
     const [row] = await alertRows(app);
     expect(row!.ackDeadline!.getTime()).toBe(alert.notifiedAt!.getTime() + 3_000);
     const changed = (await eventsOf(app, alert.id)).find((e) => e.type === 'deadline_changed')!;
     expect(changed).toMatchObject({ actor: 'officer:o-diallo', data: { level: 0, severity: 'medium', to: row!.ackDeadline!.toISOString() } });
 
     // Nobody acknowledges: the supervisor is called at the medium deadline, not an hour later.
-    const escalated = await eventually(async () => (await eventsOf(app, alert.id)).find((e) => e.type === 'escalated'), { timeout: 15_000, what: 'the escalation' });
+    const escalated = await eventually(async () => (await eventsOf(app, alert.id)).find((e) => e.type === 'escalated'), {
+      timeout: 15_000,
+      what: 'the escalation',
+    });
     expect(escalated.data).toMatchObject({ level: 1, recipients: ['officer:o-keita'], missedDeadline: row!.ackDeadline!.toISOString() });
     expect(escalated.data.lateMs as number).toBeLessThan(1_000);
   });
@@ -181,11 +215,16 @@ describe.each(queueBackends)('officers correct the analysis on the %s queue back
     expect((await officerReply(app, '+22370000001', after)).text).toBe(`Alerte ${alert.ref} prise en charge. Merci.`);
     after = await lastOutboxId(app);
     await app.send('+22370000001', `BUREAU ${alert.ref} Gao Field Office`);
-    expect((await officerReply(app, '+22370000001', after)).text).toBe(`Alerte ${alert.ref} corrigée : transférée à Gao Field Office (0 destinataire prévenu).`);
+    expect((await officerReply(app, '+22370000001', after)).text).toBe(
+      `Alerte ${alert.ref} corrigée : transférée à Gao Field Office (0 destinataire prévenu).`,
+    );
     const [row] = await alertRows(app);
     expect([row!.officeId, row!.timerSeq, row!.ackDeadline]).toEqual(['gao', alert.timerSeq, null]);
     const types = (await eventsOf(app, alert.id)).filter((e) => !e.type.endsWith('_sent')).map((e) => [e.type, e.data.field ?? e.data.to ?? null]);
-    expect(types.slice(-2)).toEqual([['corrected', 'office'], ['rerouted', 'gao']]);
+    expect(types.slice(-2)).toEqual([
+      ['corrected', 'office'],
+      ['rerouted', 'gao'],
+    ]);
     expect((await app.outbox('officer:o-maiga')).filter((m) => m.alertId === alert.id)).toEqual([]);
   });
 });

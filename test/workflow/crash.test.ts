@@ -9,7 +9,13 @@ import { queueDefinitions } from '../../src/workflows/queue/jobs.js';
 import { queueBackends } from '../helpers/env.js';
 import { eventually, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
 
-function startWorkerProcess(databaseUrl: string, namespace: string, backend: string, deploymentFile: string, sendsFile?: string): Promise<ChildProcess> {
+function startWorkerProcess(
+  databaseUrl: string,
+  namespace: string,
+  backend: string,
+  deploymentFile: string,
+  sendsFile?: string,
+): Promise<ChildProcess> {
   const args = [databaseUrl, namespace, backend, deploymentFile, ...(sendsFile ? [sendsFile] : [])];
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/worker-process.ts', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -49,7 +55,9 @@ describe.each(queueBackends)('a worker killed mid-job on the %s backend', (backe
       const intake = createIntake({ db: web.deps.db, pii: web.deps.pii, queues: web.deps.queues, log: web.deps.log });
       for (let i = 0; i < total; i += 40) {
         const burst = Array.from({ length: 40 }, (_, k) => i + k);
-        await Promise.all(burst.map((n) => intake({ channel: 'simulator', providerMessageId: `crash-${n}`, from: from(n), text: text(n), receivedAt: new Date() })));
+        await Promise.all(
+          burst.map((n) => intake({ channel: 'simulator', providerMessageId: `crash-${n}`, from: from(n), text: text(n), receivedAt: new Date() })),
+        );
       }
     }
     const count = async (query: ReturnType<typeof sql>) => Number((await web.deps.db.execute<{ n: number }>(query)).rows[0]!.n);
@@ -107,14 +115,22 @@ describe.each(queueBackends)('a worker killed mid-job on the %s backend', (backe
     for (let i = 0; i < total; i += 50) {
       await Promise.all(
         Array.from({ length: 50 }, (_, k) => i + k).map((n) =>
-          intake({ channel: 'simulator', providerMessageId: `burst-${n}`, from: from(n), text: `Hommes armés vus près de Mopti (${n})`, receivedAt: new Date() }),
+          intake({
+            channel: 'simulator',
+            providerMessageId: `burst-${n}`,
+            from: from(n),
+            text: `Hommes armés vus près de Mopti (${n})`,
+            receivedAt: new Date(),
+          }),
         ),
       );
     }
     const ids = async (query: ReturnType<typeof sql>) => new Set((await web.deps.db.execute<{ id: number }>(query)).rows.map((r) => Number(r.id)));
     const count = async (query: ReturnType<typeof sql>) => Number((await web.deps.db.execute<{ n: number }>(query)).rows[0]!.n);
     // Killed mid-burst: some messages sent, others not yet.
-    await eventually(async () => (await count(sql`select count(*)::int as n from outbound_messages where status = 'sent'`)) >= 100, { what: 'some messages sent' });
+    await eventually(async () => (await count(sql`select count(*)::int as n from outbound_messages where status = 'sent'`)) >= 100, {
+      what: 'some messages sent',
+    });
     child.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));
     child = undefined;

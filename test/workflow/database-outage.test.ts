@@ -84,8 +84,14 @@ describe.each(queueBackends.filter((b) => b === 'redis'))('PostgreSQL unreachabl
     await sleep(Math.max(0, cutAt + 30_000 - Date.now()));
     await t.postgres.restore();
 
-    await eventually(async () => (await count(sql`select count(*)::int as n from alerts where status = 'notified'`)) === 31, { timeout: 60_000, what: '31 notified alerts' });
-    await eventually(async () => reporters.every((from) => sms.messages().some((m) => m.to === from)), { timeout: 30_000, what: '30 confirmation SMS' });
+    await eventually(async () => (await count(sql`select count(*)::int as n from alerts where status = 'notified'`)) === 31, {
+      timeout: 60_000,
+      what: '31 notified alerts',
+    });
+    await eventually(async () => reporters.every((from) => sms.messages().some((m) => m.to === from)), {
+      timeout: 30_000,
+      what: '30 confirmation SMS',
+    });
     await telegram.waitForCall('sendMessage', (p) => p.chat_id === telegramReporter, 30_000);
     await sleep(1_000);
     for (const from of reporters) expect(sms.messages().filter((m) => m.to === from)).toHaveLength(1);
@@ -101,7 +107,9 @@ describe.each(queueBackends.filter((b) => b === 'redis'))('PostgreSQL unreachabl
     const outage = t.logs.slice(logsBefore);
     const warnings = outage.filter((l) => l.level >= 40);
     expect(outage.filter((l) => l.msg === 'database unreachable: journaling inbound messages')).toHaveLength(1);
-    expect(outage.filter((l) => l.msg === 'database reachable: journaled inbound messages replayed')).toEqual([expect.objectContaining({ messages: 31 })]);
+    expect(outage.filter((l) => l.msg === 'database reachable: journaled inbound messages replayed')).toEqual([
+      expect.objectContaining({ messages: 31 }),
+    ]);
     const perProblem = new Map<string, number>();
     for (const l of warnings) perProblem.set(`${l.component ?? ''} ${l.msg}`, (perProblem.get(`${l.component ?? ''} ${l.msg}`) ?? 0) + 1);
     expect([...perProblem].filter(([, n]) => n > 1)).toEqual([]);
@@ -115,11 +123,16 @@ describe.each(queueBackends.filter((b) => b === 'redis'))('PostgreSQL unreachabl
 
     // Stopped while PostgreSQL is still unreachable; a new process starts on the same DATA_DIR once it is back.
     await t.restart(() => t.postgres.restore());
-    await eventually(async () => reporters.every((from) => sms.messages().some((m) => m.to === from)), { timeout: 30_000, what: '5 confirmation SMS' });
+    await eventually(async () => reporters.every((from) => sms.messages().some((m) => m.to === from)), {
+      timeout: 30_000,
+      what: '5 confirmation SMS',
+    });
     await sleep(1_000);
     for (const from of reporters) expect(sms.messages().filter((m) => m.to === from)).toHaveLength(1);
     expect(await count(sql`select count(*)::int as n from alerts where text like 'Enlèvement de deux personnes%'`)).toBe(5);
-    expect(t.logs.filter((l) => l.msg === 'replaying inbound messages journaled before the last stop')).toEqual([expect.objectContaining({ messages: 5 })]);
+    expect(t.logs.filter((l) => l.msg === 'replaying inbound messages journaled before the last stop')).toEqual([
+      expect.objectContaining({ messages: 5 }),
+    ]);
     expect(await readdir(path.join(t.dataDir, 'journal'))).toEqual([]);
   }, 120_000);
 });
@@ -158,7 +171,10 @@ describe('PostgreSQL unreachable and the journal full', () => {
 
     await t.postgres.restore();
     const from = '+22376930040';
-    await eventually(async () => (await textIn(from, 'Tirs à Mopti (4)')).status === 200, { timeout: 20_000, what: 'the webhook to take messages again' });
+    await eventually(async () => (await textIn(from, 'Tirs à Mopti (4)')).status === 200, {
+      timeout: 20_000,
+      what: 'the webhook to take messages again',
+    });
     await sms.waitForMessage((m) => m.to === from, 30_000);
   }, 60_000);
 });

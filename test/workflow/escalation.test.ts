@@ -12,7 +12,11 @@ describe.each(queueBackends)('escalation on the %s queue backend', (backend) => 
   afterEach(async () => app?.stop());
 
   it('an unacknowledged alert climbs every level at its deadlines and stops at the end', async () => {
-    app = await startTestTamtam({ backend, deployment: testDeployment({ ackTimeout: '2s', repeatLast: 1 }), start: { workers: { reconcile: { everyMs: 1_000 } } } });
+    app = await startTestTamtam({
+      backend,
+      deployment: testDeployment({ ackTimeout: '2s', repeatLast: 1 }),
+      start: { workers: { reconcile: { everyMs: 1_000 } } },
+    });
     const alert = await reportAndWaitNotified(app, reporter, warning);
     expect(alert.officeId).toBe('mopti');
 
@@ -33,10 +37,13 @@ describe.each(queueBackends)('escalation on the %s queue backend', (backend) => 
     expect(exhausted.data.level).toBe(3);
 
     // What people received: the card at level 0, escalation pings after.
-    const outbox = await eventually(async () => {
-      const all = await app.outbox();
-      return all.filter((m) => m.alertId === alert.id && m.purpose !== 'confirmation').length === 5 ? all : undefined;
-    }, { what: 'all notifications to be sent' });
+    const outbox = await eventually(
+      async () => {
+        const all = await app.outbox();
+        return all.filter((m) => m.alertId === alert.id && m.purpose !== 'confirmation').length === 5 ? all : undefined;
+      },
+      { what: 'all notifications to be sent' },
+    );
     const received = (to: string) => outbox.filter((m) => m.to === to && m.alertId === alert.id && m.purpose !== 'confirmation');
     expect(received('officer:o-diallo').map((m) => m.purpose)).toEqual(['card']);
     expect(received('officer:o-traore').map((m) => m.purpose)).toEqual(['card']);
@@ -71,7 +78,11 @@ describe.each(queueBackends)('escalation on the %s queue backend', (backend) => 
   });
 
   it('escalates on time after the queue data is wiped, from PostgreSQL alone', async () => {
-    app = await startTestTamtam({ backend, deployment: testDeployment({ ackTimeout: '3s', repeatLast: 0 }), start: { workers: { reconcile: { everyMs: 1_000 } } } });
+    app = await startTestTamtam({
+      backend,
+      deployment: testDeployment({ ackTimeout: '3s', repeatLast: 0 }),
+      start: { workers: { reconcile: { everyMs: 1_000 } } },
+    });
     const alert = await reportAndWaitNotified(app, reporter, warning);
     await app.wipeQueues();
     const escalated = await eventually(async () => (await eventsOf(app, alert.id)).find((e) => e.type === 'escalated'), {

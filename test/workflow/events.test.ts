@@ -28,7 +28,9 @@ describe('the alert timeline', () => {
     ]);
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['classified', 'routed']));
 
-    await expect(app.database.pool.query(`update alert_events set actor = 'someone else' where alert_id = $1`, [alert.id])).rejects.toThrow(/append-only/);
+    await expect(app.database.pool.query(`update alert_events set actor = 'someone else' where alert_id = $1`, [alert.id])).rejects.toThrow(
+      /append-only/,
+    );
     await expect(app.database.pool.query(`delete from alert_events where alert_id = $1`, [alert.id])).rejects.toThrow(/append-only/);
     await expect(app.database.pool.query('truncate alert_events cascade')).rejects.toThrow(/append-only/);
     // Every row is still there, unchanged (messages sent since may have added rows after them).
@@ -54,20 +56,24 @@ describe('the alert timeline', () => {
     const result = await actOnAlert(app.deps, { alert: { ref: alert.ref }, officerId: 'o-maiga', action: 'acknowledge' });
     expect(result.outcome).toBe('not_allowed');
     const events = await eventsOf(app, alert.id);
-    expect(events.filter((e) => e.type === 'action_refused')).toEqual([expect.objectContaining({ actor: 'officer:o-maiga', data: { action: 'acknowledge', reason: 'outside the alert office' } })]);
+    expect(events.filter((e) => e.type === 'action_refused')).toEqual([
+      expect.objectContaining({ actor: 'officer:o-maiga', data: { action: 'acknowledge', reason: 'outside the alert office' } }),
+    ]);
     expect(events.map((e) => e.toStatus)).not.toContain('acknowledged');
     // The JOC may act on any alert.
     expect((await actOnAlert(app.deps, { alert: { ref: alert.ref }, officerId: 'o-joc', action: 'acknowledge' })).outcome).toBe('done');
   });
 
-  it('reads officers\' SMS commands and answers them in their language', async () => {
+  it("reads officers' SMS commands and answers them in their language", async () => {
     const alert = await reportAndWaitNotified(app, '+22376555555', 'Des déplacés arrivent à Mopti');
     const response = await app.send('+22370000001', `ok ${alert.ref.toLowerCase()}`);
     expect(response.status).toBe(202);
     const { eventually } = await import('../helpers/tamtam.js');
     const reply = await eventually(async () => (await app.outbox('+22370000001')).find((m) => m.purpose === 'reply'));
     expect(reply.text).toBe(`Alerte ${alert.ref} prise en charge. Merci.`);
-    const [row] = (await app.deps.db.execute<{ status: string; acknowledged_by: string }>(sql`select status, acknowledged_by from alerts where id = ${alert.id}`)).rows;
+    const [row] = (
+      await app.deps.db.execute<{ status: string; acknowledged_by: string }>(sql`select status, acknowledged_by from alerts where id = ${alert.id}`)
+    ).rows;
     expect(row).toEqual({ status: 'acknowledged', acknowledged_by: 'o-diallo' });
     // The officer's text did not become an alert of its own.
     const alerts = (await app.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from alerts where text ilike 'ok %'`)).rows[0]!;

@@ -70,7 +70,11 @@ describe('a dependency restarting under Tamtam', () => {
     const quiet = pino({ level: 'silent' });
     database = await startEmbeddedPostgres({ dataDir, log: quiet, port });
     const lines: string[] = [];
-    app = await startTestTamtam({ backend: 'postgres', shared: { databaseUrl: database.url, namespace: `t_${randomBytes(5).toString('hex')}` }, logLines: lines });
+    app = await startTestTamtam({
+      backend: 'postgres',
+      shared: { databaseUrl: database.url, namespace: `t_${randomBytes(5).toString('hex')}` },
+      logLines: lines,
+    });
     await reportAndWaitNotified(app, '+22376810003', 'Hommes armés à Mopti, ils arrivent');
     await database.stop();
     await new Promise((r) => setTimeout(r, 2_000));

@@ -72,13 +72,22 @@ describe('Redis unreachable for 30 s (Redis queue backend): no warning lost', ()
     await sleep(Math.max(0, cutAt + 30_000 - Date.now()));
     await redis.restore();
 
-    await eventually(async () => (await alertRows(app)).filter((a) => a.status === 'notified').length === 30, { timeout: 90_000, what: '30 notified alerts' });
-    await eventually(async () => reporters.every((from) => sms.messages().some((m) => m.to === from)), { timeout: 30_000, what: '30 confirmation SMS' });
+    await eventually(async () => (await alertRows(app)).filter((a) => a.status === 'notified').length === 30, {
+      timeout: 90_000,
+      what: '30 notified alerts',
+    });
+    await eventually(async () => reporters.every((from) => sms.messages().some((m) => m.to === from)), {
+      timeout: 30_000,
+      what: '30 confirmation SMS',
+    });
     await sleep(1_000);
     for (const from of reporters) expect(sms.messages().filter((m) => m.to === from)).toHaveLength(1);
     expect(await alertRows(app)).toHaveLength(30);
 
-    const problems = logs.slice(logsBefore).filter((l) => l.level >= 40).map((l) => `${l.component ?? ''}: ${l.msg}: ${String(l.err)}`);
+    const problems = logs
+      .slice(logsBefore)
+      .filter((l) => l.level >= 40)
+      .map((l) => `${l.component ?? ''}: ${l.msg}: ${String(l.err)}`);
     expect(problems).toEqual([...new Set(problems)]);
   }, 180_000);
 });

@@ -15,14 +15,20 @@ async function warnAndExpectCards(app: TestTamtam, count: number, tag: string): 
     const response = await app.send(`+2237690${tag}${String(i).padStart(2, '0')}`, `Hommes armés à Mopti, ils arrivent (${tag}-${i})`);
     expect(response.status).toBe(202);
   }
-  const alerts = await eventually(async () => {
-    const rows = (await alertRows(app)).slice(before);
-    return rows.length === count && rows;
-  }, { what: `${count} new alerts` });
-  await eventually(async () => {
-    const cards = (await app.outbox('officer:o-traore')).filter((m) => m.purpose === 'card');
-    return alerts.every((a) => cards.some((c) => c.alertId === a.id));
-  }, { what: `a card for each of the ${count} new alerts` });
+  const alerts = await eventually(
+    async () => {
+      const rows = (await alertRows(app)).slice(before);
+      return rows.length === count && rows;
+    },
+    { what: `${count} new alerts` },
+  );
+  await eventually(
+    async () => {
+      const cards = (await app.outbox('officer:o-traore')).filter((m) => m.purpose === 'card');
+      return alerts.every((a) => cards.some((c) => c.alertId === a.id));
+    },
+    { what: `a card for each of the ${count} new alerts` },
+  );
   return alerts.map((a) => a.id);
 }
 

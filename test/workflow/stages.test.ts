@@ -23,7 +23,9 @@ describe.each(queueBackends)('the stages of a new warning on the %s queue backen
     // One transaction: the four events carry its one timestamp.
     const stages = (await eventsOf(app, alert.id)).filter((e) => ['created', 'classified', 'routed', 'notified'].includes(e.type));
     expect(new Set(stages.map((e) => e.at.getTime())).size).toBe(1);
-    await eventually(async () => (await app.outbox('officer:o-diallo')).find((m) => m.purpose === 'card' && m.text.includes(alert.ref)), { what: 'the card' });
+    await eventually(async () => (await app.outbox('officer:o-diallo')).find((m) => m.purpose === 'card' && m.text.includes(alert.ref)), {
+      what: 'the card',
+    });
   });
 
   it('still makes one alert and notifies it when the first attempt fails half-way', async () => {

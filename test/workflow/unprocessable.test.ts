@@ -8,7 +8,10 @@ import { queueBackends } from '../helpers/env.js';
 import { eventually, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
 
 const officerTelegramId = 111111;
-const deployment = testDeployment({ ackTimeout: '1h' }).replace('role: officer, phone: "+22370000001"', `role: officer, telegramId: ${officerTelegramId}, phone: "+22370000001"`);
+const deployment = testDeployment({ ackTimeout: '1h' }).replace(
+  'role: officer, phone: "+22370000001"',
+  `role: officer, telegramId: ${officerTelegramId}, phone: "+22370000001"`,
+);
 
 describe.each(queueBackends)('a message that can never be processed, on the %s backend', (backend) => {
   let app: TestTamtam | undefined;
@@ -32,17 +35,39 @@ describe.each(queueBackends)('a message that can never be processed, on the %s b
     const t = await start();
     // Stored as it was before the webhook checked updates: the officer features read `text` as a string.
     const intake = createIntake({ db: t.deps.db, pii: t.deps.pii, queues: t.deps.queues, log: t.deps.log });
-    const update = { update_id: 880001, message: { message_id: 5, from: { id: officerTelegramId, is_bot: false, first_name: 'A' }, chat: { id: officerTelegramId, type: 'private' }, date: 1764567000, text: 3.5 } };
-    await intake({ channel: 'telegram', providerMessageId: '880001', from: String(officerTelegramId), text: '3.5', receivedAt: new Date(), meta: { update } });
-    const { id } = (await t.deps.db.select({ id: inboundMessages.id }).from(inboundMessages).where(eq(inboundMessages.providerMessageId, '880001')))[0]!;
-    const parked = await eventually(async () => ((await rowOf(t, id)).outcome === 'unprocessable' ? rowOf(t, id) : undefined), { what: 'the message parked' });
+    const update = {
+      update_id: 880001,
+      message: {
+        message_id: 5,
+        from: { id: officerTelegramId, is_bot: false, first_name: 'A' },
+        chat: { id: officerTelegramId, type: 'private' },
+        date: 1764567000,
+        text: 3.5,
+      },
+    };
+    await intake({
+      channel: 'telegram',
+      providerMessageId: '880001',
+      from: String(officerTelegramId),
+      text: '3.5',
+      receivedAt: new Date(),
+      meta: { update },
+    });
+    const { id } = (
+      await t.deps.db.select({ id: inboundMessages.id }).from(inboundMessages).where(eq(inboundMessages.providerMessageId, '880001'))
+    )[0]!;
+    const parked = await eventually(async () => ((await rowOf(t, id)).outcome === 'unprocessable' ? rowOf(t, id) : undefined), {
+      what: 'the message parked',
+    });
     expect(parked.unprocessableReason).toBe('not a readable Telegram update: message.text: Invalid input: expected string, received number');
 
     // The next warning goes through as usual.
     await reportAndWaitNotified(t, '+22376100001', 'Hommes armés vus près de Mopti');
 
     const listed = await (await t.api('/api/inbound/unprocessable')).json();
-    expect(listed).toEqual([{ id, channel: 'telegram', receivedAt: expect.any(String), parkedAt: expect.any(String), reason: parked.unprocessableReason }]);
+    expect(listed).toEqual([
+      { id, channel: 'telegram', receivedAt: expect.any(String), parkedAt: expect.any(String), reason: parked.unprocessableReason },
+    ]);
     expect(JSON.stringify(listed)).not.toContain(String(officerTelegramId));
     expect((await fetch(`${t.url}/api/inbound/unprocessable`)).status).toBe(401);
 
@@ -60,15 +85,33 @@ describe.each(queueBackends)('a message that can never be processed, on the %s b
     // In the same job as a good warning, which goes through on the first attempt all the same.
     const good = '+22376100003';
     const [inserted, goodId] = await insertInbounds(t.deps.db, [
-      { channel: 'sms', providerMessageId: 'SMpoisoned', fromHash: 'h', fromEnc: 'not-sealed', text: 'Hommes armés', meta: {}, receivedAt: new Date() },
-      { channel: 'simulator', providerMessageId: 'sim-good', fromHash: t.deps.pii.hash(`phone:${good}`), fromEnc: t.deps.pii.encrypt(good), text: 'Hommes armés vus près de Mopti', meta: {}, receivedAt: new Date() },
+      {
+        channel: 'sms',
+        providerMessageId: 'SMpoisoned',
+        fromHash: 'h',
+        fromEnc: 'not-sealed',
+        text: 'Hommes armés',
+        meta: {},
+        receivedAt: new Date(),
+      },
+      {
+        channel: 'simulator',
+        providerMessageId: 'sim-good',
+        fromHash: t.deps.pii.hash(`phone:${good}`),
+        fromEnc: t.deps.pii.encrypt(good),
+        text: 'Hommes armés vus près de Mopti',
+        meta: {},
+        receivedAt: new Date(),
+      },
     ]);
     const id = inserted!;
     const queue = t.deps.queues.backend.createQueue('inbound', {});
     closeAfter = () => queue.close();
     await queue.add('inbound', { inboundIds: [id, goodId!] }, { jobId: `inbound-${id}`, attempts: 2, backoff: { type: 'fixed', delay: 100 } });
 
-    const parked = await eventually(async () => ((await rowOf(t, id)).outcome === 'unprocessable' ? rowOf(t, id) : undefined), { what: 'the message parked' });
+    const parked = await eventually(async () => ((await rowOf(t, id)).outcome === 'unprocessable' ? rowOf(t, id) : undefined), {
+      what: 'the message parked',
+    });
     expect(parked.unprocessableReason).toMatch(/^failed on every attempt \(2\): /);
     // The first failure was an ordinary one (retried, logged as such); the last parked it.
     expect(logged('inbound message failed')).toHaveLength(1);

@@ -58,7 +58,9 @@ export const alertEvents = pgTable(
   'alert_events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    alertId: bigint('alert_id', { mode: 'number' }).notNull().references(() => alerts.id),
+    alertId: bigint('alert_id', { mode: 'number' })
+      .notNull()
+      .references(() => alerts.id),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     type: text('type').notNull(),
     /** `system`, `officer:<id>` or `reporter:<pseudonym>`. */

@@ -27,13 +27,19 @@ export const inboundMessages = pgTable(
   },
   (t) => [
     uniqueIndex('inbound_provider_idx').on(t.channel, t.providerMessageId),
-    index('inbound_unprocessed_idx').on(t.receivedAt).where(sql`processed_at is null`),
+    index('inbound_unprocessed_idx')
+      .on(t.receivedAt)
+      .where(sql`processed_at is null`),
     // A sender's messages still unprocessed (does an earlier one wait in another job?).
-    index('inbound_unprocessed_sender_idx').on(t.fromHash, t.receivedAt).where(sql`processed_at is null`),
+    index('inbound_unprocessed_sender_idx')
+      .on(t.fromHash, t.receivedAt)
+      .where(sql`processed_at is null`),
     // An alert's messages (is a reporter's new message a follow-up? the alert's timeline).
     index('inbound_alert_idx').on(t.alertId),
     // The parked messages, for admins.
-    index('inbound_unprocessable_idx').on(t.id).where(sql`outcome = 'unprocessable'`),
+    index('inbound_unprocessable_idx')
+      .on(t.id)
+      .where(sql`outcome = 'unprocessable'`),
   ],
 );
 
@@ -77,6 +83,8 @@ export const outboundMessages = pgTable(
   (t) => [
     index('outbound_alert_idx').on(t.alertId),
     index('outbound_provider_idx').on(t.channel, t.providerMessageId),
-    index('outbound_queued_idx').on(t.createdAt).where(sql`status = 'queued'`),
+    index('outbound_queued_idx')
+      .on(t.createdAt)
+      .where(sql`status = 'queued'`),
   ],
 );

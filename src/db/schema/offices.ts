@@ -21,7 +21,9 @@ export const officers = pgTable(
   {
     id: text('id').primaryKey(),
     name: text('name').notNull(),
-    officeId: text('office_id').notNull().references(() => fieldOffices.id),
+    officeId: text('office_id')
+      .notNull()
+      .references(() => fieldOffices.id),
     role: text('role').notNull(),
     telegramId: bigint('telegram_id', { mode: 'number' }),
     /** Staff phone number (E.164), used for the SMS fallback and to recognise officers' texts. */

@@ -7,7 +7,8 @@ import type { AlertRow } from '../../db/alerts.js';
  * the office as lists (the current one chosen), the place as typed (read like `LIEU`, left empty to keep it).
  */
 export function correctionForm(t: PageText, a: AlertRow, offices: readonly { id: string; name: string }[], csrf: string): Html {
-  const option = (value: string, label: string, current: string | null) => html`<option value="${value}"${value === current ? html` selected` : ''}>${label}</option>`;
+  const option = (value: string, label: string, current: string | null) =>
+    html`<option value="${value}"${value === current ? html` selected` : ''}>${label}</option>`;
   return html`<h3>${t('alert.correctTitle')}</h3>
   <form method="post" action="/alerts/${a.ref}/correct" aria-label="${t('alert.correctTitle')}"><input type="hidden" name="_csrf" value="${csrf}">
     <label for="correct-type">${t('alert.type')}</label><select id="correct-type" name="threatType">

@@ -26,7 +26,31 @@ export interface AlertPageData {
   notice?: { text: string; error: boolean };
 }
 
-const knownEvents = new Set(['created', 'classified', 'routed', 'notified', 'notification_sent', 'notification_failed', 'acknowledged', 'responding', 'resolved', 'dismissed', 'escalated', 'escalation_requested', 'reply_bridged', 'outcome_recorded', 'note_added', 'action_refused', 'corrected', 'message_sent', 'rerouted', 'reporter_message', 'escalation_exhausted', 'deadline_changed', 'send_retry']);
+const knownEvents = new Set([
+  'created',
+  'classified',
+  'routed',
+  'notified',
+  'notification_sent',
+  'notification_failed',
+  'acknowledged',
+  'responding',
+  'resolved',
+  'dismissed',
+  'escalated',
+  'escalation_requested',
+  'reply_bridged',
+  'outcome_recorded',
+  'note_added',
+  'action_refused',
+  'corrected',
+  'message_sent',
+  'rerouted',
+  'reporter_message',
+  'escalation_exhausted',
+  'deadline_changed',
+  'send_retry',
+]);
 
 function actorName(t: PageText, actor: string | null, names: Map<string, string>, reporter: string | null): string {
   if (!actor || actor === 'system') return t('alert.actor.system');
@@ -38,7 +62,8 @@ function actorName(t: PageText, actor: string | null, names: Map<string, string>
 function eventDetail(t: PageText, event: AlertEventRow): string {
   const d = event.data;
   const parts: string[] = [];
-  if (event.fromStatus && event.toStatus && event.fromStatus !== event.toStatus) parts.push(`${t(`common:status.${event.fromStatus}`)} → ${t(`common:status.${event.toStatus}`)}`);
+  if (event.fromStatus && event.toStatus && event.fromStatus !== event.toStatus)
+    parts.push(`${t(`common:status.${event.fromStatus}`)} → ${t(`common:status.${event.toStatus}`)}`);
   if (Array.isArray(d.outcomes)) parts.push((d.outcomes as string[]).map((o) => t(`common:outcome.${o}`)).join(', '));
   if (typeof d.duplicateOf === 'string') parts.push(`${t('alert.duplicateOf')} ${d.duplicateOf}`);
   if (event.type === 'escalated' && typeof d.level === 'number') parts.push(`${t('alert.level')} ${d.level}`);
@@ -77,21 +102,28 @@ function actions(t: PageText, data: AlertPageData, csrf: string): Html {
   const open = !['resolved', 'dismissed'].includes(status);
   const note = (id: string) => html`<label for="${id}">${t('alert.note')}</label><textarea id="${id}" name="note" rows="2" cols="40"></textarea>`;
   const outcomes = html`<fieldset><legend>${t('alert.outcomesLegend')}</legend>${outcomeIds.map(
-    (o) => html`<label><input type="checkbox" name="outcome" value="${o}"${data.outcomes.includes(o) ? html` checked` : ''}> ${t(`common:outcome.${o}`)}</label>`,
+    (o) =>
+      html`<label><input type="checkbox" name="outcome" value="${o}"${data.outcomes.includes(o) ? html` checked` : ''}> ${t(`common:outcome.${o}`)}</label>`,
   )}</fieldset>`;
   return html`<section class="card actions no-print" aria-labelledby="actions-title"><h2 id="actions-title">${t('alert.actions')}</h2>
     ${['new', 'notified'].includes(status) ? actionForm(csrf, ref, 'acknowledge', '', t('alert.acknowledge')) : ''}
     ${['new', 'notified', 'acknowledged'].includes(status) ? actionForm(csrf, ref, 'responding', '', t('alert.responding')) : ''}
     ${status === 'notified' ? actionForm(csrf, ref, 'escalate', '', t('alert.escalate')) : ''}
-    ${status !== 'dismissed'
-      ? html`<h3>${t(open ? 'alert.resolveTitle' : 'alert.recordOutcomes')}</h3>${actionForm(csrf, ref, 'resolve', html`${outcomes}${note('resolve-note')}<br>`, t(open ? 'alert.resolve' : 'alert.recordOutcomes'), t(open ? 'alert.resolveTitle' : 'alert.recordOutcomes'))}`
-      : ''}
-    ${open
-      ? html`<h3>${t('alert.dismissTitle')}</h3>${actionForm(csrf, ref, 'dismiss', html`<label for="duplicate">${t('alert.duplicateRef')}</label><input id="duplicate" name="duplicateOf" size="8" autocomplete="off"> `, t('alert.dismiss'), t('alert.dismissTitle'))}`
-      : ''}
-    ${data.reporter
-      ? html`<h3>${t('alert.replyTitle')}</h3>${actionForm(csrf, ref, 'reply', html`<label for="reply-text">${t('alert.replyText', { pseudonym: data.reporter })}</label><textarea id="reply-text" name="text" rows="2" cols="40" required maxlength="600"></textarea><br>`, t('alert.reply'), t('alert.replyTitle'))}`
-      : ''}
+    ${
+      status !== 'dismissed'
+        ? html`<h3>${t(open ? 'alert.resolveTitle' : 'alert.recordOutcomes')}</h3>${actionForm(csrf, ref, 'resolve', html`${outcomes}${note('resolve-note')}<br>`, t(open ? 'alert.resolve' : 'alert.recordOutcomes'), t(open ? 'alert.resolveTitle' : 'alert.recordOutcomes'))}`
+        : ''
+    }
+    ${
+      open
+        ? html`<h3>${t('alert.dismissTitle')}</h3>${actionForm(csrf, ref, 'dismiss', html`<label for="duplicate">${t('alert.duplicateRef')}</label><input id="duplicate" name="duplicateOf" size="8" autocomplete="off"> `, t('alert.dismiss'), t('alert.dismissTitle'))}`
+        : ''
+    }
+    ${
+      data.reporter
+        ? html`<h3>${t('alert.replyTitle')}</h3>${actionForm(csrf, ref, 'reply', html`<label for="reply-text">${t('alert.replyText', { pseudonym: data.reporter })}</label><textarea id="reply-text" name="text" rows="2" cols="40" required maxlength="600"></textarea><br>`, t('alert.reply'), t('alert.replyTitle'))}`
+        : ''
+    }
     ${open ? correctionForm(t, data.alert, data.offices, csrf) : ''}
     <h3>${t('alert.noteText')}</h3>${actionForm(csrf, ref, 'note', html`<label for="note-text">${t('alert.noteText')}</label><textarea id="note-text" name="text" rows="2" cols="40" required maxlength="2000"></textarea><br>`, t('alert.addNote'), t('alert.noteText'))}
   </section>`;
@@ -104,9 +136,11 @@ export function alertLive(t: PageText, lang: string, data: AlertPageData): { car
   return {
     card: card(t, data, lang),
     talk: html`<section class="card" id="alert-talk" aria-labelledby="talk-title"><h2 id="talk-title">${t('alert.conversation')}</h2>
-      ${data.conversation.length
-        ? html`<ol class="talk">${data.conversation.map((turn) => html`<li class="${turn.from}">${when(turn.at)} · <strong>${turn.from === 'reporter' ? (data.reporter ?? t('alert.actor.reporter')) : name(turn.actor)}</strong>: ${turn.text}</li>`)}</ol>`
-        : html`<p>${t('alert.noConversation')}</p>`}</section>`,
+      ${
+        data.conversation.length
+          ? html`<ol class="talk">${data.conversation.map((turn) => html`<li class="${turn.from}">${when(turn.at)} · <strong>${turn.from === 'reporter' ? (data.reporter ?? t('alert.actor.reporter')) : name(turn.actor)}</strong>: ${turn.text}</li>`)}</ol>`
+          : html`<p>${t('alert.noConversation')}</p>`
+      }</section>`,
     timeline: html`<section class="card" id="alert-timeline" aria-labelledby="timeline-title"><h2 id="timeline-title">${t('alert.timeline')}</h2><ol class="timeline">
       ${data.events.map((e) => html`<li>${when(e.at)} · <strong>${knownEvents.has(e.type) ? t(`event.${e.type}`) : e.type}</strong> · ${name(e.actor)}${eventDetail(t, e) ? ` · ${eventDetail(t, e)}` : ''}</li>`)}
     </ol></section>`,

@@ -45,7 +45,10 @@ function select(id: string, label: string, value: string | undefined, options: [
 }
 
 /** The live board: filters (kept in the query string) and the open alerts, refreshed every few seconds. */
-export function boardPage(frame: PageFrame, data: { query: BoardQuery; offices: { id: string; name: string }[] | null; alerts: readonly BoardAlert[]; now: Date }): string {
+export function boardPage(
+  frame: PageFrame,
+  data: { query: BoardQuery; offices: { id: string; name: string }[] | null; alerts: readonly BoardAlert[]; now: Date },
+): string {
   const { t } = frame;
   const q = data.query;
   return page(

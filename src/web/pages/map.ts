@@ -33,7 +33,9 @@ export function mapPage(frame: PageFrame, data: MapPageData): string {
   const map = b
     ? (() => {
         const p = projection(b.adm1, 800);
-        const offices = data.offices.map((o, i) => ({ ...o, colour: officeColours[i % officeColours.length]!, areas: officeAreas(b, o.area) })).filter((o) => o.areas.length);
+        const offices = data.offices
+          .map((o, i) => ({ ...o, colour: officeColours[i % officeColours.length]!, areas: officeAreas(b, o.area) }))
+          .filter((o) => o.areas.length);
         return html`<svg class="chart" role="group" aria-labelledby="map-title" viewBox="0 0 ${p.width} ${p.height}" width="${p.width}" height="${p.height}">
           <title id="map-title">${caption}</title>
           <g fill="#eef1f4" stroke="#8a939e" stroke-width="0.8">${b.adm1.map((a) => html`<path d="${p.path(a)}"><title>${a.name}</title></path>`)}</g>
@@ -56,8 +58,10 @@ export function mapPage(frame: PageFrame, data: MapPageData): string {
     <form method="get" action="/map" class="filters no-print"><div><label for="days">${t('map.days')}</label><input id="days" name="days" type="number" min="1" max="365" value="${data.days}"></div><div><button>${t('report.show')}</button></div></form>
     ${map}
     <h2>${t('map.list')}</h2>
-    ${data.alerts.length
-      ? html`<ul>${data.alerts.map((a) => html`<li><a href="/alerts/${a.ref}">${a.ref}</a> · ${a.threatType ? t(`common:threat.${a.threatType}`) : t('common:unclassified')} · ${a.place} · ${t(`common:status.${a.status}`)}</li>`)}</ul>`
-      : html`<p>${t('map.none')}</p>`}`,
+    ${
+      data.alerts.length
+        ? html`<ul>${data.alerts.map((a) => html`<li><a href="/alerts/${a.ref}">${a.ref}</a> · ${a.threatType ? t(`common:threat.${a.threatType}`) : t('common:unclassified')} · ${a.place} · ${t(`common:status.${a.status}`)}</li>`)}</ul>`
+        : html`<p>${t('map.none')}</p>`
+    }`,
   );
 }

@@ -26,10 +26,39 @@ export interface ReportPageData {
 }
 
 type Figure = keyof Omit<ResponseFigures, 'outcomes'>;
-const counts: Figure[] = ['received', 'acknowledged', 'acknowledgedInTime', 'escalated', 'repliedToReporter', 'responding', 'closed', 'withOutcome', 'open'];
+const counts: Figure[] = [
+  'received',
+  'acknowledged',
+  'acknowledgedInTime',
+  'escalated',
+  'repliedToReporter',
+  'responding',
+  'closed',
+  'withOutcome',
+  'open',
+];
 const rates: Figure[] = ['ackRate', 'inTimeRate'];
-const times: Figure[] = ['medianTimeToNotify', 'medianTimeToAcknowledge', 'p90TimeToAcknowledge', 'medianTimeToFirstReply', 'medianTimeToRespond', 'medianTimeToClose'];
-const columns: Figure[] = ['received', 'acknowledged', 'ackRate', 'inTimeRate', 'escalated', 'repliedToReporter', 'closed', 'withOutcome', 'open', 'medianTimeToAcknowledge', 'p90TimeToAcknowledge'];
+const times: Figure[] = [
+  'medianTimeToNotify',
+  'medianTimeToAcknowledge',
+  'p90TimeToAcknowledge',
+  'medianTimeToFirstReply',
+  'medianTimeToRespond',
+  'medianTimeToClose',
+];
+const columns: Figure[] = [
+  'received',
+  'acknowledged',
+  'ackRate',
+  'inTimeRate',
+  'escalated',
+  'repliedToReporter',
+  'closed',
+  'withOutcome',
+  'open',
+  'medianTimeToAcknowledge',
+  'p90TimeToAcknowledge',
+];
 
 function value(figures: ResponseFigures, key: Figure): string {
   const v = figures[key] as number | null;
@@ -80,7 +109,9 @@ export function reportPage(frame: PageFrame, data: ReportPageData): string {
       ${data.by.map((g) => html`<th scope="col">${t(`report.byOptions.${g}`)}</th>`)}${columns.map((c) => html`<th scope="col" class="num">${t(`report.fig.${c}`)}</th>`)}
     </tr></thead><tbody>
       ${data.rows.map(
-        (r) => html`<tr>${data.by.map((g) => html`<th scope="row" data-label="${t(`report.byOptions.${g}`)}">${groupLabel(t, g, r[g], data.officeNames)}</th>`)}
+        (
+          r,
+        ) => html`<tr>${data.by.map((g) => html`<th scope="row" data-label="${t(`report.byOptions.${g}`)}">${groupLabel(t, g, r[g], data.officeNames)}</th>`)}
         ${columns.map((c) => html`<td class="num" data-label="${t(`report.fig.${c}`)}">${value(r, c)}</td>`)}</tr>`,
       )}
     </tbody></table></div>

@@ -41,12 +41,15 @@ export function seasonalPage(frame: PageFrame, data: SeasonalPageData): string {
         ${(['admin1', 'admin2'] as const).map((b) => html`<option value="${b}"${b === data.by ? html` selected` : ''}>${t(`seasonal.${b}`)}</option>`)}</select></div>
       <div><button>${t('report.show')}</button></div>
     </form>
-    ${places.size === 0
-      ? html`<p class="notice">${t('seasonal.noData')}</p>`
-      : html`<div class="scroll"><table class="heat"><caption>${t('seasonal.caption', { from: data.from, to: data.to })}</caption>
+    ${
+      places.size === 0
+        ? html`<p class="notice">${t('seasonal.noData')}</p>`
+        : html`<div class="scroll"><table class="heat"><caption>${t('seasonal.caption', { from: data.from, to: data.to })}</caption>
       <thead><tr><th scope="col">${t('seasonal.place')}</th>${monthsOfYear.map((m) => html`<th scope="col">${monthName(m)}</th>`)}<th scope="col">${t('seasonal.total')}</th></tr></thead>
       <tbody>${[...places.values()].map(
-        (p) => html`<tr><th scope="row">${p.label}</th>${p.months.map((n) => html`<td style="${shade(n, max)}">${n || ''}</td>`)}<td><strong>${p.months.reduce((a, b) => a + b, 0)}</strong></td></tr>`,
-      )}</tbody></table></div>`}`,
+        (p) =>
+          html`<tr><th scope="row">${p.label}</th>${p.months.map((n) => html`<td style="${shade(n, max)}">${n || ''}</td>`)}<td><strong>${p.months.reduce((a, b) => a + b, 0)}</strong></td></tr>`,
+      )}</tbody></table></div>`
+    }`,
   );
 }

@@ -10,13 +10,15 @@ export function signInPage(frame: PageFrame, data: { next: string; adminSignIn: 
     ${data.problem ? html`<p class="notice error" role="alert">${data.problem}</p>` : ''}
     <section class="card" aria-labelledby="officers"><h2 id="officers">${t('signIn.officersTitle')}</h2>
       <p>${t('signIn.officers')}</p></section>
-    ${data.adminSignIn
-      ? html`<section class="card" aria-labelledby="admin"><h2 id="admin">${t('signIn.adminTitle')}</h2>
+    ${
+      data.adminSignIn
+        ? html`<section class="card" aria-labelledby="admin"><h2 id="admin">${t('signIn.adminTitle')}</h2>
       <form method="post" action="/signin"><input type="hidden" name="next" value="${data.next}">
         <label for="token">${t('signIn.adminToken')}</label>
         <input id="token" name="token" type="password" autocomplete="current-password" required>
         <p><button>${t('signIn.adminButton')}</button></p></form></section>`
-      : ''}`,
+        : ''
+    }`,
   );
 }
 
@@ -33,10 +35,7 @@ export function loginLinkPage(frame: PageFrame, data: { action: string }): strin
 /** A link that cannot be used (expired, used, unknown): says so, and how to get a new one. */
 export function refusedLinkPage(frame: PageFrame, reason: 'expired' | 'used' | 'unknown' | 'tooMany'): string {
   const { t } = frame;
-  return page(
-    frame,
-    html`<h1>${t(`signIn.refused.${reason}`)}</h1><p>${t('signIn.newLink')}</p><p><a href="/signin">${t('signIn.title')}</a></p>`,
-  );
+  return page(frame, html`<h1>${t(`signIn.refused.${reason}`)}</h1><p>${t('signIn.newLink')}</p><p><a href="/signin">${t('signIn.title')}</a></p>`);
 }
 
 /** `/logout` typed in the address bar: the button that ends the session. */

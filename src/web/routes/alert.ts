@@ -49,7 +49,11 @@ async function alertData(deps: WebDeps, viewer: Viewer, alert: AlertRow, notice?
     alertConversation(deps.db, alert.id),
     viewer.session.officerId ? activeOffices(deps.db) : [],
   ]);
-  const ids = [...new Set([...events.map((e) => e.actor), ...conversation.map((c) => c.actor ?? '')].filter((a) => a.startsWith('officer:')).map((a) => a.slice(8)))];
+  const ids = [
+    ...new Set(
+      [...events.map((e) => e.actor), ...conversation.map((c) => c.actor ?? '')].filter((a) => a.startsWith('officer:')).map((a) => a.slice(8)),
+    ),
+  ];
   if (alert.acknowledgedBy) ids.push(alert.acknowledgedBy);
   const officers = ids.length ? await findOfficers(deps.db, { ids }) : [];
   return {
@@ -68,7 +72,15 @@ async function alertData(deps: WebDeps, viewer: Viewer, alert: AlertRow, notice?
   };
 }
 
-async function renderAlert(deps: WebDeps, viewer: Viewer, request: FastifyRequest, reply: FastifyReply, alert: AlertRow, notice?: { text: string; error: boolean }, status = 200) {
+async function renderAlert(
+  deps: WebDeps,
+  viewer: Viewer,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  alert: AlertRow,
+  notice?: { text: string; error: boolean },
+  status = 200,
+) {
   const [frame, data] = await Promise.all([viewerFrame(deps, viewer, request, 'alert.card', alertScript), alertData(deps, viewer, alert, notice)]);
   frame.title = viewer.t('alert.title', { ref: alert.ref });
   const html = alertPage(frame, data);
@@ -87,7 +99,13 @@ async function act(deps: WebDeps, officer: OfficerRow, ref: string, action: stri
     }
     case 'dismiss': {
       const duplicate = normaliseReference(field(form, 'duplicateOf'));
-      return actOnAlert(deps.workflow, { alert, officerId: officer.id, action: 'dismiss', ...(duplicate ? { duplicateOf: duplicate } : {}), ...note });
+      return actOnAlert(deps.workflow, {
+        alert,
+        officerId: officer.id,
+        action: 'dismiss',
+        ...(duplicate ? { duplicateOf: duplicate } : {}),
+        ...note,
+      });
     }
     case 'reply':
       return bridgeToReporter(deps.workflow, { alert, officerId: officer.id, text: field(form, 'text') });
@@ -105,7 +123,15 @@ async function act(deps: WebDeps, officer: OfficerRow, ref: string, action: stri
  * is passed to `correctAlert` (so a new place alone re-routes to the place's office, as `LIEU` does),
  * and the answer is the SMS answer. An alert moved out of the officer's offices gets a short page.
  */
-async function correct(deps: WebDeps, viewer: Viewer, request: FastifyRequest, reply: FastifyReply, officer: OfficerRow, alert: AlertRow, form: Form) {
+async function correct(
+  deps: WebDeps,
+  viewer: Viewer,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  officer: OfficerRow,
+  alert: AlertRow,
+  form: Form,
+) {
   const type = field(form, 'threatType');
   const office = field(form, 'office');
   const place = field(form, 'place');
@@ -120,7 +146,10 @@ async function correct(deps: WebDeps, viewer: Viewer, request: FastifyRequest, r
   const status = result.outcome === 'not_allowed' ? 403 : result.outcome === 'done' || result.outcome === 'unchanged' ? 200 : 422;
   if (!sees(viewer, current.officeId)) {
     const frame = await viewerFrame(deps, viewer, request, 'alert.movedTitle');
-    return reply.code(status).type('text/html; charset=utf-8').send(messagePage(frame, frame.title, [html`<span role="status">${text}</span>`, html`<a href="/">${viewer.t('alert.backToBoard')}</a>`]));
+    return reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .send(messagePage(frame, frame.title, [html`<span role="status">${text}</span>`, html`<a href="/">${viewer.t('alert.backToBoard')}</a>`]));
   }
   return renderAlert(deps, viewer, request, reply, current, { text, error: status !== 200 }, status);
 }
@@ -133,7 +162,10 @@ export function registerAlertRoutes(app: FastifyInstance, deps: WebDeps): void {
   const missing = async (viewer: Viewer, request: FastifyRequest, reply: FastifyReply, ref: string, status: 404 | 403) => {
     const frame = await viewerFrame(deps, viewer, request, status === 404 ? 'alert.notFound' : 'alert.forbidden');
     const key = status === 404 ? 'alert.notFoundText' : 'alert.forbiddenText';
-    return reply.code(status).type('text/html; charset=utf-8').send(messagePage(frame, frame.title, [viewer.t(key, { ref })]));
+    return reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .send(messagePage(frame, frame.title, [viewer.t(key, { ref })]));
   };
 
   app.get<{ Params: { ref: string }; Querystring: { done?: string } }>('/alerts/:ref', async (request, reply) => {
@@ -179,7 +211,8 @@ export function registerAlertRoutes(app: FastifyInstance, deps: WebDeps): void {
     }
     if (action === 'correct') return correct(deps, viewer, request, reply, officer, alert, request.body ?? {});
     const result = await act(deps, officer, ref, action, request.body ?? {});
-    if (result.outcome === 'done' || result.outcome === 'recorded' || result.outcome === 'bridged') return reply.redirect(`/alerts/${ref}?done=${action}`, 303);
+    if (result.outcome === 'done' || result.outcome === 'recorded' || result.outcome === 'bridged')
+      return reply.redirect(`/alerts/${ref}?done=${action}`, 303);
     const text = actionReply(deps.workflow, officer, ref, result);
     const current = (await getAlertByRef(deps.db, ref)) ?? alert;
     return renderAlert(deps, viewer, request, reply, current, { text, error: true }, result.outcome === 'not_allowed' ? 403 : 409);

@@ -27,7 +27,9 @@ export function registerAuthRoutes(app: FastifyInstance, deps: WebDeps): void {
 
   app.get('/signin', async (request, reply) => {
     const next = localPath(String((request.query as Form).next ?? '/'));
-    return reply.type('text/html; charset=utf-8').send(signInPage(visitorFrame(deps, request, 'signIn.title'), { next, adminSignIn: Boolean(deps.adminToken) }));
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(signInPage(visitorFrame(deps, request, 'signIn.title'), { next, adminSignIn: Boolean(deps.adminToken) }));
   });
 
   app.post<{ Body: Form }>('/signin', async (request, reply) => {
@@ -37,14 +39,20 @@ export function registerAuthRoutes(app: FastifyInstance, deps: WebDeps): void {
     const given = text(request.body ?? {}, 'token');
     if (!deps.adminToken || !timingSafeEqual(sha256(given), sha256(deps.adminToken))) {
       deps.log.warn({ ip: request.ip }, 'operations room: refused administrator sign-in');
-      return reply.code(401).type('text/html; charset=utf-8').send(signInPage(frame, { next, adminSignIn: Boolean(deps.adminToken), problem: frame.t('signIn.wrongToken') }));
+      return reply
+        .code(401)
+        .type('text/html; charset=utf-8')
+        .send(signInPage(frame, { next, adminSignIn: Boolean(deps.adminToken), problem: frame.t('signIn.wrongToken') }));
     }
     const cookie = await startSession({ officerId: null, role: 'admin', officeId: null, language: visitorLanguage(deps, request) });
     return reply.header('set-cookie', cookie).redirect(next, 303);
   });
 
   app.get<{ Params: { token: string } }>('/login/:token', async (request, reply) =>
-    reply.type('text/html; charset=utf-8').header('referrer-policy', 'no-referrer').send(loginLinkPage(visitorFrame(deps, request, 'signIn.linkTitle'), { action: `/login/${encodeURIComponent(request.params.token)}` })),
+    reply
+      .type('text/html; charset=utf-8')
+      .header('referrer-policy', 'no-referrer')
+      .send(loginLinkPage(visitorFrame(deps, request, 'signIn.linkTitle'), { action: `/login/${encodeURIComponent(request.params.token)}` })),
   );
 
   app.post<{ Params: { token: string } }>('/login/:token', async (request, reply) => {
@@ -53,12 +61,20 @@ export function registerAuthRoutes(app: FastifyInstance, deps: WebDeps): void {
     const used = await useLoginLink(deps.db, request.params.token, new Date());
     if ('refused' in used) {
       deps.log.warn({ ip: request.ip, reason: used.refused }, 'operations room: sign-in link refused');
-      return reply.code(used.refused === 'unknown' ? 404 : 410).type('text/html; charset=utf-8').send(refusedLinkPage(frame, used.refused));
+      return reply
+        .code(used.refused === 'unknown' ? 404 : 410)
+        .type('text/html; charset=utf-8')
+        .send(refusedLinkPage(frame, used.refused));
     }
     const officer = await getOfficer(deps.db, used.officerId);
     if (!officer?.active) return reply.code(403).type('text/html; charset=utf-8').send(refusedLinkPage(frame, 'unknown'));
     const missionWide = officer.role === 'joc' || officer.role === 'admin';
-    const cookie = await startSession({ officerId: officer.id, role: officer.role, officeId: missionWide ? null : officer.officeId, language: pageLanguage(officer.language, deps.defaultLanguage) });
+    const cookie = await startSession({
+      officerId: officer.id,
+      role: officer.role,
+      officeId: missionWide ? null : officer.officeId,
+      language: pageLanguage(officer.language, deps.defaultLanguage),
+    });
     deps.log.info({ officer: officer.id }, 'operations room: signed in');
     return reply.header('set-cookie', cookie).redirect('/', 303);
   });

@@ -11,10 +11,20 @@ import { requireViewer, type Viewer } from '../session.js';
 
 /** The board's query string; a value that means nothing is ignored (the filter is off). */
 const boardQuery = z.object({
-  office: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).optional().catch(undefined),
+  office: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/)
+    .optional()
+    .catch(undefined),
   type: z.enum(threatTypes).optional().catch(undefined),
-  status: z.enum(openStatuses as readonly string[] as [string, ...string[]]).optional().catch(undefined),
-  period: z.enum(Object.keys(boardPeriods) as [keyof typeof boardPeriods]).optional().catch(undefined),
+  status: z
+    .enum(openStatuses as readonly string[] as [string, ...string[]])
+    .optional()
+    .catch(undefined),
+  period: z
+    .enum(Object.keys(boardPeriods) as [keyof typeof boardPeriods])
+    .optional()
+    .catch(undefined),
 });
 
 async function boardData(deps: WebDeps, viewer: Viewer, request: FastifyRequest) {

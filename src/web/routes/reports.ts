@@ -27,7 +27,11 @@ export function registerReportPages(app: FastifyInstance, deps: WebDeps): void {
     const viewer = await requireViewer(deps, request, reply);
     if (!viewer) return reply;
     const q = request.query;
-    const defaults = { from: missionDate(deps.timezone, new Date(), { months: -5, firstOfMonth: true }), to: missionDate(deps.timezone, new Date(), { days: 1 }), by: 'office' };
+    const defaults = {
+      from: missionDate(deps.timezone, new Date(), { months: -5, firstOfMonth: true }),
+      to: missionDate(deps.timezone, new Date(), { days: 1 }),
+      by: 'office',
+    };
     let parsed = responseQuery.safeParse({ from: q.from || defaults.from, to: q.to || defaults.to, by: q.by || defaults.by });
     const problem = parsed.success ? null : firstProblem(parsed.error);
     if (!parsed.success) parsed = responseQuery.safeParse(defaults);
@@ -44,8 +48,16 @@ export function registerReportPages(app: FastifyInstance, deps: WebDeps): void {
     const html = reportPage(frame, {
       ...query,
       ...report,
-      inTimeByOffice: byOffice.rows.map((r) => ({ label: names.get(r.office ?? '') ?? r.office ?? '—', value: r.inTimeRate ?? 0, text: percent(r.inTimeRate) })),
-      ackByMonth: byMonth.rows.map((r) => ({ label: r.month ?? '—', value: r.medianTimeToAcknowledge ?? 0, text: seconds(r.medianTimeToAcknowledge) })),
+      inTimeByOffice: byOffice.rows.map((r) => ({
+        label: names.get(r.office ?? '') ?? r.office ?? '—',
+        value: r.inTimeRate ?? 0,
+        text: percent(r.inTimeRate),
+      })),
+      ackByMonth: byMonth.rows.map((r) => ({
+        label: r.month ?? '—',
+        value: r.medianTimeToAcknowledge ?? 0,
+        text: seconds(r.medianTimeToAcknowledge),
+      })),
       scope: viewer.officeId,
       officeNames: names,
       definitions: responseDefinitions,
@@ -58,11 +70,19 @@ export function registerReportPages(app: FastifyInstance, deps: WebDeps): void {
     const viewer = await requireViewer(deps, request, reply);
     if (!viewer) return reply;
     const q = request.query;
-    const defaults = { from: missionDate(deps.timezone, new Date(), { months: -36, firstOfMonth: true }), to: missionDate(deps.timezone, new Date(), { days: 1 }), by: 'admin1' };
+    const defaults = {
+      from: missionDate(deps.timezone, new Date(), { months: -36, firstOfMonth: true }),
+      to: missionDate(deps.timezone, new Date(), { days: 1 }),
+      by: 'admin1',
+    };
     let parsed = seasonalQuery.safeParse({ from: q.from || defaults.from, to: q.to || defaults.to, by: q.by || defaults.by });
     if (!parsed.success) parsed = seasonalQuery.safeParse(defaults);
     const query = parsed.data!;
-    const [rows, offices, frame] = await Promise.all([seasonalReport(deps.db, { ...query, timezone: deps.timezone }), officeNames(deps.db), viewerFrame(deps, viewer, request, 'seasonal.title')]);
+    const [rows, offices, frame] = await Promise.all([
+      seasonalReport(deps.db, { ...query, timezone: deps.timezone }),
+      officeNames(deps.db),
+      viewerFrame(deps, viewer, request, 'seasonal.title'),
+    ]);
     const area = viewer.officeId ? (offices.find((o) => o.id === viewer.officeId)?.area ?? {}) : null;
     return reply.type('text/html; charset=utf-8').send(seasonalPage(frame, { ...query, rows: seasonalRowsInArea(rows, area) }));
   });

@@ -25,7 +25,12 @@ export async function escalateStep(job: Job<JobData<'escalate'>>, deps: Workflow
     const now = deps.now();
     const next = nextEscalation(policy, alert.escalationLevel);
     if (!next) {
-      await updateAlert(tx, alertId, { ackDeadline: null }, { type: 'escalation_exhausted', actor: 'system', data: { level: alert.escalationLevel } });
+      await updateAlert(
+        tx,
+        alertId,
+        { ackDeadline: null },
+        { type: 'escalation_exhausted', actor: 'system', data: { level: alert.escalationLevel } },
+      );
       return { outbound: [], seq: null, delay: 0 };
     }
     const deadline = escalationDeadline(policy, (alert.severity ?? 'medium') as Severity, now);
@@ -33,20 +38,29 @@ export async function escalateStep(job: Job<JobData<'escalate'>>, deps: Workflow
     const nextSeq = seq + 1;
     const updated = { ...alert, escalationLevel: next.level, timerSeq: nextSeq };
     const cards = await queueAlertCards(tx, deps, { alert: updated, office, targets: next.notify, level: next.level, escalatedMinutes: minutes });
-    await updateAlert(tx, alertId, { escalationLevel: next.level, timerSeq: nextSeq, ackDeadline: deadline }, {
-      type: 'escalated',
-      actor: 'system',
-      data: {
-        level: next.level,
-        missedDeadline: alert.ackDeadline?.toISOString() ?? null,
-        lateMs: alert.ackDeadline ? now.getTime() - alert.ackDeadline.getTime() : null,
-        recipients: cards.recipients,
-        unreachable: cards.unreachable,
-        deadline: deadline.toISOString(),
+    await updateAlert(
+      tx,
+      alertId,
+      { escalationLevel: next.level, timerSeq: nextSeq, ackDeadline: deadline },
+      {
+        type: 'escalated',
+        actor: 'system',
+        data: {
+          level: next.level,
+          missedDeadline: alert.ackDeadline?.toISOString() ?? null,
+          lateMs: alert.ackDeadline ? now.getTime() - alert.ackDeadline.getTime() : null,
+          recipients: cards.recipients,
+          unreachable: cards.unreachable,
+          deadline: deadline.toISOString(),
+        },
       },
-    });
+    );
     if (cards.recipients.length === 0) {
-      await recordEvent(tx, alertId, { type: 'notification_failed', actor: 'system', data: { level: next.level, reason: 'nobody to notify at this level' } });
+      await recordEvent(tx, alertId, {
+        type: 'notification_failed',
+        actor: 'system',
+        data: { level: next.level, reason: 'nobody to notify at this level' },
+      });
     }
     return { outbound: cards.outbound, seq: nextSeq, delay: deadline.getTime() - now.getTime() };
   });

@@ -58,7 +58,15 @@ async function finish(
     const extra = more ? await more(tx) : [];
     const replies = reply
       ? await insertOutbound(tx, [
-          { alertId: reply.alertId ?? null, channel: message.channel, recipient: reply.recipient, toEnc: message.fromEnc, purpose: 'reply', body: reply.body, dedupeKey: `reply:${message.id}` },
+          {
+            alertId: reply.alertId ?? null,
+            channel: message.channel,
+            recipient: reply.recipient,
+            toEnc: message.fromEnc,
+            purpose: 'reply',
+            body: reply.body,
+            dedupeKey: `reply:${message.id}`,
+          },
         ])
       : [];
     return [...extra, ...replies];
@@ -73,7 +81,13 @@ async function handleOfficerMessage(deps: WorkflowDeps, message: InboundRow, off
 }
 
 /** STOP, START, HELP, LANG: answered in the reporter's language; after STOP nothing at all is sent. */
-async function handleReporterCommand(deps: WorkflowDeps, message: InboundRow, reporter: FocalPointRow, command: ReporterCommand, languages: string[]): Promise<void> {
+async function handleReporterCommand(
+  deps: WorkflowDeps,
+  message: InboundRow,
+  reporter: FocalPointRow,
+  command: ReporterCommand,
+  languages: string[],
+): Promise<void> {
   const { outcome, reply } = await applyReporterCommand(deps, reporter, command, languages);
   await finish(deps, message, { outcome, focalPointId: reporter.id }, reply === null ? null : { recipient: `reporter:${reporter.id}`, body: reply });
 }
@@ -83,7 +97,13 @@ async function handleReporterCommand(deps: WorkflowDeps, message: InboundRow, re
  * else is refused and logged; group chatter from non-officers is ignored. Returns null when the
  * update is an ordinary reporter's message.
  */
-async function handleTelegramUpdate(deps: WorkflowDeps, message: InboundRow, update: Update, officer: OfficerRow | null, languages: string[]): Promise<string | null> {
+async function handleTelegramUpdate(
+  deps: WorkflowDeps,
+  message: InboundRow,
+  update: Update,
+  officer: OfficerRow | null,
+  languages: string[],
+): Promise<string | null> {
   const telegram = deps.channels.get('telegram');
   if (officer && telegram) {
     await handleOfficerUpdate(deps, update, officer, languages);
@@ -109,7 +129,12 @@ async function handleTelegramUpdate(deps: WorkflowDeps, message: InboundRow, upd
  * button or group chatter, not a keyword, and from a reporter with no open alert (so it cannot be
  * a follow-up). Such messages of one job are taken in together (see alertWarnings).
  */
-function isPlainWarning(deps: WorkflowDeps, { message, sender }: InboundWithSender, address: ReporterAddress, withOpenAlerts: ReadonlySet<number>): boolean {
+function isPlainWarning(
+  deps: WorkflowDeps,
+  { message, sender }: InboundWithSender,
+  address: ReporterAddress,
+  withOpenAlerts: ReadonlySet<number>,
+): boolean {
   const channel = message.channel as ChannelName;
   if (fromOfficer(deps, address) || parseReporterCommand(message.text) || unreadableUpdate(message)) return false;
   const update = channel === 'telegram' ? (message.meta.update as Update | undefined) : undefined;
@@ -157,14 +182,17 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
         deps,
         message,
         { outcome: 'follow_up', alertId: followed.id, focalPointId: reporter.id },
-        !reporter.silent && !reporter.optedOut ? { recipient: `reporter:${reporter.id}`, body: deps.t(language, 'reporter:followUp', { ref: followed.ref }), alertId: followed.id } : null,
+        !reporter.silent && !reporter.optedOut
+          ? { recipient: `reporter:${reporter.id}`, body: deps.t(language, 'reporter:followUp', { ref: followed.ref }), alertId: followed.id }
+          : null,
         (tx) => forwardToHolders(tx, deps, { alert: followed, reporter, text: message.text, inboundId: message.id }),
       );
       return 'follow-up';
     }
     const warning = { message, reporter, basis };
     // First attempt: the whole way to the officers in one transaction (see new-alert.ts).
-    if ((await alertWarnings(deps, [warning], allStages ? 'now' : 'as jobs')).length === 0) return allStages ? 'alert created and notified' : 'alert created';
+    if ((await alertWarnings(deps, [warning], allStages ? 'now' : 'as jobs')).length === 0)
+      return allStages ? 'alert created and notified' : 'alert created';
   }
   throw new ReporterAlertsChanging(message.id, reporter.id);
 }
@@ -189,7 +217,10 @@ const readSender = (deps: WorkflowDeps, message: InboundRow): string | null => {
 async function sortOut(deps: WorkflowDeps, found: InboundWithSender[]): Promise<{ together: PlainWarning[]; alone: InboundWithSender[] }> {
   const together: PlainWarning[] = [];
   const alone: InboundWithSender[] = [];
-  const withOpenAlerts = await reportersWithOpenAlerts(deps.db, found.flatMap((f) => (f.sender && !f.message.processedAt ? [f.sender.id] : [])));
+  const withOpenAlerts = await reportersWithOpenAlerts(
+    deps.db,
+    found.flatMap((f) => (f.sender && !f.message.processedAt ? [f.sender.id] : [])),
+  );
   const senders = new Set<string>();
   for (const f of found) {
     const first = !senders.has(f.message.fromHash);
@@ -197,7 +228,8 @@ async function sortOut(deps: WorkflowDeps, found: InboundWithSender[]): Promise<
     // A sender that cannot be read is handled alone (and fails alone: see unprocessable.ts), not with the burst.
     const from = f.message.processedAt ? null : readSender(deps, f.message);
     const address = from === null ? null : reporterAddress(f.message.channel as ChannelName, from);
-    if (first && address && isPlainWarning(deps, f, address, withOpenAlerts)) together.push({ found: f, address, sealedAsIs: from === address.value });
+    if (first && address && isPlainWarning(deps, f, address, withOpenAlerts))
+      together.push({ found: f, address, sealedAsIs: from === address.value });
     else alone.push(f);
   }
   return { together, alone };
@@ -217,7 +249,10 @@ async function takeTogether(deps: WorkflowDeps, together: PlainWarning[]): Promi
   );
   const reporters = new Map(newcomers.map((w, i) => [w.found.message.id, registered[i]!]));
   // Found with no open alert (isPlainWarning).
-  const again = await alertWarnings(deps, together.map(({ found: f }) => ({ message: f.message, reporter: f.sender ?? reporters.get(f.message.id)!, basis: noOpenAlert })));
+  const again = await alertWarnings(
+    deps,
+    together.map(({ found: f }) => ({ message: f.message, reporter: f.sender ?? reporters.get(f.message.id)!, basis: noOpenAlert })),
+  );
   return again.map((w) => ({ message: w.message, sender: w.reporter }));
 }
 
@@ -250,7 +285,10 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
         // job is retried once its other messages are handled).
         failures.push(error);
       } else {
-        const apart = new WarningsNotWrittenTogether(together.map((w) => w.found.message.id), error);
+        const apart = new WarningsNotWrittenTogether(
+          together.map((w) => w.found.message.id),
+          error,
+        );
         deps.log.warn({ inboundIds: apart.inboundIds, err: apart.message }, 'new warnings taken together failed; each alert is created alone');
         together.forEach((w) => stagesApart.add(w.found.message.id));
         alone.push(...together.map((w) => w.found));
@@ -265,8 +303,10 @@ export async function inboundStep(job: Job<JobData<'inbound'>>, deps: WorkflowDe
     } catch (error) {
       const seen = await parkIfHopeless(job, deps, f.message, error as Error);
       failures.push(seen);
-      if (error instanceof EarlierMessagePending) deps.log.info({ inboundId: f.message.id }, "inbound message waits for its sender's earlier message");
-      else if (!(seen instanceof UnprocessableMessage)) deps.log.warn({ inboundId: f.message.id, err: (error as Error).message }, 'inbound message failed');
+      if (error instanceof EarlierMessagePending)
+        deps.log.info({ inboundId: f.message.id }, "inbound message waits for its sender's earlier message");
+      else if (!(seen instanceof UnprocessableMessage))
+        deps.log.warn({ inboundId: f.message.id, err: (error as Error).message }, 'inbound message failed');
     }
   }
   if (failures.length > 0) throw failures.find((e) => !(e instanceof UnrecoverableError)) ?? failures[0]!;

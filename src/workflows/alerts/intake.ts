@@ -18,7 +18,8 @@ type Persisted = { id: number | null; journaled?: boolean } | { error: Error };
  * NULs are dropped and lone surrogates become U+FFFD on the way in.
  */
 function storable<T>(value: T): T {
-  if (typeof value === 'string') return value.replaceAll('\u0000', '').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd') as T;
+  if (typeof value === 'string')
+    return value.replaceAll('\u0000', '').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd') as T;
   if (Array.isArray(value)) return value.map(storable) as T;
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;
   return value;
@@ -37,10 +38,27 @@ function storable<T>(value: T): T {
  * With a `journal`, messages that PostgreSQL cannot take because it is unreachable (not because of
  * what they are) are kept in the journal instead, and so are later ones until it is replayed.
  */
-export function createIntake({ db, pii, queues, log, journal, enqueueTimeoutMs = 2_000 }: { db: Db; pii: Pii; queues: Queues; log: Logger; journal?: IntakeJournal; enqueueTimeoutMs?: number }): Intake {
+export function createIntake({
+  db,
+  pii,
+  queues,
+  log,
+  journal,
+  enqueueTimeoutMs = 2_000,
+}: {
+  db: Db;
+  pii: Pii;
+  queues: Queues;
+  log: Logger;
+  journal?: IntakeJournal;
+  enqueueTimeoutMs?: number;
+}): Intake {
   const problems = createProblemLog(log);
   const keep = (batch: InboundInput[], cause?: unknown): Promise<Persisted[]> =>
-    journal!.keep(batch, cause).then(() => batch.map(() => ({ id: null, journaled: true })), (error: Error) => batch.map(() => ({ error })));
+    journal!.keep(batch, cause).then(
+      () => batch.map(() => ({ id: null, journaled: true })),
+      (error: Error) => batch.map(() => ({ error })),
+    );
   const persist = batched(async (batch: InboundInput[]): Promise<Persisted[]> => {
     if (journal?.active()) return keep(batch);
     let persisted: Persisted[];
@@ -51,14 +69,22 @@ export function createIntake({ db, pii, queues, log, journal, enqueueTimeoutMs =
       if (batch.length === 1) return [{ error: error as Error }];
       // One by one, in order: of two copies of a message, the first is kept, as in the batch.
       persisted = [];
-      for (const m of batch) persisted.push(await insertInbounds(db, [m]).then(([id]) => ({ id: id ?? null }), (e: Error) => ({ error: e })));
+      for (const m of batch)
+        persisted.push(
+          await insertInbounds(db, [m]).then(
+            ([id]) => ({ id: id ?? null }),
+            (e: Error) => ({ error: e }),
+          ),
+        );
     }
     const inboundIds = persisted.flatMap((p) => ('id' in p && p.id !== null ? [p.id] : []));
     if (inboundIds.length > 0) {
       // The message is stored: the provider is answered even if the queue is down (ioredis would
       // hold the command until Redis is back, past Twilio's 15 s); the add lands when it can.
       let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`queue did not answer within ${enqueueTimeoutMs} ms`)), enqueueTimeoutMs)));
+      const late = new Promise<never>(
+        (_resolve, reject) => (timer = setTimeout(() => reject(new Error(`queue did not answer within ${enqueueTimeoutMs} ms`)), enqueueTimeoutMs)),
+      );
       await Promise.race([queues.add('inbound', { inboundIds }), late])
         .catch((err: Error) => problems('intake', 'could not enqueue inbound messages; the reconciler will', err, { inboundIds }))
         .finally(() => clearTimeout(timer));

@@ -62,8 +62,14 @@ export async function createWarningAlerts(
   alongside: (alert: AlertRow, index: number) => OutboundInput[] = () => [],
 ): Promise<NewAlerts> {
   if (stages === 'as jobs') {
-    const alerts = await createAlerts(tx, warnings.map((warning) => newAlertOf(alertValues(warning))));
-    const outbound = await insertOutbound(tx, alerts.flatMap((alert, i) => alongside(alert, i)));
+    const alerts = await createAlerts(
+      tx,
+      warnings.map((warning) => newAlertOf(alertValues(warning))),
+    );
+    const outbound = await insertOutbound(
+      tx,
+      alerts.flatMap((alert, i) => alongside(alert, i)),
+    );
     return { alerts, outbound, jobs: alerts.map((alert) => ({ name: 'classify', data: { alertId: alert.id } })) };
   }
   const now = deps.now();
@@ -88,7 +94,10 @@ export async function createWarningAlerts(
     const decided: AlertStage[] = [classified, routed, notification.stage, ...notification.after.map((event) => ({ set: {}, event }))];
     plans.push({ warning, classified, notification, alert: newAlertOf(alertValues(warning), decided) });
   }
-  const alerts = await createAlerts(tx, plans.map((p) => p.alert));
+  const alerts = await createAlerts(
+    tx,
+    plans.map((p) => p.alert),
+  );
   // Replies go out in the reporter's language: learn it from their first message.
   await learnFocalPointLanguages(
     tx,
@@ -99,6 +108,9 @@ export async function createWarningAlerts(
   const levels = plans.map(({ warning, classified, notification }, i) =>
     levelZero(deps, alerts[i]!, notification, now, { place: classified.place?.place ?? null, pseudonym: warning.reporter.pseudonym }, seal),
   );
-  const outbound = await insertOutbound(tx, levels.flatMap((level, i) => [...alongside(alerts[i]!, i), ...level.cards]));
+  const outbound = await insertOutbound(
+    tx,
+    levels.flatMap((level, i) => [...alongside(alerts[i]!, i), ...level.cards]),
+  );
   return { alerts, outbound, jobs: levels.map((level) => level.timer) };
 }

@@ -41,7 +41,8 @@ export async function planNotification(
   /** `id` is null for an alert being created in the same transaction (it names the alert in errors only). */
   alert: Pick<AlertRow, 'officeId' | 'severity' | 'timerSeq'> & { id: number | null },
   now: Date,
-  recipientsOf: (office: FieldOfficeRow, targets: readonly string[]) => Promise<Recipient[]> = (office, targets) => resolveTargets(tx, office, targets),
+  recipientsOf: (office: FieldOfficeRow, targets: readonly string[]) => Promise<Recipient[]> = (office, targets) =>
+    resolveTargets(tx, office, targets),
 ): Promise<NotificationPlan> {
   if (!alert.officeId) throw new NoOfficeForAlert(alert.id, null);
   const office = await officeFor(tx, deps.deployment, alert.officeId);
@@ -59,7 +60,13 @@ export async function planNotification(
   };
   const after: AlertEventInput[] =
     recipients.length === 0 ? [{ type: 'notification_failed', actor: 'system', data: { level: 0, reason: 'nobody to notify at this level' } }] : [];
-  return { office, to, deadline, stage: { set: { status: 'notified', notifiedAt: now, ackDeadline: deadline, timerSeq: alert.timerSeq + 1, escalationLevel: 0 }, event }, after };
+  return {
+    office,
+    to,
+    deadline,
+    stage: { set: { status: 'notified', notifiedAt: now, ackDeadline: deadline, timerSeq: alert.timerSeq + 1, escalationLevel: 0 }, event },
+    after,
+  };
 }
 
 /**
@@ -89,7 +96,13 @@ export function levelZero(
 export async function notifyAlert(tx: Tx, deps: WorkflowDeps, alert: AlertRow): Promise<Notified> {
   const now = deps.now();
   const plan = await planNotification(tx, deps, alert, now);
-  const { cards, timer } = levelZero(deps, { ...alert, status: 'notified', timerSeq: plan.stage.set.timerSeq! }, plan, now, await cardContextOf(tx, alert));
+  const { cards, timer } = levelZero(
+    deps,
+    { ...alert, status: 'notified', timerSeq: plan.stage.set.timerSeq! },
+    plan,
+    now,
+    await cardContextOf(tx, alert),
+  );
   const outbound = await insertOutbound(tx, cards);
   await transitionAlert(tx, alert.id, 'notified', plan.stage.event, plan.stage.set, alert);
   for (const event of plan.after) await recordEvent(tx, alert.id, event);

@@ -35,7 +35,12 @@ async function stillNew(tx: Tx, warnings: ReceivedWarning[]): Promise<{ kept: Re
   const reporters = warnings.map((w) => w.reporter.id);
   await lockReporters(tx, reporters);
   // After the lock: a statement that starts now sees what the other transaction committed.
-  const { newestOpen: newest, waitingBehind: waiting } = await reportersState(tx, reporters, warnings.map((w) => w.message), waitForEarlierSeconds);
+  const { newestOpen: newest, waitingBehind: waiting } = await reportersState(
+    tx,
+    reporters,
+    warnings.map((w) => w.message),
+    waitForEarlierSeconds,
+  );
   if (warnings.length === 1 && waiting.has(warnings[0]!.message.id)) {
     throw new EarlierMessagePending(warnings[0]!.message.id);
   }
@@ -102,7 +107,10 @@ export async function alertWarnings(deps: WorkflowDeps, warnings: ReceivedWarnin
     } catch (error) {
       // Written and committed: not a reason to write them again. What is left to queue is the
       // reconciler's (queued messages, stalled new alerts and due timers), as after a crash at this point.
-      deps.log.error({ alerts: created.alerts.length, err: (error as Error).message }, 'alerts written, but their messages and jobs could not be queued; the reconciler will queue them');
+      deps.log.error(
+        { alerts: created.alerts.length, err: (error as Error).message },
+        'alerts written, but their messages and jobs could not be queued; the reconciler will queue them',
+      );
     }
   }
   return again;

@@ -21,7 +21,10 @@ export class JournalFullError extends Error {
   /** Answered by the HTTP server as 503 with this Retry-After. */
   readonly statusCode = 503;
   readonly retryAfterSeconds = 30;
-  constructor(readonly reason: 'size' | 'age' | 'disk', detail: string) {
+  constructor(
+    readonly reason: 'size' | 'age' | 'disk',
+    detail: string,
+  ) {
     super(`inbound messages cannot be stored now (${detail})`);
     this.name = 'JournalFullError';
   }
@@ -108,7 +111,10 @@ export class InboundJournal {
       this.bytes + lines.length > this.limits.maxBytes
         ? new JournalFullError('size', `journal full: ${this.bytes} of ${this.limits.maxBytes} bytes`)
         : oldest !== null && now - oldest > this.limits.maxAgeMs
-          ? new JournalFullError('age', `journal full: its oldest message has waited ${Math.round((now - oldest) / 1000)} s, the limit is ${Math.round(this.limits.maxAgeMs / 1000)} s`)
+          ? new JournalFullError(
+              'age',
+              `journal full: its oldest message has waited ${Math.round((now - oldest) / 1000)} s, the limit is ${Math.round(this.limits.maxAgeMs / 1000)} s`,
+            )
           : null;
     if (refusal) return Promise.reject(this.refuse(refusal));
     if (this.refusing) {
@@ -125,7 +131,10 @@ export class InboundJournal {
   /** One clear log line when the journal starts refusing, not one per message. */
   private refuse(error: JournalFullError): JournalFullError {
     if (this.refusing !== error.reason) {
-      this.log.error({ component: 'journal', dir: this.dir, reason: error.reason, messages: this.size, bytes: this.bytes, maxBytes: this.limits.maxBytes }, `${error.message}: refusing inbound messages (webhooks answer 503)`);
+      this.log.error(
+        { component: 'journal', dir: this.dir, reason: error.reason, messages: this.size, bytes: this.bytes, maxBytes: this.limits.maxBytes },
+        `${error.message}: refusing inbound messages (webhooks answer 503)`,
+      );
       this.refusing = error.reason;
     }
     return error;
@@ -214,7 +223,8 @@ export class InboundJournal {
         unreadable++;
       }
     }
-    if (unreadable > 0) this.log.warn({ component: 'journal', file: segment.name, unreadable }, 'journal lines that cannot be read were skipped (a write cut short)');
+    if (unreadable > 0)
+      this.log.warn({ component: 'journal', file: segment.name, unreadable }, 'journal lines that cannot be read were skipped (a write cut short)');
     return {
       name: segment.name,
       records,

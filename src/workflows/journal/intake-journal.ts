@@ -41,7 +41,14 @@ export interface IntakeJournalOptions {
  * deletes the file; while PostgreSQL does not answer it waits and tries again. It logs one line
  * when journaling starts and one when the journal is empty again, not one per message.
  */
-export function createIntakeJournal({ db, queues, journal, log, insertTimeoutMs = 5_000, retryDelaysMs = [250, 500, 1_000, 2_000] }: IntakeJournalOptions): IntakeJournal {
+export function createIntakeJournal({
+  db,
+  queues,
+  journal,
+  log,
+  insertTimeoutMs = 5_000,
+  retryDelaysMs = [250, 500, 1_000, 2_000],
+}: IntakeJournalOptions): IntakeJournal {
   const jlog = log.child({ component: 'journal' });
   let replaying: Promise<void> | null = null;
   let closed = false;
@@ -79,7 +86,10 @@ export function createIntakeJournal({ db, queues, journal, log, insertTimeoutMs 
         ids.push(...(await store([message])));
       } catch (error) {
         if (closed) throw error;
-        jlog.error({ channel: message.channel, providerMessageId: message.providerMessageId, err: (error as Error).message }, 'a journaled message cannot be stored in PostgreSQL: dropped');
+        jlog.error(
+          { channel: message.channel, providerMessageId: message.providerMessageId, err: (error as Error).message },
+          'a journaled message cannot be stored in PostgreSQL: dropped',
+        );
       }
     }
     return ids;
@@ -108,7 +118,10 @@ export function createIntakeJournal({ db, queues, journal, log, insertTimeoutMs 
     }
     if (closed || taken === 0) return;
     if (enqueueFailed > 0) jlog.warn({ messages: enqueueFailed }, 'could not enqueue replayed messages; the reconciler will');
-    jlog.info({ messages: taken, stored: replayed, seconds: Math.round((Date.now() - started) / 100) / 10 }, 'database reachable: journaled inbound messages replayed');
+    jlog.info(
+      { messages: taken, stored: replayed, seconds: Math.round((Date.now() - started) / 100) / 10 },
+      'database reachable: journaled inbound messages replayed',
+    );
   }
 
   function startReplay(): void {

@@ -39,7 +39,6 @@ export interface OfficerActionRequest {
   duplicateOf?: string;
 }
 
-
 /**
  * Applies an officer's action. The status change and its event commit together; two officers
  * acknowledging at once: the row lock makes one win, the other gets `too_late`.

@@ -62,7 +62,8 @@ export function parseOfficerCommand(text: string): OfficerCommand | null {
   const resolved = resolveWithOutcomes(text);
   if (resolved) return resolved;
   const reply = text.trim().match(/^(?:r|rep|reponse|réponse|reply)\s+([A-Za-z0-9]{5,6})\s+(.+)$/is);
-  if (reply && isAlertReference(normaliseReference(reply[1]!))) return { action: 'reply', ref: normaliseReference(reply[1]!), text: reply[2]!.trim() };
+  if (reply && isAlertReference(normaliseReference(reply[1]!)))
+    return { action: 'reply', ref: normaliseReference(reply[1]!), text: reply[2]!.trim() };
   const correction = text.trim().match(/^(\S+)\s+([A-Za-z0-9]{5,6})\s+(.+)$/s);
   const field = correction && correctionWords.find(([pattern]) => pattern.test(correction[1]!))?.[1];
   if (correction && field && isAlertReference(normaliseReference(correction[2]!))) {

@@ -16,12 +16,18 @@ export function threatTypeNamed(typed: string, labels: (type: ThreatType) => str
   if (wanted.length < 3) return null;
   const ids = threatTypes.filter((t) => normalizeName(t) === wanted || normalizeName(t).startsWith(`${wanted} `));
   if (ids.length === 1) return ids[0]!;
-  const named = threatTypes.filter((t) => labels(t).some((label) => normalizeName(label) === wanted || normalizeName(label).startsWith(`${wanted} `)));
+  const named = threatTypes.filter((t) =>
+    labels(t).some((label) => normalizeName(label) === wanted || normalizeName(label).startsWith(`${wanted} `)),
+  );
   return named.length === 1 ? named[0]! : null;
 }
 
 /** Applies `TYPE|LIEU|BUREAU <ref> <value>` from an officer and returns the reply, in the officer's language. */
-export async function answerCorrection(deps: WorkflowDeps, officer: OfficerRow, command: Extract<OfficerCommand, { action: 'correct' }>): Promise<string> {
+export async function answerCorrection(
+  deps: WorkflowDeps,
+  officer: OfficerRow,
+  command: Extract<OfficerCommand, { action: 'correct' }>,
+): Promise<string> {
   const t = (key: string, vars: Record<string, unknown> = {}) => deps.t(officer.language, key, { ref: command.ref, ...vars });
   let result: CorrectionOutcome;
   if (command.field === 'threatType') {
@@ -45,7 +51,12 @@ export async function correctionReply(deps: WorkflowDeps, officer: OfficerRow, r
       const parts: string[] = [];
       for (const change of result.changes) {
         if (change.field === 'threatType') {
-          parts.push(t('officer:correction.threatType', { threat: t(`common:threat.${String(change.to)}`), severity: t(`common:severity.${result.alert.severity}`) }));
+          parts.push(
+            t('officer:correction.threatType', {
+              threat: t(`common:threat.${String(change.to)}`),
+              severity: t(`common:severity.${result.alert.severity}`),
+            }),
+          );
         } else if (change.field === 'place') {
           parts.push(t('officer:correction.place', { place: (change.to as { name: string }).name }));
         }

@@ -91,7 +91,11 @@ export async function correctAlert(deps: WorkflowDeps, request: CorrectionReques
   const result = await deps.db.transaction((tx) => applyCorrection(tx, deps, officer, found.id, { threatType: request.threatType, place, office }));
   if (result.outcome === 'not_allowed') {
     deps.log.warn({ officer: officer.id, alert: found.ref, action: 'correct' }, 'refused: officer outside the alert office');
-    await recordEvent(deps.db, found.id, { type: 'action_refused', actor: `officer:${officer.id}`, data: { action: 'correct', reason: 'outside the alert office' } });
+    await recordEvent(deps.db, found.id, {
+      type: 'action_refused',
+      actor: `officer:${officer.id}`,
+      data: { action: 'correct', reason: 'outside the alert office' },
+    });
   }
   if (result.outcome !== 'done') return result;
   // Every copy of the card shows the corrected analysis; the old office's copies show where the
@@ -107,7 +111,13 @@ export async function correctAlert(deps: WorkflowDeps, request: CorrectionReques
 }
 
 type Applied =
-  | { outcome: 'done'; alert: AlertRow; changes: FieldChange[]; rerouted: Extract<CorrectionOutcome, { outcome: 'done' }>['rerouted']; timer: { outbound: QueuedOutbound[]; oldSeq: number; seq: number; delay: number } | null }
+  | {
+      outcome: 'done';
+      alert: AlertRow;
+      changes: FieldChange[];
+      rerouted: Extract<CorrectionOutcome, { outcome: 'done' }>['rerouted'];
+      timer: { outbound: QueuedOutbound[]; oldSeq: number; seq: number; delay: number } | null;
+    }
   | { outcome: 'unchanged' | 'not_allowed'; alert: AlertRow }
   | { outcome: 'unknown_alert' };
 
@@ -157,11 +167,15 @@ async function applyCorrection(
       // As the notify step does, for the new office: its level 0, its deadline, a new timer.
       const policy = policyFor(deps.deployment, moveTo);
       const seq = alert.timerSeq + 1;
-      const severity = ((set.severity ?? alert.severity) ?? 'medium') as Severity;
+      const severity = (set.severity ?? alert.severity ?? 'medium') as Severity;
       const deadline = escalationDeadline(policy, severity, now);
       Object.assign(set, { ackDeadline: deadline, timerSeq: seq, escalationLevel: 0 });
       const cards = await queueAlertCards(tx, deps, { alert: { ...alert, ...set }, office: moveTo, targets: policy.levels[0]!.notify, level: 0 });
-      events.push({ type: 'rerouted', actor, data: { ...moved, level: 0, recipients: cards.recipients, unreachable: cards.unreachable, deadline: deadline.toISOString() } });
+      events.push({
+        type: 'rerouted',
+        actor,
+        data: { ...moved, level: 0, recipients: cards.recipients, unreachable: cards.unreachable, deadline: deadline.toISOString() },
+      });
       if (cards.recipients.length === 0) {
         events.push({ type: 'notification_failed', actor: 'system', data: { level: 0, reason: 'nobody to notify at this level' } });
       }
@@ -176,11 +190,17 @@ async function applyCorrection(
     // critical must not keep the low deadline.
     const office = await getOffice(tx, alert.officeId);
     const policy = office ? policyFor(deps.deployment, office) : null;
-    const deadline = policy ? rescheduledDeadline(policy, alert.ackDeadline, (alert.severity ?? 'medium') as Severity, set.severity as Severity, now) : null;
+    const deadline = policy
+      ? rescheduledDeadline(policy, alert.ackDeadline, (alert.severity ?? 'medium') as Severity, set.severity as Severity, now)
+      : null;
     if (deadline && deadline.getTime() !== alert.ackDeadline.getTime()) {
       const seq = alert.timerSeq + 1;
       Object.assign(set, { ackDeadline: deadline, timerSeq: seq });
-      events.push({ type: 'deadline_changed', actor, data: { level: alert.escalationLevel, severity: set.severity, from: alert.ackDeadline.toISOString(), to: deadline.toISOString() } });
+      events.push({
+        type: 'deadline_changed',
+        actor,
+        data: { level: alert.escalationLevel, severity: set.severity, from: alert.ackDeadline.toISOString(), to: deadline.toISOString() },
+      });
       timer = { outbound: [], oldSeq: alert.timerSeq, seq, delay: deadline.getTime() - now.getTime() };
     }
   }

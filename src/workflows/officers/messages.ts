@@ -21,19 +21,32 @@ export async function answerOfficerText(deps: WorkflowDeps, officer: OfficerRow,
     case 'correct':
       return answerCorrection(deps, officer, command);
     case 'note':
-      return actionReply(deps, officer, command.ref, await addNote(deps, { alert, officerId: officer.id, text: command.text }), 'officer:reply.noteAdded');
+      return actionReply(
+        deps,
+        officer,
+        command.ref,
+        await addNote(deps, { alert, officerId: officer.id, text: command.text }),
+        'officer:reply.noteAdded',
+      );
     default: {
       if ('outcomes' in command) {
         const note = command.note ? { note: command.note } : {};
         return actionReply(deps, officer, command.ref, await recordOutcomes(deps, { alert, officerId: officer.id, set: command.outcomes, ...note }));
       }
       if ('duplicateOf' in command) {
-        return actionReply(deps, officer, command.ref, await actOnAlert(deps, { alert, officerId: officer.id, action: 'dismiss', duplicateOf: command.duplicateOf }));
+        return actionReply(
+          deps,
+          officer,
+          command.ref,
+          await actOnAlert(deps, { alert, officerId: officer.id, action: 'dismiss', duplicateOf: command.duplicateOf }),
+        );
       }
       const result = await actOnAlert(deps, { alert, officerId: officer.id, action: command.action });
       const answer = actionReply(deps, officer, command.ref, result);
       // Resolved without saying what was done: say how to record it.
-      return result.outcome === 'done' && command.action === 'resolve' ? `${answer} ${deps.t(officer.language, 'officer:reply.outcomeHint', { ref: command.ref })}` : answer;
+      return result.outcome === 'done' && command.action === 'resolve'
+        ? `${answer} ${deps.t(officer.language, 'officer:reply.outcomeHint', { ref: command.ref })}`
+        : answer;
     }
   }
 }
@@ -63,7 +76,9 @@ export function actionReply(deps: WorkflowDeps, officer: OfficerRow, ref: string
     case 'not_allowed':
       return t('officer:reply.notAllowed');
     case 'too_late':
-      return t('officer:reply.alreadyTaken', { status: deps.t(officer.language, `common:status.${result.alert.status}`), officer: result.by?.name ?? '—' });
+      return t('officer:reply.alreadyTaken', {
+        status: deps.t(officer.language, `common:status.${result.alert.status}`),
+        officer: result.by?.name ?? '—',
+      });
   }
 }
-

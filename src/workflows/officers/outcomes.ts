@@ -30,7 +30,13 @@ export async function recordOutcomes(
   if (!alert) return { outcome: 'unknown_alert' };
   if (alert.status !== 'resolved' && alert.status !== 'dismissed') {
     const outcomes = 'set' in args ? args.set : [args.toggle];
-    return actOnAlert(deps, { alert: { id: alert.id }, officerId: officer.id, action: 'resolve', outcomes, ...(args.note ? { note: args.note } : {}) });
+    return actOnAlert(deps, {
+      alert: { id: alert.id },
+      officerId: officer.id,
+      action: 'resolve',
+      outcomes,
+      ...(args.note ? { note: args.note } : {}),
+    });
   }
   if (!mayActOn(officer, alert)) {
     deps.log.warn({ officer: officer.id, alert: alert.ref }, 'refused: outcome from an officer outside the alert office');
@@ -41,7 +47,8 @@ export async function recordOutcomes(
     // Locked, so that two officers ticking at once each add to what the other ticked.
     const locked = (await lockAlert(tx, alert.id)) ?? alert;
     const chosen = (await recordedOutcomeOf(tx, alert.id)).outcomes;
-    const outcomes = 'set' in args ? [...new Set(args.set)] : chosen.includes(args.toggle) ? chosen.filter((o) => o !== args.toggle) : [...chosen, args.toggle];
+    const outcomes =
+      'set' in args ? [...new Set(args.set)] : chosen.includes(args.toggle) ? chosen.filter((o) => o !== args.toggle) : [...chosen, args.toggle];
     const data = { outcomes, ...(args.note ? { note: args.note } : {}) };
     await updateAlert(tx, locked.id, {}, { type: outcomeEventType, actor: `officer:${officer.id}`, data });
     return outcomes;

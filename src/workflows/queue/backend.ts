@@ -35,7 +35,8 @@ export function createQueueBackend({ redisUrl, databaseUrl, namespace = 'tamtam'
     return {
       kind: 'redis',
       createQueue: (name, options) => report('queues', new Queue(name, { ...options, connection: redis, prefix: namespace })),
-      createWorker: (name, processor, options) => report('workers', new Worker(name, processor, { ...options, connection: redis, prefix: namespace })),
+      createWorker: (name, processor, options) =>
+        report('workers', new Worker(name, processor, { ...options, connection: redis, prefix: namespace })),
       close: async () => {
         await redis.quit().catch(() => redis.disconnect());
       },

@@ -46,8 +46,7 @@ export function createQueues(backend: QueueBackend, { jobIdPrefix }: QueuesOptio
   ) as Record<QueueName, Queue>;
   const queueFor = <N extends JobName>(job: N, data: JobData<N>) => queues[queueOf(job, data)];
   const idFor = <N extends JobName>(job: N, data: JobData<N>) => (jobIdPrefix ? `${jobIdPrefix}-${jobIdFor(job, data)}` : jobIdFor(job, data));
-  const find = (name: JobName, data: JobData<JobName>): Promise<Job | undefined> =>
-    queueFor(name, data).getJob(idFor(name, data));
+  const find = (name: JobName, data: JobData<JobName>): Promise<Job | undefined> => queueFor(name, data).getJob(idFor(name, data));
 
   return {
     backend,

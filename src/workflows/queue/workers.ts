@@ -116,7 +116,8 @@ export async function startWorkers(deps: WorkflowDeps, options: WorkerOptions = 
       let timer: NodeJS.Timeout | undefined;
       const closed = Promise.all(workers.map((w) => w.close().catch(() => {}))).then(() => true);
       const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), options.closeTimeoutMs ?? 6_000)));
-      if (!(await Promise.race([closed, late]))) deps.log.warn('workers did not stop in time (jobs still active or the queue unreachable): stopping anyway');
+      if (!(await Promise.race([closed, late])))
+        deps.log.warn('workers did not stop in time (jobs still active or the queue unreachable): stopping anyway');
       clearTimeout(timer);
     },
   };

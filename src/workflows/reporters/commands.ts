@@ -2,17 +2,15 @@ import { updateFocalPoint, type FocalPointRow } from '../../db/focal-points.js';
 import type { WorkflowDeps } from '../deps.js';
 
 /** Keywords a reporter may text instead of a warning (French and English; case and accents forgiven). */
-export type ReporterCommand =
-  | { kind: 'stop' }
-  | { kind: 'start' }
-  | { kind: 'help' }
-  | { kind: 'language'; language: string };
+export type ReporterCommand = { kind: 'stop' } | { kind: 'start' } | { kind: 'help' } | { kind: 'language'; language: string };
 
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').trim().toLowerCase();
 
 /** Reads STOP/ARRET, START/DEBUT, AIDE/HELP, LANGUE/LANG <code>; null for anything else (a warning). */
 export function parseReporterCommand(text: string): ReporterCommand | null {
-  const words = fold(text).replace(/[.!]+$/, '').split(/\s+/);
+  const words = fold(text)
+    .replace(/[.!]+$/, '')
+    .split(/\s+/);
   if (words.length === 1) {
     const [word] = words as [string];
     // Twilio's own opt-out words too (CANCEL, END, QUIT…): Twilio blocks the number anyway.

@@ -33,7 +33,12 @@ export const noOpenAlert: FollowUpBasis = { newestOpenId: null, lastMessageAt: n
  * question sent within the last 24 h; or it comes within 15 minutes of their previous message
  * about that alert. Anything else is a new alert.
  */
-export async function followUpTarget(db: DbOrTx, reporter: FocalPointRow, text: string, now: Date): Promise<{ target: AlertRow | null } & FollowUpBasis> {
+export async function followUpTarget(
+  db: DbOrTx,
+  reporter: FocalPointRow,
+  text: string,
+  now: Date,
+): Promise<{ target: AlertRow | null } & FollowUpBasis> {
   const open = await openAlertsOfReporter(db, reporter.id);
   if (open.length === 0) return { target: null, ...noOpenAlert };
   const named = open.find((a) => new RegExp(`(^|[^A-Z0-9])${a.ref}([^A-Z0-9]|$)`, 'i').test(text));

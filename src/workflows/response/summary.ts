@@ -65,7 +65,13 @@ export function renderResponseSummary(t: Translate, language: string, summary: R
       continue;
     }
     lines.push(
-      tr('received', { received: f.received, acknowledged: f.acknowledged, ackRate: percent(f.ackRate), inTime: f.acknowledgedInTime, inTimeRate: percent(f.inTimeRate) }),
+      tr('received', {
+        received: f.received,
+        acknowledged: f.acknowledged,
+        ackRate: percent(f.ackRate),
+        inTime: f.acknowledgedInTime,
+        inTimeRate: percent(f.inTimeRate),
+      }),
       tr('followUp', { escalated: f.escalated, replied: f.repliedToReporter, closed: f.closed, withOutcome: f.withOutcome, open: f.open }),
       tr('times', { median: duration(f.medianTimeToAcknowledge), p90: duration(f.p90TimeToAcknowledge), reply: duration(f.medianTimeToFirstReply) }),
     );
@@ -73,11 +79,20 @@ export function renderResponseSummary(t: Translate, language: string, summary: R
   const more = (n: number) => (n > listed ? ` ${tr('more', { count: n - listed })}` : '');
   if (summary.overdue) {
     const refs = summary.overdue.slice(0, listed).map((a) => a.ref);
-    lines.push('', summary.overdue.length ? tr('overdue', { count: summary.overdue.length, refs: refs.join(', ') }) + more(summary.overdue.length) : tr('noneOverdue'));
+    lines.push(
+      '',
+      summary.overdue.length
+        ? tr('overdue', { count: summary.overdue.length, refs: refs.join(', ') }) + more(summary.overdue.length)
+        : tr('noneOverdue'),
+    );
   }
   if (summary.waiting) {
     const who = summary.waiting.slice(0, listed).map((w) => `${w.pseudonym} (${w.ref})`);
-    lines.push(summary.waiting.length ? tr('waiting', { count: summary.waiting.length, list: who.join(', ') }) + more(summary.waiting.length) : tr('noneWaiting'));
+    lines.push(
+      summary.waiting.length
+        ? tr('waiting', { count: summary.waiting.length, list: who.join(', ') }) + more(summary.waiting.length)
+        : tr('noneWaiting'),
+    );
   }
   return lines.join('\n');
 }

@@ -25,7 +25,9 @@ async function sectionsFor(deps: SummaryDeps, officer: OfficerRow, period: DateP
 /** `/report`: this month's figures, in the mission's time zone, for what the officer may see. */
 export async function monthlySummaryFor(deps: SummaryDeps, officer: OfficerRow, now: Date): Promise<string> {
   const period = monthOf(now, deps.deployment.timezone);
-  const month = new Intl.DateTimeFormat(officer.language, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${period.from}T12:00:00Z`));
+  const month = new Intl.DateTimeFormat(officer.language, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${period.from}T12:00:00Z`),
+  );
   const sections = await sectionsFor(deps, officer, period, officer.language);
   return renderResponseSummary(deps.t, officer.language, { title: deps.t(officer.language, 'officer:report.monthTitle', { month }), sections });
 }
@@ -44,7 +46,8 @@ export async function sendWeeklyDigest(deps: WorkflowDeps, now = deps.now()): Pr
   for (const officer of recipients) {
     const address = deliveryAddress({ kind: 'officer', officer }, deps.channels);
     if (!address) continue;
-    const mine = <T extends { officeId: string | null }>(list: T[]) => (seesEveryOffice(officer) ? list : list.filter((a) => a.officeId === officer.officeId));
+    const mine = <T extends { officeId: string | null }>(list: T[]) =>
+      seesEveryOffice(officer) ? list : list.filter((a) => a.officeId === officer.officeId);
     const title = deps.t(officer.language, 'officer:report.digestTitle', { from: period.from, to: period.to });
     const body = renderResponseSummary(deps.t, officer.language, {
       title,
@@ -52,7 +55,14 @@ export async function sendWeeklyDigest(deps: WorkflowDeps, now = deps.now()): Pr
       overdue: mine(overdue),
       waiting: mine(waiting),
     });
-    rows.push({ channel: address.channel, recipient: `officer:${officer.id}`, toEnc: deps.pii.encrypt(address.to), purpose: 'digest', body, dedupeKey: `digest:${period.from}:${officer.id}` });
+    rows.push({
+      channel: address.channel,
+      recipient: `officer:${officer.id}`,
+      toEnc: deps.pii.encrypt(address.to),
+      purpose: 'digest',
+      body,
+      dedupeKey: `digest:${period.from}:${officer.id}`,
+    });
   }
   const queued = await insertOutbound(deps.db, rows);
   await enqueueSends(deps, queued);

@@ -35,7 +35,12 @@ export function evidenceShown(evidence: readonly string[], max = 5): string[] {
 }
 
 /** The plain-text alert card, in the officer's language. */
-export function renderAlertCard(t: Translate, language: string, view: AlertCardView, opts: { escalation?: { level: number; minutes: number }; smsHelp?: boolean } = {}): string {
+export function renderAlertCard(
+  t: Translate,
+  language: string,
+  view: AlertCardView,
+  opts: { escalation?: { level: number; minutes: number }; smsHelp?: boolean } = {},
+): string {
   const { alert } = view;
   const tr = (key: string, vars?: Record<string, unknown>) => t(language, key, vars);
   const lines = [
@@ -52,7 +57,9 @@ export function renderAlertCard(t: Translate, language: string, view: AlertCardV
   ];
   if (opts.escalation) lines.unshift(tr('officer:card.escalation', opts.escalation));
   if (view.statusBy) {
-    lines.push(tr('officer:card.statusBy', { status: tr(`common:status.${alert.status}`), officer: view.statusBy.officer, time: hhmm(view.statusBy.at) }));
+    lines.push(
+      tr('officer:card.statusBy', { status: tr(`common:status.${alert.status}`), officer: view.statusBy.officer, time: hhmm(view.statusBy.at) }),
+    );
   } else {
     lines.push(tr('officer:card.status', { status: tr(`common:status.${alert.status}`) }));
   }
@@ -68,7 +75,11 @@ function analysisLine(tr: (key: string, vars?: Record<string, unknown>) => strin
   return tr('officer:card.analysis', { confidence: percent, evidence: shown.map((w) => tr('officer:card.cue', { word: w })).join(', ') });
 }
 
-function outcomeLines(tr: (key: string, vars?: Record<string, unknown>) => string, status: string, outcome: RecordedOutcome | null | undefined): string[] {
+function outcomeLines(
+  tr: (key: string, vars?: Record<string, unknown>) => string,
+  status: string,
+  outcome: RecordedOutcome | null | undefined,
+): string[] {
   if (status === 'dismissed' && outcome?.duplicateOf) return [tr('officer:card.duplicateOf', { ref: outcome.duplicateOf })];
   if (status !== 'resolved') return [];
   if (!outcome?.outcomes.length) return [tr('officer:card.outcomeAsk')];

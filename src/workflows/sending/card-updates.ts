@@ -19,7 +19,15 @@ export const editable: readonly string[] = ['telegram', 'simulator'];
  * Events after which an alert's cards read differently: a status an officer set (the event is
  * named after the status), a corrected analysis, a move to another office.
  */
-export const cardChangingEvents: readonly string[] = ['acknowledged', 'responding', 'resolved', 'dismissed', 'rerouted', 'corrected', outcomeEventType];
+export const cardChangingEvents: readonly string[] = [
+  'acknowledged',
+  'responding',
+  'resolved',
+  'dismissed',
+  'rerouted',
+  'corrected',
+  outcomeEventType,
+];
 
 /** Buttons compared by label and data (jsonb does not keep the keys' order). */
 const sameButtons = (a: readonly { label: string; data: string }[], b: readonly { label: string; data: string }[]) =>
@@ -54,7 +62,13 @@ export async function queueCardUpdates(deps: WorkflowDeps, alertId: number, by?:
   await enqueueSends(deps, queued);
 }
 
-async function cardUpdatesOf(tx: Tx, deps: WorkflowDeps, alertId: number, by: StatusBy | undefined, only: { copyId: number } | undefined): Promise<QueuedOutbound[]> {
+async function cardUpdatesOf(
+  tx: Tx,
+  deps: WorkflowDeps,
+  alertId: number,
+  by: StatusBy | undefined,
+  only: { copyId: number } | undefined,
+): Promise<QueuedOutbound[]> {
   const alert = await getAlert(tx, alertId);
   if (!alert) return [];
   const copies = await sentCardCopies(tx, only ?? { alertId }, editable);
@@ -65,7 +79,10 @@ async function cardUpdatesOf(tx: Tx, deps: WorkflowDeps, alertId: number, by: St
     by === undefined ? statusByOf(tx, alert) : by,
     alert.status === 'resolved' || alert.status === 'dismissed' ? recordedOutcomeOf(tx, alert.id) : null,
   ]);
-  const officerIds = copies.map((c) => c.recipient).filter((r) => r.startsWith('officer:')).map((r) => r.slice(8));
+  const officerIds = copies
+    .map((c) => c.recipient)
+    .filter((r) => r.startsWith('officer:'))
+    .map((r) => r.slice(8));
   const officers = new Map((officerIds.length ? await findOfficers(tx, { ids: officerIds }) : []).map((o) => [`officer:${o.id}`, o]));
   const open = openStatuses.includes(alert.status as AlertStatus);
   // Buttons only for whoever may still use them: not on closed alerts, nor for an office the alert left.
@@ -79,11 +96,18 @@ async function cardUpdatesOf(tx: Tx, deps: WorkflowDeps, alertId: number, by: St
   const edits = await cardEdits(tx, alertId);
   const latestEdit = new Map(edits.map((e) => [e.editOf, e]));
   const shownOn = (copy: (typeof copies)[number]) =>
-    latestEdit.get(copy.providerMessageId) ?? { body: copy.purpose === 'escalation' ? copy.body.slice(copy.body.indexOf('\n') + 1) : copy.body, actions: copy.actions };
+    latestEdit.get(copy.providerMessageId) ?? {
+      body: copy.purpose === 'escalation' ? copy.body.slice(copy.body.indexOf('\n') + 1) : copy.body,
+      actions: copy.actions,
+    };
   const rows = copies.flatMap((copy) => {
     const language = officers.get(copy.recipient)?.language ?? deps.deployment.defaultLanguage;
     // Open alerts: the action buttons; resolved ones: what was done, to tick.
-    const buttons = open ? cardActions(deps.t, language, alert.ref) : alert.status === 'resolved' ? outcomeActions(deps.t, language, alert.ref, outcome?.outcomes ?? []) : [];
+    const buttons = open
+      ? cardActions(deps.t, language, alert.ref)
+      : alert.status === 'resolved'
+        ? outcomeActions(deps.t, language, alert.ref, outcome?.outcomes ?? [])
+        : [];
     const actions = mayAct(copy.recipient) ? buttons : [];
     const body = renderAlertCard(deps.t, language, { ...view, statusBy });
     // A copy that already reads as the alert does (a card written after the change, a copy edited

@@ -28,7 +28,10 @@ export async function enqueueSends(deps: Pick<WorkflowDeps, 'db' | 'queues'>, me
     entry.count++;
     perChat.set(chatOf(m), entry);
   }
-  const slots = await reserveSendSlots(deps.db, [...perChat].map(([chat, r]) => ({ chat, ...r })));
+  const slots = await reserveSendSlots(
+    deps.db,
+    [...perChat].map(([chat, r]) => ({ chat, ...r })),
+  );
   const jobs: NewJob[] = [];
   const shared = new Map<ChannelName, number[]>();
   for (const m of messages) {

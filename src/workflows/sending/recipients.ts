@@ -4,9 +4,7 @@ import type { DbOrTx } from '../../db/index.js';
 import { findOfficers, type FieldOfficeRow, type OfficerRow } from '../../db/offices.js';
 
 /** Someone (or some group chat) a notification goes to. */
-export type Recipient =
-  | { kind: 'officer'; officer: OfficerRow }
-  | { kind: 'group'; office: FieldOfficeRow };
+export type Recipient = { kind: 'officer'; officer: OfficerRow } | { kind: 'group'; office: FieldOfficeRow };
 
 /** Stored on outbound messages: never an address. */
 export function recipientKey(r: Recipient): string {

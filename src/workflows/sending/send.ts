@@ -80,7 +80,13 @@ async function deliver(job: Job<JobData<'send'>>, deps: WorkflowDeps, outboundId
       replaceProviderMessageId: row.editOf ?? undefined,
     });
     const sentEvent = isNotification(row) ? 'notification_sent' : 'message_sent';
-    await deps.outbox.recordOutcome({ id: row.id, status: 'sent', providerMessageId: sent.providerMessageId, attempts: attempt, event: { type: sentEvent, data: { attempt } } });
+    await deps.outbox.recordOutcome({
+      id: row.id,
+      status: 'sent',
+      providerMessageId: sent.providerMessageId,
+      attempts: attempt,
+      event: { type: sentEvent, data: { attempt } },
+    });
   } catch (error) {
     return failed(job, deps, row, attempt, error);
   }
@@ -96,7 +102,13 @@ async function failed(job: Job<JobData<'send'>>, deps: WorkflowDeps, row: Outbou
   const reason = (error as Error).message;
   if (permanent || lastAttempt) {
     const failedEvent = isNotification(row) ? 'notification_failed' : 'message_failed';
-    await deps.outbox.recordOutcome({ id: row.id, status: 'failed', attempts: attempt, error: reason, event: { type: failedEvent, data: { attempt, error: reason } } });
+    await deps.outbox.recordOutcome({
+      id: row.id,
+      status: 'failed',
+      attempts: attempt,
+      error: reason,
+      event: { type: failedEvent, data: { attempt, error: reason } },
+    });
     await fallBackToSms(deps, row);
     throw new SendFailedForGood(row.id, row.channel, reason);
   }
@@ -129,7 +141,12 @@ export async function sendStep(job: Job<JobData<'send'>>, deps: WorkflowDeps): P
   const open = memo((sealed) => deps.pii.decrypt(sealed));
   const settled: PromiseSettledResult<string>[] = [];
   for (const id of job.data.outboundIds) {
-    settled.push(await deliver(job, deps, id, open).then((value) => ({ status: 'fulfilled', value }) as const, (reason: unknown) => ({ status: 'rejected', reason }) as const));
+    settled.push(
+      await deliver(job, deps, id, open).then(
+        (value) => ({ status: 'fulfilled', value }) as const,
+        (reason: unknown) => ({ status: 'rejected', reason }) as const,
+      ),
+    );
   }
   const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
   const retryable = failures.find((e) => !(e instanceof UnrecoverableError));

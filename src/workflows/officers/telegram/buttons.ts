@@ -2,8 +2,13 @@ import { actOnAlert, type OfficerAction } from '../actions.js';
 import { tr, type ButtonAnswer, type OfficerTurn } from './context.js';
 import { pressOutcomeButton } from './outcome-buttons.js';
 
-const buttonAction: Record<string, OfficerAction> = { ack: 'acknowledge', responding: 'responding', resolve: 'resolve', dismiss: 'dismiss', escalate: 'escalate' };
-
+const buttonAction: Record<string, OfficerAction> = {
+  ack: 'acknowledge',
+  responding: 'responding',
+  resolve: 'resolve',
+  dismiss: 'dismiss',
+  escalate: 'escalate',
+};
 
 /**
  * A card's button (`ack:A7K3Q`, …). The status change edits every copy of the card (actOnAlert);
@@ -22,7 +27,13 @@ export async function pressButton(turn: OfficerTurn, data: string): Promise<Butt
     case 'not_allowed':
       return { text: t('reply.notAllowed'), alert: true };
     case 'too_late':
-      return { text: t('reply.alreadyTaken', { status: turn.deps.t(turn.officer.language, `common:status.${result.alert.status}`), officer: result.by?.name ?? '—' }), alert: true };
+      return {
+        text: t('reply.alreadyTaken', {
+          status: turn.deps.t(turn.officer.language, `common:status.${result.alert.status}`),
+          officer: result.by?.name ?? '—',
+        }),
+        alert: true,
+      };
     default:
       return { text: t('reply.unknownAlert'), alert: true };
   }

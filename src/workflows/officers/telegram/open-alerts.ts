@@ -10,7 +10,12 @@ export async function openAlerts(turn: OfficerTurn): Promise<string> {
   if (rows.length === 0) return tr(turn, 'telegram.noOpenAlerts');
   const t = (key: string) => deps.t(officer.language, key);
   const lines = rows.map(({ alert, place }) =>
-    [alert.ref, alert.threatType ? t(`common:threat.${alert.threatType}`) : '?', place?.name ?? t('common:unknownPlace'), t(`common:status.${alert.status}`)].join(' · '),
+    [
+      alert.ref,
+      alert.threatType ? t(`common:threat.${alert.threatType}`) : '?',
+      place?.name ?? t('common:unknownPlace'),
+      t(`common:status.${alert.status}`),
+    ].join(' · '),
   );
   return `${tr(turn, 'telegram.openAlerts', { count: rows.length })}\n${lines.join('\n')}`;
 }

@@ -27,14 +27,16 @@ async function answerMessage(turn: OfficerTurn, message: Message, languages: str
   if (command?.name === 'alerts') return openAlerts(turn);
   if (command?.name === 'lang') return language(turn, command.rest, languages);
   // A sign-in link goes only to a private chat, never to a group where others would see it.
-  if (command?.name === 'login') return message.chat.type === 'private' ? loginLinkMessage(turn.deps, turn.officer) : turn.deps.t(turn.officer.language, 'web:login.privateOnly');
+  if (command?.name === 'login')
+    return message.chat.type === 'private' ? loginLinkMessage(turn.deps, turn.officer) : turn.deps.t(turn.officer.language, 'web:login.privateOnly');
   if (command?.name === 'report') return monthlySummaryFor(turn.deps, turn.officer, turn.deps.now());
   if (message.text !== undefined && message.reply_to_message) {
     const bridged = await replyToCard(turn, { chatId: message.chat.id, messageId: message.reply_to_message.message_id }, message.text);
     if (bridged !== null) return bridged;
   }
   // The SMS commands typed to the bot (FIN A7K3Q patrouille, DOUBLON …, NOTE …) are answered as by SMS.
-  if (message.text !== undefined && !message.reply_to_message && parseOfficerCommand(message.text)) return answerOfficerText(turn.deps, turn.officer, message.text);
+  if (message.text !== undefined && !message.reply_to_message && parseOfficerCommand(message.text))
+    return answerOfficerText(turn.deps, turn.officer, message.text);
   return tr(turn, 'telegram.help');
 }
 
