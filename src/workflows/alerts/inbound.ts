@@ -1,14 +1,13 @@
 import type { Job } from 'bullmq';
 import type { Update } from 'grammy/types';
 import { UnrecoverableError } from 'bullmq';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { ChannelName } from '../../channels/channel.js';
 import { registerFocalPoint, registerFocalPoints, type FocalPointRow, type ReporterAddress } from '../../db/focal-points.js';
 import type { Tx } from '../../db/index.js';
 import { getInboundsWithSenders, markInboundProcessed, type InboundRow, type InboundWithSender } from '../../db/inbound.js';
 import { insertOutbound, type QueuedOutbound } from '../../db/outbox.js';
 import { reportersWithOpenAlerts } from '../../db/reporters.js';
-import { officerByPhone, officerByTelegramId, type OfficerRow } from '../../db/offices.js';
+import type { OfficerRow } from '../../db/offices.js';
 import { answerOfficerText } from '../officers/messages.js';
 import { isLoginRequest, loginLinkMessage } from '../officers/login-link.js';
 import { followUpTarget, forwardToHolders, noOpenAlert } from '../reporters/conversation.js';
@@ -19,31 +18,8 @@ import type { JobData } from '../queue/jobs.js';
 import { handleOfficerUpdate } from '../officers/telegram/updates.js';
 import { applyReporterCommand, parseReporterCommand, type ReporterCommand } from '../reporters/commands.js';
 import { alertWarnings } from './warnings.js';
+import { findOfficer, fromOfficer, reporterAddress } from './senders.js';
 import { parkIfHopeless, storedUpdate, unreadableUpdate } from './unprocessable.js';
-
-/** The sender's address as a reporter key: phone numbers in E.164 (WhatsApp and SMS are one person). */
-export function reporterAddress(channel: ChannelName, from: string): ReporterAddress {
-  if (channel === 'telegram') return { kind: 'telegram', value: from };
-  const bare = from.replace(/^whatsapp:/, '');
-  return { kind: 'phone', value: parsePhoneNumberFromString(bare)?.number ?? bare };
-}
-
-/** The sender's address is an officer's in the loaded deployment (no query: see findOfficer). */
-function fromOfficer(deps: WorkflowDeps, address: ReporterAddress): boolean {
-  if (address.kind === 'telegram') return /^\d+$/.test(address.value) && deps.deployment.officers.some((o) => o.telegramId === Number(address.value));
-  return deps.deployment.officers.some((o) => o.phone === address.value);
-}
-
-/**
- * The officer behind a sender, if any. Officers' numbers and Telegram ids come only from the
- * deployment file, which this process loaded and synchronised at start, so a sender the file does
- * not name is no officer and needs no query.
- */
-async function findOfficer(deps: WorkflowDeps, channel: ChannelName, from: string): Promise<OfficerRow | null> {
-  const address = reporterAddress(channel, from);
-  if (!fromOfficer(deps, address)) return null;
-  return address.kind === 'telegram' ? officerByTelegramId(deps.db, Number(address.value)) : officerByPhone(deps.db, address.value);
-}
 
 /** Marks the message processed and queues a reply to its sender, in one transaction; then enqueues the sends. */
 async function finish(

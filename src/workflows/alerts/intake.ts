@@ -8,7 +8,7 @@ import { createProblemLog } from '../../problem-log.js';
 import type { IntakeJournal } from '../journal/intake-journal.js';
 import { maxIdsPerJob } from '../queue/jobs.js';
 import type { Queues } from '../queue/queues.js';
-import { reporterAddress } from './inbound.js';
+import { reporterAddress } from './senders.js';
 
 type Persisted = { id: number | null; journaled?: boolean } | { error: Error };
 
