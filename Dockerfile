@@ -8,7 +8,11 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY drizzle ./drizzle
 COPY locales ./locales
+COPY lexicons ./lexicons
 COPY deploy ./deploy
+# DATA_DIR: the web process's inbound journal (warnings kept while PostgreSQL is unreachable).
+ENV DATA_DIR=/data
+RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8080
 ENTRYPOINT ["node", "--import", "tsx", "src/main.ts"]
