@@ -6,7 +6,7 @@ import { telegramTextUpdate } from '../fakes/sign.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { alertRows, eventsOf } from '../helpers/alerts.js';
 import { eventually, freePort, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
-import { contentWidth, launchChromium, newContext, screenshot, seriousViolations } from './browser.js';
+import { contentWidth, launchChromium, screenshot, seriousViolations, loginLink, signInWith } from './browser.js';
 
 const secret = 'telegram-webhook-secret-web-actions';
 const [diallo, keita, maiga] = [121212, 343434, 454545];
@@ -33,23 +33,8 @@ describe('correcting and escalating an alert from the operations room (chromium,
     });
   const apiAlert = async () => (await (await app.api(`/api/alerts/${ref}`)).json()) as { threatType: string; office: string; status: string };
 
-  async function signIn(telegramId: number, size: 'wide' | 'phone' = 'wide'): Promise<Page> {
-    const before = telegram.callsOf('sendMessage').length;
-    await post(telegramTextUpdate({ text: '/login', fromId: telegramId }));
-    const call = await eventually(
-      async () =>
-        telegram
-          .callsOf('sendMessage')
-          .slice(before)
-          .find((c) => c.params.chat_id === telegramId && String(c.params.text).includes('/login/')),
-      { what: 'the sign-in link' },
-    );
-    const signedIn = await (await newContext(browser, size)).newPage();
-    await signedIn.goto(String(call.params.text).match(/https?:\/\/\S+\/login\/[\w-]+/)![0]);
-    await signedIn.getByRole('button', { name: 'Sign in' }).click();
-    await signedIn.waitForURL(`${app.url}/`);
-    return signedIn;
-  }
+  const signIn = async (telegramId: number, size: 'wide' | 'phone' = 'wide') =>
+    signInWith(browser, await loginLink(telegram, post, telegramId), app.url!, size);
 
   beforeAll(async () => {
     telegram = await startFakeTelegram();

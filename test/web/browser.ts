@@ -1,6 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import type { Update } from 'grammy/types';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { telegramTextUpdate } from '../fakes/sign.js';
+import type { FakeTelegram } from '../fakes/telegram-api.js';
+import { eventually } from '../helpers/tamtam.js';
 
 /** Debian's chromium (.ci/run installs it); no browser is downloaded. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -52,3 +56,27 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** How wide the page's content is (more than the viewport: it scrolls sideways). */
 export const contentWidth = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth');
+
+/** Sends /login to the bot as this officer (`post` delivers a Telegram update) and returns the link the bot answered with. */
+export async function loginLink(telegram: FakeTelegram, post: (update: Update) => Promise<Response>, telegramId: number): Promise<string> {
+  const before = telegram.callsOf('sendMessage').length;
+  await post(telegramTextUpdate({ text: '/login', fromId: telegramId }));
+  const call = await eventually(
+    async () =>
+      telegram
+        .callsOf('sendMessage')
+        .slice(before)
+        .find((c) => c.params.chat_id === telegramId && String(c.params.text).includes('/login/')),
+    { what: 'the sign-in link' },
+  );
+  return String(call.params.text).match(/https?:\/\/\S+\/login\/[\w-]+/)![0];
+}
+
+/** Opens a sign-in link in a fresh profile and signs in; returns the page on the board at `appUrl`. */
+export async function signInWith(browser: Browser, link: string, appUrl: string, size: keyof typeof viewports = 'wide'): Promise<Page> {
+  const page = await (await newContext(browser, size)).newPage();
+  await page.goto(link);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${appUrl}/`);
+  return page;
+}

@@ -7,7 +7,7 @@ import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { alertRows, eventsOf } from '../helpers/alerts.js';
 import { eventually, freePort, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
 import { createLoginLink, loginLinkLifetimeMs, useLoginLink } from '../../src/db/sessions.js';
-import { contentWidth, launchChromium, newContext, screenshot, seriousViolations } from './browser.js';
+import { contentWidth, launchChromium, newContext, screenshot, seriousViolations, loginLink, signInWith } from './browser.js';
 
 const secret = 'telegram-webhook-secret-web';
 const [diallo, maiga] = [111111, 444444];
@@ -27,29 +27,8 @@ describe('the operations room in a browser (chromium, fake Bot API)', () => {
       body: JSON.stringify(update),
     });
 
-  /** Sends /login to the bot as this officer and returns the link the bot answered with. */
-  async function loginLink(telegramId: number): Promise<string> {
-    const before = telegram.callsOf('sendMessage').length;
-    await post(telegramTextUpdate({ text: '/login', fromId: telegramId }));
-    const call = await eventually(
-      async () =>
-        telegram
-          .callsOf('sendMessage')
-          .slice(before)
-          .find((c) => c.params.chat_id === telegramId && String(c.params.text).includes('/login/')),
-      { what: 'the sign-in link' },
-    );
-    return String(call.params.text).match(/https?:\/\/\S+\/login\/[\w-]+/)![0];
-  }
-
-  /** Signs in as this officer in a fresh profile; returns the page on the board. */
-  async function signIn(telegramId: number, size: 'wide' | 'phone' = 'wide'): Promise<Page> {
-    const page = await (await newContext(browser, size)).newPage();
-    await page.goto(await loginLink(telegramId));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${app.url}/`);
-    return page;
-  }
+  const signIn = async (telegramId: number, size: 'wide' | 'phone' = 'wide') =>
+    signInWith(browser, await loginLink(telegram, post, telegramId), app.url!, size);
 
   beforeAll(async () => {
     telegram = await startFakeTelegram();
@@ -64,7 +43,7 @@ describe('the operations room in a browser (chromium, fake Bot API)', () => {
   });
 
   it('signs an officer in with the link the bot sent after /login, and refuses the same link again', async () => {
-    const link = await loginLink(diallo);
+    const link = await loginLink(telegram, post, diallo);
     expect(link.startsWith(`${app.url}/login/`)).toBe(true);
     const page = await (await newContext(browser, 'wide')).newPage();
     await page.goto(link);
