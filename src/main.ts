@@ -132,7 +132,7 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
       const journalFiles = await InboundJournal.open({ dir: path.join(config.dataDir, 'journal'), limits: config.journal, pii, log });
       const journal = createIntakeJournal({ db: database.db, queues, journal: journalFiles, log });
       cleanup.push(() => journal.close());
-      const intake = createIntake({ db: database.db, pii, queues, log, journal });
+      const intake = createIntake({ db: database.db, pii, queues, log, journal, faults });
       const web = {
         db: database.db,
         log,
@@ -150,7 +150,7 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
       for (const channel of channels.list()) await channel.start?.(intake);
     }
     if (role !== 'web') {
-      const workers = await startWorkers(deps, { languages, ...options.workers });
+      const workers = await startWorkers(deps, { languages, faults, ...options.workers });
       cleanup.push(() => workers.close());
     }
     log.info(

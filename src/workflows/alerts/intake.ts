@@ -4,7 +4,7 @@ import type { Db } from '../../db/index.js';
 import { batched } from '../../db/batch.js';
 import { insertInbounds, type InboundInput } from '../../db/inbound.js';
 import type { Pii } from '../../pii.js';
-import { createProblemLog } from '../../problem-log.js';
+import { createFaultLog, type FaultLog } from '../../faults.js';
 import type { IntakeJournal } from '../journal/intake-journal.js';
 import { maxIdsPerJob } from '../queue/jobs.js';
 import type { Queues } from '../queue/queues.js';
@@ -44,6 +44,7 @@ export function createIntake({
   queues,
   log,
   journal,
+  faults,
   enqueueTimeoutMs = 2_000,
 }: {
   db: Db;
@@ -52,8 +53,10 @@ export function createIntake({
   log: Logger;
   journal?: IntakeJournal;
   enqueueTimeoutMs?: number;
+  /** Where a queue that cannot take the job is reported (once per problem, until it answers again). */
+  faults?: FaultLog;
 }): Intake {
-  const problems = createProblemLog(log);
+  const problems = faults ?? createFaultLog(log);
   const keep = (batch: InboundInput[], cause?: unknown): Promise<Persisted[]> =>
     journal!.keep(batch, cause).then(
       () => batch.map(() => ({ id: null, journaled: true })),
@@ -86,7 +89,7 @@ export function createIntake({
         (_resolve, reject) => (timer = setTimeout(() => reject(new Error(`queue did not answer within ${enqueueTimeoutMs} ms`)), enqueueTimeoutMs)),
       );
       await Promise.race([queues.add('inbound', { inboundIds }), late])
-        .catch((err: Error) => problems('intake', 'could not enqueue inbound messages; the reconciler will', err, { inboundIds }))
+        .catch((err: Error) => problems.fault('queue', 'intake (the reconciler will enqueue what it stored)', err))
         .finally(() => clearTimeout(timer));
     }
     return persisted;

@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import { isDatabaseUnreachable } from '../../db/unreachable.js';
-import { createProblemLog } from '../../problem-log.js';
+import { createFaultLog, type FaultLog } from '../../faults.js';
 import type { WorkflowDeps } from '../deps.js';
 import { UnprocessableMessage } from '../errors.js';
 import { jobSchemas, providerBackoff, queueDefinitions, type JobName, type QueueName } from './jobs.js';
@@ -16,6 +16,8 @@ import { sendWeeklyDigest } from '../response/weekly-digest.js';
 
 export interface WorkerOptions {
   reconcile?: Partial<ReconcileOptions>;
+  /** Where jobs failing on an unreachable database are reported (once per queue, until it answers again). */
+  faults?: FaultLog;
   /** Lock duration and stalled-job check interval (ms): how soon a crashed worker's job is retried. Default 30 s. */
   stalledIntervalMs?: number;
   /** Languages with translations (reporters may switch to these). Default fr, en. */
@@ -51,7 +53,7 @@ export async function startWorkers(deps: WorkflowDeps, options: WorkerOptions = 
     digest: () => sendWeeklyDigest(deps),
   };
   const stalled = options.stalledIntervalMs ?? 30_000;
-  const problems = createProblemLog(deps.log, { level: 'error' });
+  const faults = options.faults ?? createFaultLog(deps.log);
   const workers: Worker[] = (Object.keys(queueDefinitions) as QueueName[]).map((queue) => {
     const def = queueDefinitions[queue];
     const worker = deps.queues.backend.createWorker(
@@ -84,7 +86,7 @@ export async function startWorkers(deps: WorkflowDeps, options: WorkerOptions = 
       if (err instanceof UnprocessableMessage) return;
       // A database that is down fails every job the same way: one line for them all (retried with
       // backoff; the reconciler revives what failed for good once it is back).
-      if (isDatabaseUnreachable(err)) return problems('workers', 'jobs failing: database unreachable', err, { queue });
+      if (isDatabaseUnreachable(err)) return faults.fault('database', `worker ${queue}`, err);
       deps.log[final ? 'error' : 'warn']({ queue, job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed');
     });
     return worker;
