@@ -1,7 +1,7 @@
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeProviderEnv } from '../fakes/env.js';
-import { telegramCallbackUpdate, telegramTextUpdate } from '../fakes/sign.js';
+import { telegramCallbackUpdate, telegramTextUpdate, postTelegramUpdate } from '../fakes/sign.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { alertRows } from '../helpers/alerts.js';
 import { queueBackends } from '../helpers/env.js';
@@ -25,12 +25,7 @@ describe.each(queueBackends)('/report and the weekly digest on the %s queue back
   let telegram: FakeTelegram;
   let app: TestTamtam;
   let second: TestTamtam;
-  const post = (update: Update) =>
-    fetch(`${app.url}/webhooks/telegram`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
-      body: JSON.stringify(update),
-    });
+  const post = (update: Update) => postTelegramUpdate(app.url!, secret, update);
   const textsTo = (chatId: number) =>
     telegram
       .callsOf('sendMessage')

@@ -160,3 +160,12 @@ export function telegramCallbackUpdate(query: {
     },
   } as Update;
 }
+
+/** Posts a Telegram update to Tamtam's webhook at `baseUrl`, with the webhook secret as Telegram sends it. */
+export function postTelegramUpdate(baseUrl: string, secret: string, update: Update): Promise<Response> {
+  return fetch(`${baseUrl}/webhooks/telegram`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+    body: JSON.stringify(update),
+  });
+}

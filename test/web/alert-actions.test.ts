@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeProviderEnv } from '../fakes/env.js';
-import { telegramTextUpdate } from '../fakes/sign.js';
+import { telegramTextUpdate, postTelegramUpdate } from '../fakes/sign.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { alertRows, eventsOf } from '../helpers/alerts.js';
 import { eventually, freePort, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
@@ -25,12 +25,7 @@ describe('correcting and escalating an alert from the operations room (chromium,
   let browser: Browser;
   let ref: string;
   let page: Page;
-  const post = (update: Update) =>
-    fetch(`${app.url}/webhooks/telegram`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
-      body: JSON.stringify(update),
-    });
+  const post = (update: Update) => postTelegramUpdate(app.url!, secret, update);
   const apiAlert = async () => (await (await app.api(`/api/alerts/${ref}`)).json()) as { threatType: string; office: string; status: string };
 
   const signIn = async (telegramId: number, size: 'wide' | 'phone' = 'wide') =>

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeProviderEnv } from '../fakes/env.js';
-import { telegramTextUpdate } from '../fakes/sign.js';
+import { telegramTextUpdate, postTelegramUpdate } from '../fakes/sign.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { alertRows, eventsOf } from '../helpers/alerts.js';
 import { eventually, freePort, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
@@ -20,12 +20,7 @@ describe('the operations room in a browser (chromium, fake Bot API)', () => {
   let telegram: FakeTelegram;
   let app: TestTamtam;
   let browser: Browser;
-  const post = (update: Update) =>
-    fetch(`${app.url}/webhooks/telegram`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
-      body: JSON.stringify(update),
-    });
+  const post = (update: Update) => postTelegramUpdate(app.url!, secret, update);
 
   const signIn = async (telegramId: number, size: 'wide' | 'phone' = 'wide') =>
     signInWith(browser, await loginLink(telegram, post, telegramId), app.url!, size);

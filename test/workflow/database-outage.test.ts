@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMPTY_TWIML } from '../../src/channels/twilio-webhooks.js';
 import { fakeProviderEnv } from '../fakes/env.js';
-import { inboundSmsParams, signedTwilioWebhook, telegramTextUpdate } from '../fakes/sign.js';
+import { inboundSmsParams, signedTwilioWebhook, telegramTextUpdate, postTelegramUpdate } from '../fakes/sign.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio-api.js';
 import { queueBackends } from '../helpers/env.js';
@@ -43,12 +43,7 @@ describe.each(queueBackends.filter((b) => b === 'redis'))('PostgreSQL unreachabl
     const request = signedTwilioWebhook(sms.authToken, url, inboundSmsParams({ from, to: TWILIO_NUMBER, body, accountSid: sms.accountSid }));
     return fetch(url, { method: 'POST', headers: request.headers, body: request.payload });
   };
-  const telegramIn = (text: string, fromId: number) =>
-    fetch(`${t.publicUrl}/webhooks/telegram`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
-      body: JSON.stringify(telegramTextUpdate({ text, fromId })),
-    });
+  const telegramIn = (text: string, fromId: number) => postTelegramUpdate(t.publicUrl, secret, telegramTextUpdate({ text, fromId }));
   const count = async (query: ReturnType<typeof sql>) => (await t.direct.db.execute<{ n: number }>(query)).rows[0]!.n;
   const journalText = async () => {
     const dir = path.join(t.dataDir, 'journal');
