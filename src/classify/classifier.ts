@@ -46,7 +46,7 @@ export function classifyWarning(text: string, matcher: CueMatcher, rules: Classi
   if (!best || best[1] < rules.minScore) {
     const confidence = deniedWeight >= rules.minScore || calm ? rules.negatedOtherConfidence : best ? 0.3 : 0.4;
     const evidence = hits.filter((h) => h.cue.kind === 'negation' || h.cue.kind === 'calm').map((h) => spanText(words, h));
-    return { threatType: 'other', urgency: 'unknown', confidence, evidence: unique(evidence), language };
+    return { threatType: 'other', otherThreatTypes: [], urgency: 'unknown', confidence, evidence: unique(evidence), language };
   }
   const [type, score] = best;
   const runnerUp = second?.[1] ?? 0;
@@ -61,8 +61,12 @@ export function classifyWarning(text: string, matcher: CueMatcher, rules: Classi
     ...urgencyHits.filter((h) => h.cue.label === urgency),
     ...hits.filter((h) => h.cue.kind === 'reported'),
   ].sort((a, b) => a.start - b.start);
+  // Anything else the message tells of in its own right (implied types were damped above).
+  const otherThreatTypes = ranked.filter(([other, s]) => other !== type && s >= rules.minScore).map(([other]) => other);
+  otherThreatTypes.sort((a, b) => rank(rules, a) - rank(rules, b));
   return {
     threatType: type,
+    otherThreatTypes,
     urgency,
     confidence: Math.round(Math.min(0.97, Math.max(0.05, confidence)) * 100) / 100,
     evidence: unique(deciding.map((h) => spanText(words, h))),

@@ -4,6 +4,12 @@ import type { ThreatType, Urgency } from '../domain/taxonomy.js';
 /** What the classifier makes of a warning's text. */
 export interface Classification {
   threatType: ThreatType;
+  /**
+   * Other things the message tells of besides the primary type ("kidnapped a woman and raped
+   * her": abduction, then sexual_violence), most severe first; never contains `threatType`.
+   * Severity follows the worst of all of them (see severityOfTypes).
+   */
+  otherThreatTypes: ThreatType[];
   urgency: Urgency;
   /** 0..1: how sure the classifier is of `threatType`. */
   confidence: number;

@@ -31,3 +31,14 @@ export function severityOf(threatType: ThreatType, urgency: Urgency, rule: Sever
   const index = severities.indexOf(rule.base[threatType]) - rule.urgencyShift[urgency];
   return severities[Math.min(severities.length - 1, Math.max(0, index))]!;
 }
+
+/** Severity of an alert that tells of several threat types: the worst of them (DESIGN.md). */
+export function severityOfTypes(
+  threatType: ThreatType,
+  otherThreatTypes: readonly ThreatType[],
+  urgency: Urgency,
+  rule: SeverityRule = defaultSeverityRule,
+): Severity {
+  const each = [threatType, ...otherThreatTypes].map((type) => severities.indexOf(severityOf(type, urgency, rule)));
+  return severities[Math.min(...each)]!;
+}

@@ -59,6 +59,8 @@ const alert = {
   channel: 'sms',
   exercise: false,
   focalPointId: null,
+  otherThreatTypes: [],
+  linkedToId: null,
   escalationLevel: 0,
   timerSeq: 1,
   ackDeadline: null,

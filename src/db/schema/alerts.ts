@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigserial, bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { fieldOffices, officers } from './offices.js';
 import { focalPoints } from './focal-points.js';
 import { places } from './places.js';
@@ -12,6 +12,8 @@ export const alerts = pgTable(
     ref: text('ref').notNull().unique(),
     status: text('status').notNull().default('new'),
     threatType: text('threat_type'),
+    /** Other threat types the warning tells of, most severe first (never the primary one). */
+    otherThreatTypes: jsonb('other_threat_types').$type<string[]>().notNull().default([]),
     urgency: text('urgency'),
     severity: text('severity'),
     confidence: doublePrecision('confidence'),
@@ -26,6 +28,11 @@ export const alerts = pgTable(
     /** An exercise (from the simulator, or marked so): left out of every report figure unless asked for. */
     exercise: boolean('exercise').notNull().default(false),
     focalPointId: integer('focal_point_id').references(() => focalPoints.id),
+    /**
+     * The earlier alert of the same reporter this one was split from: a message inside the
+     * follow-up window that told of a different incident (DESIGN.md "Alerts about the same incident").
+     */
+    linkedToId: bigint('linked_to_id', { mode: 'number' }).references((): AnyPgColumn => alerts.id),
     escalationLevel: integer('escalation_level').notNull().default(0),
     /** Incremented whenever a new acknowledge deadline is set; names the escalation timer job. */
     timerSeq: integer('timer_seq').notNull().default(0),

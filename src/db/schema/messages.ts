@@ -18,7 +18,11 @@ export const inboundMessages = pgTable(
     meta: jsonb('meta').$type<Record<string, unknown>>().notNull().default({}),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp('processed_at', { withTimezone: true }),
-    /** What the message turned out to be: `alert`, `follow_up`, `command`, `officer_command`, `unprocessable`. */
+    /**
+     * What the message turned out to be: `alert` (it opened alert `alertId`), `follow_up` (its
+     * reporter's own open alert), `corroboration` (another reporter's warning of the incident of
+     * `alertId`, grouped under it), `command`, `officer_command`, `unprocessable`.
+     */
     outcome: text('outcome'),
     /** Why no attempt could process it (outcome `unprocessable`: parked, never retried). */
     unprocessableReason: text('unprocessable_reason'),

@@ -3,7 +3,7 @@ import type { PlaceMatch } from '../../domain/place.js';
 import { getAlert, updateAlert, type AlertRow, type AlertStage } from '../../db/alerts.js';
 import { getFocalPoint, learnFocalPointLanguage, type FocalPointRow } from '../../db/focal-points.js';
 import type { DbOrTx } from '../../db/index.js';
-import { severityOf } from '../../domain/severity.js';
+import { severityOfTypes } from '../../domain/severity.js';
 import type { WorkflowDeps } from '../deps.js';
 import type { JobData } from '../queue/jobs.js';
 
@@ -22,10 +22,11 @@ export function classification(
 ): ClassifiedStage {
   const c = deps.analyser.classify(alert.text);
   const place = deps.analyser.findPlace(alert.text, { registeredPlaceId: reporter?.placeId ?? null });
-  const severity = severityOf(c.threatType, c.urgency, deps.deployment.severity);
+  const severity = severityOfTypes(c.threatType, c.otherThreatTypes, c.urgency, deps.deployment.severity);
   return {
     set: {
       threatType: c.threatType,
+      otherThreatTypes: c.otherThreatTypes,
       urgency: c.urgency,
       severity,
       confidence: c.confidence,
@@ -40,6 +41,7 @@ export function classification(
       actor: 'system',
       data: {
         threatType: c.threatType,
+        otherThreatTypes: c.otherThreatTypes,
         urgency: c.urgency,
         severity,
         confidence: c.confidence,
