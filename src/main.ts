@@ -100,7 +100,7 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
     );
 
     const authorize = createAdminAuth(config.adminApiToken, log);
-    const channels = createChannels(config, {
+    const channels = await createChannels(config, {
       publicUrl: config.publicUrl,
       db: database.db,
       pii,

@@ -89,7 +89,8 @@ export interface ChannelAdapter<Env extends z.ZodRawShape, Settings> {
   settings(env: z.infer<z.ZodObject<Env>>): Settings | undefined;
   /** Checks across its variables (e.g. one needs another); run even when another variable is bad. */
   check?(env: z.infer<z.ZodObject<Env>>, report: ReportIssue): void;
-  create(settings: Settings, context: ChannelContext): Channel;
+  /** Builds the channel; an adapter imports its provider's library here, so a process that leaves it off never loads it. */
+  create(settings: Settings, context: ChannelContext): Channel | Promise<Channel>;
 }
 
 /** Declares an adapter (keeps its environment's and settings' types). */

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import type { Channel, ChannelContext, ChannelName } from './channel.js';
 import { simulatorAdapter } from './simulator.js';
-import { telegramAdapter } from './telegram.js';
-import { twilioAdapter } from './twilio.js';
+import { telegramAdapter } from './telegram-adapter.js';
+import { twilioAdapter } from './twilio-adapter.js';
 
 /**
  * Every channel adapter, by the key its settings have in the configuration (as grammY lists its
@@ -29,12 +29,13 @@ export interface Channels {
   list(): Channel[];
 }
 
-/** Builds the channel of every adapter the configuration turns on. */
-export function createChannels(settings: ChannelSettings, context: ChannelContext): Channels {
+/** Builds the channel of every adapter the configuration turns on (loading its provider's library then). */
+export async function createChannels(settings: ChannelSettings, context: ChannelContext): Promise<Channels> {
   const byName = new Map<ChannelName, Channel>();
   for (const [key, adapter] of Object.entries(channelAdapters) as [keyof Adapters, Adapters[keyof Adapters]][]) {
     const own = settings[key];
-    if (own !== undefined) byName.set(adapter.channel, (adapter.create as (s: typeof own, c: ChannelContext) => Channel)(own, context));
+    if (own !== undefined)
+      byName.set(adapter.channel, await (adapter.create as (s: typeof own, c: ChannelContext) => Channel | Promise<Channel>)(own, context));
   }
   return {
     get: (name) => byName.get(name),

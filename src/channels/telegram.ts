@@ -3,18 +3,9 @@ import { Bot, GrammyError, HttpError } from 'grammy';
 import type { InlineKeyboardButton, Update } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { z } from 'zod';
-import { optional, url, withoutTrailingSlash } from '../environment.js';
-import { channelAdapter, ChannelSendError, type Channel, type InboundMessage, type Intake, type OutgoingMessage } from './channel.js';
+import { ChannelSendError, type Channel, type InboundMessage, type Intake, type OutgoingMessage } from './channel.js';
+import type { TelegramConfig } from './telegram-adapter.js';
 import { readTelegramUpdate } from './telegram-update.js';
-
-/** Telegram settings, from TELEGRAM_* (README, "Telegram"). */
-export interface TelegramConfig {
-  botToken: string;
-  webhookSecret?: string;
-  apiRoot: string;
-  mode: 'webhook' | 'polling';
-}
 
 /** Inline keyboard: two buttons a row. */
 function keyboard(actions: OutgoingMessage['actions']): { inline_keyboard: InlineKeyboardButton[][] } | undefined {
@@ -134,32 +125,3 @@ async function registerWebhook(bot: Bot, config: TelegramConfig, publicUrl: stri
     log.error({ url, err: (error as Error).message }, 'could not set the Telegram webhook');
   }
 }
-
-/** Telegram through grammY: on when TELEGRAM_BOT_TOKEN is set. */
-export const telegramAdapter = channelAdapter({
-  channel: 'telegram',
-  env: {
-    TELEGRAM_BOT_TOKEN: optional.refine((v) => v === undefined || /^\d+:[\w-]{20,}$/.test(v), {
-      message: 'must look like 123456:ABC… (the token BotFather gave)',
-    }),
-    TELEGRAM_WEBHOOK_SECRET: optional.refine((v) => v === undefined || /^[\w-]{1,256}$/.test(v), {
-      message: 'may contain only A-Z, a-z, 0-9, _ and - (1–256 characters)',
-    }),
-    TELEGRAM_API_ROOT: url(['http:', 'https:']),
-    TELEGRAM_MODE: optional.pipe(z.enum(['webhook', 'polling']).optional()),
-  },
-  settings: (env): TelegramConfig | undefined =>
-    env.TELEGRAM_BOT_TOKEN
-      ? {
-          botToken: env.TELEGRAM_BOT_TOKEN,
-          webhookSecret: env.TELEGRAM_WEBHOOK_SECRET,
-          apiRoot: withoutTrailingSlash(env.TELEGRAM_API_ROOT ?? 'https://api.telegram.org'),
-          mode: env.TELEGRAM_MODE ?? 'webhook',
-        }
-      : undefined,
-  check(env, report) {
-    if (env.TELEGRAM_BOT_TOKEN && (env.TELEGRAM_MODE ?? 'webhook') === 'webhook' && !env.TELEGRAM_WEBHOOK_SECRET)
-      report('TELEGRAM_WEBHOOK_SECRET', 'is required with TELEGRAM_BOT_TOKEN in webhook mode');
-  },
-  create: (config, { log, publicUrl }) => createTelegramChannel({ config, log, publicUrl }),
-});

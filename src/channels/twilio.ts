@@ -1,21 +1,12 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/index.js';
 import { recordDeliveryStatus } from '../db/outbox.js';
-import { optional, url, withoutTrailingSlash } from '../environment.js';
-import { channelAdapter, type Channel } from './channel.js';
+import type { Channel } from './channel.js';
 import { analyseSms } from './sms-segments.js';
 import { createTwilioClient } from './twilio-client.js';
 import { twilioSendError } from './twilio-errors.js';
 import { registerTwilioWebhooks } from './twilio-webhooks.js';
-
-/** Twilio settings, from TWILIO_* (README, "SMS"). */
-export interface TwilioConfig {
-  accountSid: string;
-  authToken: string;
-  from?: string;
-  messagingServiceSid?: string;
-  apiBase: string;
-}
+import type { TwilioConfig } from './twilio-adapter.js';
 
 /** What the Twilio channel needs. */
 export interface TwilioChannelOptions {
@@ -65,35 +56,3 @@ export function createTwilioChannel({ config, publicUrl, db, log }: TwilioChanne
     },
   };
 }
-
-/** SMS through Twilio: on when TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are set. */
-export const twilioAdapter = channelAdapter({
-  channel: 'sms',
-  env: {
-    TWILIO_ACCOUNT_SID: optional.refine((v) => v === undefined || /^AC[0-9a-fA-F]{32}$/.test(v), {
-      message: 'must be AC followed by 32 hex digits',
-    }),
-    TWILIO_AUTH_TOKEN: optional,
-    TWILIO_FROM: optional,
-    TWILIO_MESSAGING_SERVICE_SID: optional,
-    TWILIO_API_BASE: url(['http:', 'https:']),
-  },
-  settings: (env): TwilioConfig | undefined =>
-    env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN
-      ? {
-          accountSid: env.TWILIO_ACCOUNT_SID,
-          authToken: env.TWILIO_AUTH_TOKEN,
-          from: env.TWILIO_FROM,
-          messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID,
-          apiBase: withoutTrailingSlash(env.TWILIO_API_BASE ?? 'https://api.twilio.com'),
-        }
-      : undefined,
-  check(env, report) {
-    if ((env.TWILIO_ACCOUNT_SID ?? env.TWILIO_AUTH_TOKEN ?? env.TWILIO_FROM ?? env.TWILIO_MESSAGING_SERVICE_SID) === undefined) return;
-    if (!env.TWILIO_ACCOUNT_SID) report('TWILIO_ACCOUNT_SID', 'is required when Twilio is configured');
-    if (!env.TWILIO_AUTH_TOKEN) report('TWILIO_AUTH_TOKEN', 'is required when Twilio is configured');
-    if (!env.TWILIO_FROM && !env.TWILIO_MESSAGING_SERVICE_SID)
-      report('TWILIO_FROM', 'or TWILIO_MESSAGING_SERVICE_SID is required when Twilio is configured');
-  },
-  create: (config, { publicUrl, db, log }) => createTwilioChannel({ config, publicUrl, db, log }),
-});
