@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import i18next, { type Resource } from 'i18next';
@@ -23,6 +23,23 @@ function readLocales(dir: string): { resources: Resource; languages: string[]; n
   }
   return { resources, languages: Object.keys(resources), namespaces: [...namespaces] };
 }
+
+/**
+ * The languages that have `locales/<lng>/<namespace>.json` (e.g. `reporter`: the languages a
+ * reporter can be answered in), sorted; read once per folder and namespace.
+ */
+export function languagesWith(namespace: string, dir = localesDir): readonly string[] {
+  return withNamespace(`${dir}\u0000${namespace}`);
+}
+
+const withNamespace = memo((dirAndNamespace) => {
+  const [dir, namespace] = dirAndNamespace.split('\u0000') as [string, string];
+  return Object.freeze(
+    readdirSync(dir)
+      .filter((lng) => existsSync(path.join(dir, lng, `${namespace}.json`)))
+      .sort(),
+  );
+});
 
 export interface I18n {
   t: Translate;
