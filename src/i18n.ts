@@ -9,11 +9,17 @@ export type Translate = (language: string | null | undefined, key: string, vars?
 
 const localesDir = fileURLToPath(new URL('../locales', import.meta.url));
 
+/** The language folders of `locales/` (README.md sits beside them). */
+const languageDirs = (dir: string) =>
+  readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+
 /** Reads every `locales/<lng>/<namespace>.json`. */
 function readLocales(dir: string): { resources: Resource; languages: string[]; namespaces: string[] } {
   const resources: Resource = {};
   const namespaces = new Set<string>();
-  for (const lng of readdirSync(dir)) {
+  for (const lng of languageDirs(dir)) {
     resources[lng] = {};
     for (const file of readdirSync(path.join(dir, lng)).filter((f) => f.endsWith('.json'))) {
       const ns = file.replace(/\.json$/, '');
@@ -35,7 +41,7 @@ export function languagesWith(namespace: string, dir = localesDir): readonly str
 const withNamespace = memo((dirAndNamespace) => {
   const [dir, namespace] = dirAndNamespace.split('\u0000') as [string, string];
   return Object.freeze(
-    readdirSync(dir)
+    languageDirs(dir)
       .filter((lng) => existsSync(path.join(dir, lng, `${namespace}.json`)))
       .sort(),
   );

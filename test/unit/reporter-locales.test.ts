@@ -44,7 +44,7 @@ describe('reporter texts in every language', () => {
 
   it('are offered in the seven languages of the missions', () => {
     expect(reporterLanguages()).toEqual(['ar', 'bm', 'en', 'fr', 'ln', 'sg', 'sw']);
-    expect(readdirSync(localesDir).sort()).toEqual(expect.arrayContaining([...reporterLanguages()]));
+    expect(readdirSync(localesDir)).toEqual(expect.arrayContaining([...reporterLanguages(), 'README.md']));
   });
 
   it.each(reporterLanguages().filter((l) => l !== 'fr'))('%s has every key French has, with the same variables', (language) => {
