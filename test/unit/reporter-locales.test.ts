@@ -75,8 +75,7 @@ describe('reporter texts in every language', () => {
     expect(room).toBeGreaterThanOrEqual(encoding === 'GSM-7' ? 100 : 40);
   });
 
-  it('are answered in the language in which each is written', () => {
-    // Each language's own name or code is in its texts: no copy of another language left behind.
+  it('are translated: no French copy left behind, and each names its own code', () => {
     for (const language of reporterLanguages()) {
       if (language === 'fr') continue;
       expect(read(language).confirmation, language).not.toBe(french.confirmation);
