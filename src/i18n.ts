@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import i18next, { type Resource } from 'i18next';
@@ -9,11 +9,17 @@ export type Translate = (language: string | null | undefined, key: string, vars?
 
 const localesDir = fileURLToPath(new URL('../locales', import.meta.url));
 
+/** The language folders of `locales/` (README.md sits beside them). */
+const languageDirs = (dir: string) =>
+  readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+
 /** Reads every `locales/<lng>/<namespace>.json`. */
 function readLocales(dir: string): { resources: Resource; languages: string[]; namespaces: string[] } {
   const resources: Resource = {};
   const namespaces = new Set<string>();
-  for (const lng of readdirSync(dir)) {
+  for (const lng of languageDirs(dir)) {
     resources[lng] = {};
     for (const file of readdirSync(path.join(dir, lng)).filter((f) => f.endsWith('.json'))) {
       const ns = file.replace(/\.json$/, '');
@@ -23,6 +29,23 @@ function readLocales(dir: string): { resources: Resource; languages: string[]; n
   }
   return { resources, languages: Object.keys(resources), namespaces: [...namespaces] };
 }
+
+/**
+ * The languages that have `locales/<lng>/<namespace>.json` (e.g. `reporter`: the languages a
+ * reporter can be answered in), sorted; read once per folder and namespace.
+ */
+export function languagesWith(namespace: string, dir = localesDir): readonly string[] {
+  return withNamespace(`${dir}\u0000${namespace}`);
+}
+
+const withNamespace = memo((dirAndNamespace) => {
+  const [dir, namespace] = dirAndNamespace.split('\u0000') as [string, string];
+  return Object.freeze(
+    languageDirs(dir)
+      .filter((lng) => existsSync(path.join(dir, lng, `${namespace}.json`)))
+      .sort(),
+  );
+});
 
 export interface I18n {
   t: Translate;

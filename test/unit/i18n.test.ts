@@ -9,6 +9,7 @@ import { compileTemplate, createI18n, type I18n } from '../../src/i18n.js';
 // Tamtam fills simple templates itself (cards are rendered for every alert); whatever it renders
 // must read exactly as i18next renders it, for every message of every language.
 const localesDir = fileURLToPath(new URL('../../locales', import.meta.url));
+const languages = readdirSync(localesDir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? [entry.name] : []));
 
 function flatten(tree: Record<string, unknown>, prefix = ''): [string, string][] {
   return Object.entries(tree).flatMap(([k, v]) =>
@@ -16,7 +17,7 @@ function flatten(tree: Record<string, unknown>, prefix = ''): [string, string][]
   );
 }
 
-const messages = readdirSync(localesDir).flatMap((lng) =>
+const messages = languages.flatMap((lng) =>
   readdirSync(path.join(localesDir, lng)).flatMap((file) => {
     const ns = file.replace(/\.json$/, '');
     return flatten(JSON.parse(readFileSync(path.join(localesDir, lng, file), 'utf8'))).map(([key, template]) => ({
@@ -35,7 +36,7 @@ describe('translations', () => {
     i18n = await createI18n();
     reference = i18next.createInstance();
     const resources = Object.fromEntries(
-      readdirSync(localesDir).map((lng) => [
+      languages.map((lng) => [
         lng,
         Object.fromEntries(
           readdirSync(path.join(localesDir, lng)).map((f) => [

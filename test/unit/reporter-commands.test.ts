@@ -15,11 +15,12 @@ describe('reporter keywords', () => {
     ['/start', { kind: 'help' }],
     ['LANG EN', { kind: 'language', language: 'en' }],
     ['langue bm', { kind: 'language', language: 'bm' }],
+    ['lang francais', { kind: 'language', language: 'fr' }],
   ])('%j is a keyword', (text, command) => {
     expect(parseReporterCommand(text)).toEqual(command);
   });
 
-  it.each(['Stop les tirs à Mopti svp', 'aide nous ils arrivent', 'langue', 'lang francais', 'Des hommes armés à la fin du village'])(
+  it.each(['Stop les tirs à Mopti svp', 'aide nous ils arrivent', 'langue', 'lang français de France', 'Des hommes armés à la fin du village'])(
     '%j is a warning, not a keyword',
     (text) => expect(parseReporterCommand(text)).toBeNull(),
   );

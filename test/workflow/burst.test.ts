@@ -98,7 +98,7 @@ describe.each(queueBackends)('a burst of messages on the %s queue backend', (bac
     await eventually(async () => (await eventsOf(app, first.id)).find((e) => e.type === 'reporter_message'), { what: 'the follow-up' });
     // The keyword and the officer's command got their answers.
     expect((await eventually(async () => (await app.outbox('+22376919999')).find((m) => m.purpose === 'reply')))!.text).toBe(
-      'Décrivez ce qui se passe, où et quand. Vous recevrez une référence. STOP: plus de messages. LANGUE EN: anglais.',
+      'Décrivez ce qui se passe, où et quand. Vous recevrez une référence. STOP: plus de messages. LANGUE EN: anglais. Autres: AR SW LN SG BM.',
     );
     expect((await eventually(async () => (await app.outbox('+22370000001')).find((m) => m.purpose === 'reply')))!.text).toContain('ZZZZZ');
     const { rows } = await app.deps.db.execute<{ n: number }>(sql`select count(*)::int as n from inbound_messages where processed_at is null`);

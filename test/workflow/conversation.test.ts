@@ -100,6 +100,6 @@ describe('talking with reporters (simulator channel)', () => {
     await app.send('+22376800006', 'langue xx');
     expect(
       (await eventually(async () => ((await lastTo('+22376800006'))?.text.startsWith('Unknown') ? lastTo('+22376800006') : undefined))).text,
-    ).toBe('Unknown language. Available: EN, FR.');
+    ).toBe('Unknown language. Available: AR, BM, EN, FR, LN, SG, SW.');
   });
 });

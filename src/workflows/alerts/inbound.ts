@@ -17,6 +17,7 @@ import { enqueueSends } from '../sending/pacing.js';
 import type { JobData } from '../queue/jobs.js';
 import { handleOfficerUpdate } from '../officers/telegram/updates.js';
 import { applyReporterCommand, parseReporterCommand, type ReporterCommand } from '../reporters/commands.js';
+import { reporterLanguage } from '../reporters/language.js';
 import { alertWarnings } from './warnings.js';
 import { findOfficer, fromOfficer, reporterAddress } from './senders.js';
 import { parkIfHopeless, storedUpdate, unreadableUpdate } from './unprocessable.js';
@@ -153,7 +154,7 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
   for (let decision = 1; decision <= 3; decision++) {
     const { target: followed, ...basis } = await followUpTarget(deps.db, reporter, message.text, message.receivedAt);
     if (followed) {
-      const language = reporter.language ?? deps.deployment.defaultLanguage;
+      const language = reporterLanguage(deps, reporter, { alert: followed, text: message.text });
       await finish(
         deps,
         message,

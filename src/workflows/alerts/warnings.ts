@@ -8,6 +8,7 @@ import { markInboundsProcessed, type InboundRow } from '../../db/inbound.js';
 import type { WorkflowDeps } from '../deps.js';
 import { EarlierMessagePending, ProcessedConcurrently } from '../errors.js';
 import { enqueueSends } from '../sending/pacing.js';
+import { reporterLanguage } from '../reporters/language.js';
 import { createWarningAlerts, type Stages } from './new-alert.js';
 
 /** A message found to be a new warning, and its reporter (registered by now). */
@@ -64,7 +65,7 @@ function sameBasis(now: { id: number; lastMessageAt: Date | null } | undefined, 
 /** The reporter's confirmation with the alert's reference: none to a silent or opted-out reporter. */
 function confirmationOf(deps: WorkflowDeps, { message, reporter }: ReceivedWarning, alert: AlertRow): OutboundInput[] {
   if (reporter.silent || reporter.optedOut) return [];
-  const language = reporter.language ?? deps.deployment.defaultLanguage;
+  const language = reporterLanguage(deps, reporter, { alert, text: message.text });
   return [
     {
       alertId: alert.id,

@@ -7,6 +7,7 @@ import type { WorkflowDeps } from '../deps.js';
 import { mayActOn } from '../officers/permissions.js';
 import { enqueueSends } from '../sending/pacing.js';
 import { sealedReporterAddress } from './conversation.js';
+import { reporterLanguage } from './language.js';
 
 export type BridgeOutcome =
   | { outcome: 'bridged'; alert: AlertRow; pseudonym: string }
@@ -45,7 +46,7 @@ export async function bridgeToReporter(
         recipient: `reporter:${reporter.id}`,
         toEnc: sealed,
         purpose: 'question',
-        body: deps.t(reporter.language ?? deps.deployment.defaultLanguage, 'reporter:question', { ref: alert.ref, text: args.text }),
+        body: deps.t(reporterLanguage(deps, reporter, { alert }), 'reporter:question', { ref: alert.ref, text: args.text }),
       },
     ]);
   });
