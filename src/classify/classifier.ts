@@ -3,7 +3,7 @@ import { normalizeText } from '../gazetteer/normalize.js';
 import type { Classification } from './types.js';
 import type { CueHit, CueMatcher } from './cues.js';
 import { detectLanguage } from './language.js';
-import type { ClassificationRules } from './lexicon.js';
+import type { ClassificationRules, TargetClass } from './lexicon.js';
 
 /** Words after a negation cue within which a threat cue counts as denied ("pas d hommes armes"). */
 const negationReach = 3;
@@ -31,8 +31,17 @@ export function classifyWarning(text: string, matcher: CueMatcher, rules: Classi
   const reported = hits.some((h) => h.cue.kind === 'reported');
   const calm = hits.some((h) => h.cue.kind === 'calm' && !denied(h));
 
+  const targetOf = targetFinder(words.normal, hits, rules);
+  // Each cue counts for its type, or for the type its object makes it ("attacked the army post").
+  const typeOf = new Map<CueHit, ThreatType>();
+  for (const h of counted) {
+    const type = h.cue.label as ThreatType;
+    const moves = rules.retarget?.moves[type];
+    const target = moves && h.cue.weight > 0 ? targetOf(h) : undefined;
+    typeOf.set(h, (target && moves?.[target]) ?? type);
+  }
   const raw = new Map<ThreatType, number>();
-  for (const h of counted) raw.set(h.cue.label as ThreatType, (raw.get(h.cue.label as ThreatType) ?? 0) + h.cue.weight);
+  for (const h of counted) raw.set(typeOf.get(h)!, (raw.get(typeOf.get(h)!) ?? 0) + h.cue.weight);
   const scores = new Map<ThreatType, number>();
   for (const [type, score] of raw) scores.set(type, Math.max(0, score) * (calm ? rules.calmFactor : 1));
   for (const [type, implied] of Object.entries(rules.implies)) {
@@ -56,13 +65,20 @@ export function classifyWarning(text: string, matcher: CueMatcher, rules: Classi
   const urgencyHits = hits.filter((h) => h.cue.kind === 'urgency');
   let urgency = chooseUrgency(urgencyHits) ?? rules.defaultUrgency[type] ?? 'unknown';
   if (reported && rules.reportedUrgency && urgency !== 'imminent') urgency = rules.reportedUrgency;
+  // A threat against the population is about what they are going to do.
+  const threatened = counted.some((h) => h.cue.threatened);
+  if (threatened && urgency !== 'ongoing') urgency = 'imminent';
   const deciding = [
-    ...counted.filter((h) => h.cue.label === type && h.cue.weight > 0),
+    ...counted.filter((h) => typeOf.get(h) === type && h.cue.weight > 0),
+    ...counted.filter((h) => h.cue.threatened),
     ...urgencyHits.filter((h) => h.cue.label === urgency),
     ...hits.filter((h) => h.cue.kind === 'reported'),
   ].sort((a, b) => a.start - b.start);
   // Anything else the message tells of in its own right (implied types were damped above).
-  const otherThreatTypes = ranked.filter(([other, s]) => other !== type && s >= rules.minScore).map(([other]) => other);
+  // Some types are never lost once told ("kidnapped a woman and raped her": sexual violence stays).
+  const otherThreatTypes = ranked
+    .filter(([other, s]) => other !== type && (s >= rules.minScore || (rules.neverLost.includes(other) && (raw.get(other) ?? 0) > 0)))
+    .map(([other]) => other);
   otherThreatTypes.sort((a, b) => rank(rules, a) - rank(rules, b));
   return {
     threatType: type,
@@ -71,6 +87,34 @@ export function classifyWarning(text: string, matcher: CueMatcher, rules: Classi
     confidence: Math.round(Math.min(0.97, Math.max(0.05, confidence)) * 100) / 100,
     evidence: unique(deciding.map((h) => spanText(words, h))),
     language,
+  };
+}
+
+/** Words that name the doer after a passive act ("executed by jihadists"): the victim is before. */
+const agentMarkers = new Set(['by', 'par']);
+/** Words that count victims ("killed 38", "tué 3"): an act followed by one has its object after it. */
+const quantity =
+  /^(\d+|one|two|three|four|five|six|seven|eight|nine|ten|dozens|scores|several|many|hundreds|un|une|deux|trois|quatre|cinq|sept|huit|neuf|dix|plusieurs|moja|mbili|tatu)$/;
+
+/**
+ * Who or what a cue's act is done to: the nearest target within `reach` words after it; when
+ * nothing follows and no count of victims comes next, the target just before it ("three soldiers
+ * killed", "militaires tués"), or after a passive act ("executed by jihadists"). Targets that are part of the cue itself do not count.
+ */
+function targetFinder(words: readonly string[], hits: readonly CueHit[], rules: ClassificationRules): (hit: CueHit) => TargetClass | undefined {
+  const targets = hits.filter((h) => h.cue.kind === 'target');
+  const retarget = rules.retarget;
+  if (!retarget || targets.length === 0) return () => undefined;
+  return (hit) => {
+    const outside = targets.filter((t) => t.end <= hit.start || t.start >= hit.end);
+    const passive = agentMarkers.has(words[hit.end] ?? '');
+    const after = passive
+      ? undefined
+      : outside.filter((t) => t.start >= hit.end && t.start - hit.end < retarget.reach).sort((a, b) => a.start - b.start)[0];
+    if (after) return after.cue.label as TargetClass;
+    if (quantity.test(words[hit.end] ?? '')) return undefined;
+    const before = outside.filter((t) => t.end <= hit.start && hit.start - t.end <= retarget.before).sort((a, b) => b.end - a.end)[0];
+    return before?.cue.label as TargetClass | undefined;
   };
 }
 
