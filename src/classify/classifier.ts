@@ -4,6 +4,7 @@ import type { Classification } from './types.js';
 import type { CueHit, CueMatcher } from './cues.js';
 import { detectLanguage } from './language.js';
 import type { ClassificationRules, TargetClass } from './lexicon.js';
+import { attackProbability, modelFeatures, modelTypes, type TargetModel } from './target-model.js';
 
 /** Words after a negation cue within which a threat cue counts as denied ("pas d hommes armes"). */
 const negationReach = 3;
@@ -13,6 +14,8 @@ const urgencyOrder: Urgency[] = ['ongoing', 'imminent', 'past'];
 interface Words {
   normal: string[];
   original: string[];
+  /** Each word's clause: punctuation (, ; : . ! ? and a lone dash) starts a new one. */
+  clause: number[];
 }
 
 /**
@@ -20,7 +23,7 @@ interface Words {
  * adjusted by `rules.yaml` (implied types damped, calm reports damped); below `minScore` the
  * warning is `other`. Hearsay lowers the confidence; it never raises an alarm by itself.
  */
-export function classifyWarning(text: string, matcher: CueMatcher, rules: ClassificationRules): Classification {
+export function classifyWarning(text: string, matcher: CueMatcher, rules: ClassificationRules, model: TargetModel | null = null): Classification {
   const words = splitWords(text);
   const hits = matcher.match(words.normal);
   const negations = hits.filter((h) => h.cue.kind === 'negation');
@@ -31,7 +34,7 @@ export function classifyWarning(text: string, matcher: CueMatcher, rules: Classi
   const reported = hits.some((h) => h.cue.kind === 'reported');
   const calm = hits.some((h) => h.cue.kind === 'calm' && !denied(h));
 
-  const targetOf = targetFinder(words.normal, hits, rules);
+  const targetOf = targetFinder(words, hits, rules);
   // Each cue counts for its type, or for the type its object makes it ("attacked the army post").
   const typeOf = new Map<CueHit, ThreatType>();
   for (const h of counted) {
@@ -57,7 +60,19 @@ export function classifyWarning(text: string, matcher: CueMatcher, rules: Classi
     const evidence = hits.filter((h) => h.cue.kind === 'negation' || h.cue.kind === 'calm').map((h) => spanText(words, h));
     return { threatType: 'other', otherThreatTypes: [], urgency: 'unknown', confidence, evidence: unique(evidence), language };
   }
-  const [type, score] = best;
+  let [type, score] = best;
+  // Attack on civilians or fighting: the learnt model has the last word when it is sure enough.
+  let dropped: ThreatType | null = null;
+  if (model && modelTypes.includes(type)) {
+    const lexiconOthers = ranked.filter(([other, s]) => other !== type && s >= rules.minScore).map(([other]) => other);
+    const p = attackProbability(model, modelFeatures(text, type, lexiconOthers));
+    const chosen: ThreatType | null = p >= 0.5 + rules.modelMargin ? 'attack_on_civilians' : p <= 0.5 - rules.modelMargin ? 'armed_clash' : null;
+    if (chosen && chosen !== type) {
+      dropped = type;
+      type = chosen;
+      score = Math.max(score, scores.get(chosen) ?? 0);
+    }
+  }
   const runnerUp = second?.[1] ?? 0;
   let confidence = (1 - Math.exp(-score / 3)) * Math.sqrt(score / (score + runnerUp));
   if (reported) confidence *= rules.reportedFactor;
@@ -77,7 +92,9 @@ export function classifyWarning(text: string, matcher: CueMatcher, rules: Classi
   // Anything else the message tells of in its own right (implied types were damped above).
   // Some types are never lost once told ("kidnapped a woman and raped her": sexual violence stays).
   const otherThreatTypes = ranked
-    .filter(([other, s]) => other !== type && (s >= rules.minScore || (rules.neverLost.includes(other) && (raw.get(other) ?? 0) > 0)))
+    .filter(
+      ([other, s]) => other !== type && other !== dropped && (s >= rules.minScore || (rules.neverLost.includes(other) && (raw.get(other) ?? 0) > 0)),
+    )
     .map(([other]) => other);
   otherThreatTypes.sort((a, b) => rank(rules, a) - rank(rules, b));
   return {
@@ -90,30 +107,36 @@ export function classifyWarning(text: string, matcher: CueMatcher, rules: Classi
   };
 }
 
-/** Words that name the doer after a passive act ("executed by jihadists"): the victim is before. */
-const agentMarkers = new Set(['by', 'par']);
 /** Words that count victims ("killed 38", "tué 3"): an act followed by one has its object after it. */
 const quantity =
   /^(\d+|one|two|three|four|five|six|seven|eight|nine|ten|dozens|scores|several|many|hundreds|un|une|deux|trois|quatre|cinq|sept|huit|neuf|dix|plusieurs|moja|mbili|tatu)$/;
 
 /**
- * Who or what a cue's act is done to: the nearest target within `reach` words after it; when
- * nothing follows and no count of victims comes next, the target just before it ("three soldiers
- * killed", "militaires tués"), or after a passive act ("executed by jihadists"). Targets that are part of the cue itself do not count.
+ * Who or what a cue's act is done to, within its clause (punctuation ends one): the nearest target
+ * within `reach` words after it, unless that target is the doer of a next act ("in a Boko Haram
+ * attack"); for an act told in the passive ("three soldiers killed", "militaires tués", "executed
+ * by jihadists"), when nothing follows and no count of victims comes next, the target at most
+ * `before` words before it. Targets that are part of the cue itself do not count.
  */
-function targetFinder(words: readonly string[], hits: readonly CueHit[], rules: ClassificationRules): (hit: CueHit) => TargetClass | undefined {
-  const targets = hits.filter((h) => h.cue.kind === 'target');
+function targetFinder(words: Words, hits: readonly CueHit[], rules: ClassificationRules): (hit: CueHit) => TargetClass | undefined {
   const retarget = rules.retarget;
+  const targets = hits.filter((h) => h.cue.kind === 'target');
   if (!retarget || targets.length === 0) return () => undefined;
+  const acts = hits.filter((h) => h.cue.kind === 'threat' && (h.cue.label === 'attack_on_civilians' || h.cue.label === 'armed_clash'));
+  const doer = (t: CueHit) => t.cue.label !== 'civilians' && acts.some((a) => a.start === t.end);
+  const passiveWords = new Set(retarget.passive);
+  const agentWords = new Set(retarget.agent);
   return (hit) => {
-    const outside = targets.filter((t) => t.end <= hit.start || t.start >= hit.end);
-    const passive = agentMarkers.has(words[hit.end] ?? '');
-    const after = passive
-      ? undefined
-      : outside.filter((t) => t.start >= hit.end && t.start - hit.end < retarget.reach).sort((a, b) => a.start - b.start)[0];
-    if (after) return after.cue.label as TargetClass;
-    if (quantity.test(words[hit.end] ?? '')) return undefined;
-    const before = outside.filter((t) => t.end <= hit.start && hit.start - t.end <= retarget.before).sort((a, b) => b.end - a.end)[0];
+    const clause = words.clause[hit.start];
+    const near = targets.filter((t) => words.clause[t.start] === clause && (t.end <= hit.start || t.start >= hit.end));
+    const next = words.clause[hit.end] === clause ? (words.normal[hit.end] ?? '') : '';
+    const byAgent = agentWords.has(next);
+    if (!byAgent) {
+      const after = near.filter((t) => t.start >= hit.end && t.start - hit.end < retarget.reach && !doer(t)).sort((a, b) => a.start - b.start)[0];
+      if (after) return after.cue.label as TargetClass;
+      if (quantity.test(next) || !passiveWords.has(words.normal[hit.end - 1] ?? '')) return undefined;
+    }
+    const before = near.filter((t) => t.end <= hit.start && hit.start - t.end <= retarget.before).sort((a, b) => b.end - a.end)[0];
     return before?.cue.label as TargetClass | undefined;
   };
 }
@@ -139,15 +162,20 @@ function rank(rules: ClassificationRules, type: ThreatType): number {
 function splitWords(text: string): Words {
   const normal: string[] = [];
   const original: string[] = [];
+  const clause: number[] = [];
+  let current = 0;
   for (const chunk of text.split(/\s+/)) {
     const clean = chunk.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{M}\p{N}]+$/gu, '');
+    if (/^[-–—|]+$/.test(chunk)) current += 1;
     for (const word of normalizeText(chunk).split(' ')) {
       if (word === '') continue;
       normal.push(word);
       original.push(clean);
+      clause.push(current);
     }
+    if (/[,;:.!?]$/.test(chunk)) current += 1;
   }
-  return { normal, original };
+  return { normal, original, clause };
 }
 
 function spanText(words: Words, hit: CueHit): string {

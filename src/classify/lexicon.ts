@@ -36,6 +36,8 @@ export const classificationRulesSchema = z.object({
   negatedOtherConfidence: z.number().min(0).max(1),
   defaultUrgency: z.partialRecord(z.enum(threatTypes), z.enum(urgencies)).default({}),
   reportedUrgency: z.enum(urgencies).optional(),
+  /** The target model overrules the lexicons' attack_on_civilians or armed_clash only when its probability is this far from 0.5. */
+  modelMargin: z.number().min(0).max(0.5).default(0),
   /** Types never dropped from a classification once one of their cues is counted (not damped, not cut by minScore). */
   neverLost: z.array(z.enum(threatTypes)).default([]),
   /** Who or what an act is done to moves its weight to another type ("attacked the army post": armed_clash). */
@@ -45,6 +47,10 @@ export const classificationRulesSchema = z.object({
       reach: z.number().int().positive(),
       /** Words before an act within which a victim is looked for when nothing follows ("three soldiers killed"). */
       before: z.number().int().min(0),
+      /** Act words told in the passive ("killed", "tues"): their victim may come before them. */
+      passive: phrases,
+      /** Words that introduce the doer after a passive act ("by", "par"). */
+      agent: phrases,
       moves: z.partialRecord(z.enum(threatTypes), z.partialRecord(z.enum(['civilians', 'forces', 'positions', 'property']), z.enum(threatTypes))),
     })
     .optional(),
