@@ -52,10 +52,13 @@ export function classifyWarning(text: string, matcher: CueMatcher, rules: Classi
     for (const other of implied ?? []) scores.set(other, (scores.get(other) ?? 0) * rules.impliedFactor);
   }
   const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1] || rank(rules, a[0]) - rank(rules, b[0]));
+  // A type that is never lost is the type when nothing else reaches minScore (a calm report that still tells of a rape).
+  const rescued = rules.neverLost.find((t) => (raw.get(t) ?? 0) >= rules.minScore);
+  if (rescued && (!ranked[0] || ranked[0][1] < rules.minScore)) ranked.sort((a, b) => Number(b[0] === rescued) - Number(a[0] === rescued));
   const [best, second] = ranked;
   const language = detectLanguage(text, hits, matcher);
 
-  if (!best || best[1] < rules.minScore) {
+  if (!best || (best[1] < rules.minScore && best[0] !== rescued)) {
     const confidence = deniedWeight >= rules.minScore || calm ? rules.negatedOtherConfidence : best ? 0.3 : 0.4;
     const evidence = hits.filter((h) => h.cue.kind === 'negation' || h.cue.kind === 'calm').map((h) => spanText(words, h));
     return { threatType: 'other', otherThreatTypes: [], urgency: 'unknown', confidence, evidence: unique(evidence), language };
@@ -63,7 +66,9 @@ export function classifyWarning(text: string, matcher: CueMatcher, rules: Classi
   let [type, score] = best;
   // Attack on civilians or fighting: the learnt model has the last word when it is sure enough.
   let dropped: ThreatType | null = null;
-  if (model && modelTypes.includes(type)) {
+  // Asked only when the message names no target for its acts: a named target decides ("attacked the army post").
+  const targeted = counted.some((h) => modelTypes.includes(h.cue.label as ThreatType) && h.cue.weight > 0 && targetOf(h) !== undefined);
+  if (model && !targeted && modelTypes.includes(type)) {
     const lexiconOthers = ranked.filter(([other, s]) => other !== type && s >= rules.minScore).map(([other]) => other);
     const p = attackProbability(model, modelFeatures(text, type, lexiconOthers));
     const chosen: ThreatType | null = p >= 0.5 + rules.modelMargin ? 'attack_on_civilians' : p <= 0.5 - rules.modelMargin ? 'armed_clash' : null;
@@ -124,8 +129,8 @@ function targetFinder(words: Words, hits: readonly CueHit[], rules: Classificati
   if (!retarget || targets.length === 0) return () => undefined;
   const acts = hits.filter((h) => h.cue.kind === 'threat' && (h.cue.label === 'attack_on_civilians' || h.cue.label === 'armed_clash'));
   const doer = (t: CueHit) => t.cue.label !== 'civilians' && acts.some((a) => a.start === t.end);
-  const passiveWords = new Set(retarget.passive);
-  const agentWords = new Set(retarget.agent);
+  const passiveWords = new Set(retarget.passive.map(normalizeText));
+  const agentWords = new Set(retarget.agent.map(normalizeText));
   return (hit) => {
     const clause = words.clause[hit.start];
     const near = targets.filter((t) => words.clause[t.start] === clause && (t.end <= hit.start || t.start >= hit.end));

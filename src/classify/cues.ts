@@ -107,7 +107,9 @@ export class CueMatcher {
       }
     }
     return hits.filter(
-      (h) =>
+      (h, i) =>
+        // The same word in two languages' lexicons ("checkpoint", "ied") counts once.
+        !hits.some((o, j) => j < i && o.cue.kind === h.cue.kind && o.cue.label === h.cue.label && o.start === h.start && o.end === h.end) &&
         !hits.some(
           (o) =>
             o !== h &&
