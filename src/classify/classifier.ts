@@ -37,11 +37,19 @@ export function classifyWarning(text: string, matcher: CueMatcher, rules: Classi
   const targetOf = targetFinder(words, hits, rules);
   // Each cue counts for its type, or for the type its object makes it ("attacked the army post").
   const typeOf = new Map<CueHit, ThreatType>();
+  const victims: CueHit[] = [];
   for (const h of counted) {
     const type = h.cue.label as ThreatType;
     const moves = rules.retarget?.moves[type];
     const target = moves && h.cue.weight > 0 ? targetOf(h) : undefined;
-    typeOf.set(h, (target && moves?.[target]) ?? type);
+    const label = target?.cue.label as TargetClass | undefined;
+    typeOf.set(h, (label && moves?.[label]) ?? type);
+    if (type === 'attack_on_civilians' && label === 'civilians' && target) victims.push(target);
+  }
+  // Words that name the victims of an attack count for the attack ("Fulani attack farmers" is not farmer–herder tension).
+  for (const h of counted) {
+    if (rules.retarget?.victimsOf.includes(h.cue.label as ThreatType) && victims.some((v) => v.start < h.end && h.start < v.end))
+      typeOf.set(h, 'attack_on_civilians');
   }
   const raw = new Map<ThreatType, number>();
   for (const h of counted) raw.set(typeOf.get(h)!, (raw.get(typeOf.get(h)!) ?? 0) + h.cue.weight);
@@ -123,7 +131,7 @@ const quantity =
  * by jihadists"), when nothing follows and no count of victims comes next, the target at most
  * `before` words before it. Targets that are part of the cue itself do not count.
  */
-function targetFinder(words: Words, hits: readonly CueHit[], rules: ClassificationRules): (hit: CueHit) => TargetClass | undefined {
+function targetFinder(words: Words, hits: readonly CueHit[], rules: ClassificationRules): (hit: CueHit) => CueHit | undefined {
   const retarget = rules.retarget;
   const targets = hits.filter((h) => h.cue.kind === 'target');
   if (!retarget || targets.length === 0) return () => undefined;
@@ -137,12 +145,15 @@ function targetFinder(words: Words, hits: readonly CueHit[], rules: Classificati
     const next = words.clause[hit.end] === clause ? (words.normal[hit.end] ?? '') : '';
     const byAgent = agentWords.has(next);
     if (!byAgent) {
-      const after = near.filter((t) => t.start >= hit.end && t.start - hit.end < retarget.reach && !doer(t)).sort((a, b) => a.start - b.start)[0];
-      if (after) return after.cue.label as TargetClass;
+      // What follows "by" is the doer ("shot dead and one injured by RSF"): the search stops there.
+      let stop = hit.end + retarget.reach;
+      for (let i = hit.end; i < stop; i += 1) if (agentWords.has(words.normal[i] ?? '')) stop = i;
+      const after = near.filter((t) => t.start >= hit.end && t.start < stop && !doer(t)).sort((a, b) => a.start - b.start)[0];
+      if (after) return after;
       if (quantity.test(next) || !passiveWords.has(words.normal[hit.end - 1] ?? '')) return undefined;
     }
     const before = near.filter((t) => t.end <= hit.start && hit.start - t.end <= retarget.before).sort((a, b) => b.end - a.end)[0];
-    return before?.cue.label as TargetClass | undefined;
+    return before;
   };
 }
 
