@@ -27,7 +27,11 @@ export function trainedModelText(ucdpPath: string = defaultUcdpPath): string | n
     ...readCorpus(`${root}/test/fixtures/corpus`).map((w) => ({ text: w.text, threatType: w.threatType, weight: 3 })),
     ...open.examples.filter((e) => e.split === 'train').map((e) => ({ text: e.text, threatType: e.threatType, weight: 1 })),
   ];
-  const model = trainTargetModel(examples, (text) => rules.classify(text), 'test/fixtures/corpus (x3) + UCDP GED headlines, train split (CC BY 4.0)');
+  const model = trainTargetModel(
+    examples,
+    (text) => rules.classify(text),
+    'test/fixtures/corpus (x3) + UCDP GED headlines, train split (Uppsala Conflict Data Program, CC BY 4.0; README "Data and licences")',
+  );
   return serialiseTargetModel(model);
 }
 
