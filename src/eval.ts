@@ -1,30 +1,36 @@
 /**
- * Evaluates the analyser on the labelled corpus: `npm run eval [-- --errors] [corpusDir] [deployment]`.
- * Loads the three bundled gazetteers, then runs classify, findPlace and fieldOfficeFor on every
- * message and prints per-class precision/recall/F1, macro-F1, urgency accuracy and routing.
+ * Evaluates the analyser: `npm run eval [-- --errors] [--ucdp file.jsonl] [labelledDir] [deployment]`.
+ *
+ * Without a folder it scores the sets kept apart (README "How warnings are understood"):
+ * 1. what the classifier was tuned and trained on: the labelled corpus (test/fixtures/corpus) and
+ *    the train split of the UCDP headlines;
+ * 2. the development split of the UCDP headlines (used to choose settings, never trained on);
+ * 3. the test split (never looked at while tuning: only its figures are printed, never its texts);
+ * and the held-out SMS sets (test/fixtures/holdout: written after the lexicons, never tuned on).
+ * With a folder it scores that folder alone. Each set reports macro-F1 over the types it carries,
+ * per-class precision, recall and F1, and urgency, language, place and office accuracy where the
+ * set has those labels. `--errors` lists the misses of the SMS sets (never of the UCDP splits).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { createWarningAnalyser } from './classify/analyser.js';
 import { fieldOfficeFor, type RoutableOffice } from './classify/routing.js';
-import { threatTypes, urgencies } from './domain/taxonomy.js';
+import { loadTargetModel } from './classify/target-model.js';
+import type { WarningAnalyser } from './classify/types.js';
+import { threatTypes, type ThreatType } from './domain/taxonomy.js';
+import { readCorpus, type LabelledWarning } from './evaluation/corpus.js';
 import { classScores, share } from './evaluation/metrics.js';
+import { defaultUcdpPath, readOpenData, type OpenExample } from './evaluation/ucdp.js';
 import { loadGazetteers } from './gazetteer/load.js';
 import { normalizeName } from './gazetteer/normalize.js';
+import type { Place } from './domain/place.js';
+
+export { readCorpus };
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const labelledWarning = z.object({
-  text: z.string(),
-  threatType: z.enum(threatTypes),
-  urgency: z.enum(urgencies),
-  place: z.string().nullable(),
-  office: z.string(),
-  language: z.string(),
-});
-type LabelledWarning = z.infer<typeof labelledWarning>;
 const officesFile = z.object({
   fieldOffices: z.array(
     z.object({
@@ -36,62 +42,64 @@ const officesFile = z.object({
   ),
 });
 
-/** Reads every `*.jsonl` file of a folder as labelled warnings. */
-export function readCorpus(dir: string): LabelledWarning[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.jsonl'))
-    .sort()
-    .flatMap((file) =>
-      readFileSync(join(dir, file), 'utf8')
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-        .map((line, i) => {
-          const parsed = labelledWarning.safeParse(JSON.parse(line));
-          if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.issues[0]?.message}`);
-          return parsed.data;
-        }),
-    );
+/** One line of the summary: a set's headline figures, with the model and with the rules alone. */
+interface Summary {
+  set: string;
+  n: number;
+  types: number;
+  macroF1: number;
+  rulesOnlyMacroF1: number;
+  urgency: number | null;
+  office: number | null;
 }
 
-async function main(args: string[]) {
-  const showErrors = args.includes('--errors');
-  const [corpusDir = join(root, 'test/fixtures/corpus'), deploymentPath = join(root, 'test/fixtures/eval-deployment.yaml')] = args.filter(
-    (a) => !a.startsWith('--'),
-  );
-  const gazetteers = ['mali', 'dr-congo', 'central-african-republic'].map((c) => join(root, 'deploy/gazetteer', `${c}.csv`));
-  const { places, refused } = await loadGazetteers(gazetteers);
-  const offices: RoutableOffice[] = officesFile.parse(parseYaml(readFileSync(deploymentPath, 'utf8'))).fieldOffices;
-  const analyser = createWarningAnalyser({ places });
-  const corpus = readCorpus(corpusDir);
-  const results = corpus.map((item) => {
-    const classification = analyser.classify(item.text);
-    const match = analyser.findPlace(item.text);
-    const office = fieldOfficeFor(match?.place ?? null, offices);
-    return { item, classification, match, office: office?.officeId ?? null };
-  });
+interface Context {
+  analyser: WarningAnalyser;
+  rulesOnly: WarningAnalyser;
+  offices: RoutableOffice[];
+  showErrors: boolean;
+}
 
-  console.log(`corpus: ${corpus.length} messages; gazetteer: ${places.length} places (${refused.length} rows refused); offices: ${offices.length}\n`);
-  const { perClass, macroF1 } = classScores(
-    results.map((r) => ({ expected: r.item.threatType, actual: r.classification.threatType })),
-    threatTypes,
-  );
+function printClasses(pairs: { expected: string; actual: string }[], labels: readonly string[]): number {
+  const { perClass, macroF1 } = classScores(pairs, labels);
   console.log('threat type                 n   precision  recall   F1');
   for (const c of perClass) {
     console.log(
       `${c.label.padEnd(24)} ${String(c.support).padStart(4)}   ${c.precision.toFixed(2).padStart(9)}  ${c.recall.toFixed(2).padStart(6)}  ${c.f1.toFixed(2).padStart(5)}`,
     );
   }
-  const line = (label: string, s: { right: number; total: number; rate: number }) =>
-    console.log(`${label.padEnd(44)} ${(s.rate * 100).toFixed(1).padStart(5)}%  (${s.right}/${s.total})`);
-  console.log(`\nmacro-F1 (all ${perClass.filter((c) => c.support > 0).length} classes)               ${macroF1.toFixed(3)}`);
+  return macroF1;
+}
+
+const line = (label: string, s: { right: number; total: number; rate: number }) =>
+  console.log(`${label.padEnd(44)} ${(s.rate * 100).toFixed(1).padStart(5)}%  (${s.right}/${s.total})`);
+
+/** The labelled warnings of a folder (SMS style, every label): the full report. */
+function scoreWarnings(name: string, corpus: LabelledWarning[], context: Context): Summary {
+  const { analyser, offices } = context;
+  const results = corpus.map((item) => {
+    const classification = analyser.classify(item.text);
+    const match = analyser.findPlace(item.text);
+    const office = fieldOfficeFor(match?.place ?? null, offices);
+    return { item, classification, match, office: office?.officeId ?? null };
+  });
+  console.log(`\n== ${name}: ${corpus.length} messages\n`);
+  const carried = threatTypes.filter((t) => corpus.some((w) => w.threatType === t));
+  const macroF1 = printClasses(
+    results.map((r) => ({ expected: r.item.threatType, actual: r.classification.threatType })),
+    threatTypes,
+  );
+  const rulesOnlyMacroF1 = classScores(
+    corpus.map((w) => ({ expected: w.threatType, actual: context.rulesOnly.classify(w.text).threatType })),
+    threatTypes,
+  ).macroF1;
+  console.log(`\nmacro-F1 (all ${carried.length} classes)               ${macroF1.toFixed(3)}   (rules alone ${rulesOnlyMacroF1.toFixed(3)})`);
   line(
     'threat type accuracy',
     share(results, (r) => r.classification.threatType === r.item.threatType),
   );
-  line(
-    'urgency accuracy',
-    share(results, (r) => r.classification.urgency === r.item.urgency),
-  );
+  const urgency = share(results, (r) => r.classification.urgency === r.item.urgency);
+  line('urgency accuracy', urgency);
   const right = results.filter((r) => r.classification.threatType === r.item.threatType);
   const wrong = results.filter((r) => r.classification.threatType !== r.item.threatType);
   const meanConfidence = (list: typeof results) => list.reduce((sum, r) => sum + r.classification.confidence, 0) / Math.max(1, list.length);
@@ -112,25 +120,105 @@ async function main(args: string[]) {
       (r) => r.match === null,
     ),
   );
-  line(
-    'right office, overall',
-    share(results, (r) => r.office === r.item.office),
-  );
+  const office = share(results, (r) => r.office === r.item.office);
+  line('right office, overall', office);
   line(
     'right office, place in a gazetteer',
     share(placed, (r) => r.office === r.item.office),
   );
-
-  if (showErrors) {
+  if (context.showErrors) {
     console.log('\nerrors (expected → got):');
     for (const r of results) {
-      const wrong = [
+      const misses = [
         r.classification.threatType !== r.item.threatType && `type ${r.item.threatType}→${r.classification.threatType}`,
         r.classification.urgency !== r.item.urgency && `urgency ${r.item.urgency}→${r.classification.urgency}`,
         r.office !== r.item.office && `office ${r.item.office}→${r.office} (${r.match?.place.name ?? 'no place'})`,
       ].filter(Boolean);
-      if (wrong.length > 0) console.log(`- ${r.item.text}\n    ${wrong.join('; ')}  [${r.classification.evidence.join(', ')}]`);
+      if (misses.length > 0) console.log(`- ${r.item.text}\n    ${misses.join('; ')}  [${r.classification.evidence.join(', ')}]`);
     }
+  }
+  return { set: name, n: corpus.length, types: carried.length, macroF1, rulesOnlyMacroF1, urgency: urgency.rate, office: office.rate };
+}
+
+/** A split of the UCDP headlines: the two types they carry, no urgency or office labels. */
+function scoreHeadlines(name: string, examples: OpenExample[], context: Context): Summary {
+  const carried: ThreatType[] = ['attack_on_civilians', 'armed_clash'];
+  const predicted = examples.map((e) => context.analyser.classify(e.text).threatType);
+  console.log(`\n== ${name}: ${examples.length} headlines (types carried: ${carried.join(', ')})\n`);
+  const macroF1 = printClasses(
+    examples.map((e, i) => ({ expected: e.threatType, actual: predicted[i]! })),
+    carried,
+  );
+  const rulesOnlyMacroF1 = classScores(
+    examples.map((e) => ({ expected: e.threatType, actual: context.rulesOnly.classify(e.text).threatType })),
+    carried,
+  ).macroF1;
+  const raw = classScores(
+    examples.map((e, i) => ({ expected: e.rawThreatType, actual: predicted[i]! })),
+    carried,
+  ).macroF1;
+  const elsewhere = predicted.filter((p) => !carried.includes(p)).length;
+  console.log(`\nmacro-F1 (the 2 types carried)           ${macroF1.toFixed(3)}   (rules alone ${rulesOnlyMacroF1.toFixed(3)})`);
+  console.log(`macro-F1 against UCDP's types as mapped, before cleaning  ${raw.toFixed(3)}`);
+  line(
+    'threat type accuracy',
+    share(
+      examples.map((e, i) => e.threatType === predicted[i]),
+      (right) => right,
+    ),
+  );
+  console.log(`given another type (abduction, looting, other…)  ${elsewhere}`);
+  return { set: name, n: examples.length, types: carried.length, macroF1, rulesOnlyMacroF1, urgency: null, office: null };
+}
+
+async function main(args: string[]) {
+  const showErrors = args.includes('--errors');
+  const ucdpAt = args.indexOf('--ucdp');
+  const ucdpPath = ucdpAt >= 0 ? (args[ucdpAt + 1] ?? defaultUcdpPath) : defaultUcdpPath;
+  const positional = args.filter((a, i) => !a.startsWith('--') && !(ucdpAt >= 0 && i === ucdpAt + 1));
+  const [corpusDir, deploymentPath = join(root, 'test/fixtures/eval-deployment.yaml')] = positional;
+  const gazetteers = ['mali', 'dr-congo', 'central-african-republic'].map((c) => join(root, 'deploy/gazetteer', `${c}.csv`));
+  const { places, refused } = await loadGazetteers(gazetteers);
+  const offices: RoutableOffice[] = officesFile.parse(parseYaml(readFileSync(deploymentPath, 'utf8'))).fieldOffices;
+  const context: Context = {
+    analyser: createWarningAnalyser({ places }),
+    rulesOnly: createWarningAnalyser({ places: [] as Place[], targetModel: null }),
+    offices,
+    showErrors,
+  };
+  console.log(`gazetteer: ${places.length} places (${refused.length} rows refused); offices: ${offices.length}`);
+  console.log(`target model: ${JSON.stringify(loadTargetModel().about)}`);
+  if (corpusDir) {
+    scoreWarnings(corpusDir, readCorpus(corpusDir), context);
+    return;
+  }
+  const summaries: Summary[] = [
+    scoreWarnings('1a. corpus (tuned on; in the model’s training)', readCorpus(join(root, 'test/fixtures/corpus')), context),
+  ];
+  const open = readOpenData(ucdpPath);
+  if (open) {
+    const { report } = open;
+    console.log(
+      `\nUCDP headlines (${ucdpPath}): ${report.rows} rows, ${report.kept} kept, ${report.relabelled} relabelled; dropped: ${Object.entries(
+        report.dropped,
+      )
+        .map(([why, n]) => `${why} ${n}`)
+        .join(', ')}`,
+    );
+    const split = (s: OpenExample['split']) => open.examples.filter((e) => e.split === s);
+    summaries.push(scoreHeadlines('1b. UCDP train split (trained on)', split('train'), context));
+    summaries.push(scoreHeadlines('2. UCDP dev split (settings chosen on it, never trained on)', split('dev'), context));
+    summaries.push(scoreHeadlines('3. UCDP test split (never looked at while tuning)', split('test'), context));
+  } else console.log(`\n${ucdpPath}: not found; the UCDP splits are left out (--ucdp file.jsonl to name it)`);
+  summaries.push(scoreWarnings('held-out SMS (test/fixtures/holdout, never tuned on)', readCorpus(join(root, 'test/fixtures/holdout')), context));
+
+  console.log('\n== summary\n');
+  console.log('set                                                           n   types  macro-F1  rules alone  urgency  office');
+  for (const s of summaries) {
+    const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);
+    console.log(
+      `${s.set.padEnd(60)} ${String(s.n).padStart(5)}  ${String(s.types).padStart(5)}  ${s.macroF1.toFixed(3).padStart(8)}  ${s.rulesOnlyMacroF1.toFixed(3).padStart(11)}  ${pct(s.urgency).padStart(7)}  ${pct(s.office).padStart(6)}`,
+    );
   }
 }
 
@@ -138,4 +226,4 @@ function samePlace(found: string, expected: string): boolean {
   return normalizeName(found) === normalizeName(expected);
 }
 
-await main(process.argv.slice(2));
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main(process.argv.slice(2));

@@ -5,6 +5,7 @@ import { readPlaceStopWords } from '../gazetteer/stopwords.js';
 import { classifyWarning } from './classifier.js';
 import { CueMatcher } from './cues.js';
 import { bundledLexiconDir, loadLexicons } from './lexicon.js';
+import { loadTargetModel, type TargetModel } from './target-model.js';
 import type { WarningAnalyser } from './types.js';
 import type { Place } from '../domain/place.js';
 
@@ -16,6 +17,8 @@ export interface WarningAnalyserOptions {
   lexiconDir?: string;
   /** Stop-word file for place names (default: `<lexiconDir>/place-stopwords.txt`, else the bundled one). */
   placeStopWordsPath?: string;
+  /** The learnt attack-or-clash model (default: the bundled `target-model.json`; null: the rules alone). */
+  targetModel?: TargetModel | null;
 }
 
 /** Builds the lexicon-and-rule analyser. Reads its files once; `classify` and `findPlace` are pure. */
@@ -26,8 +29,9 @@ export function createWarningAnalyser(options: WarningAnalyserOptions): WarningA
   const stopWords = readPlaceStopWords(options.placeStopWordsPath ?? (existsSync(missionStopWords) ? missionStopWords : undefined));
   const matcher = new CueMatcher(languages, stopWords);
   const places = createPlaceFinder(options.places, { stopWords });
+  const model = options.targetModel === undefined ? loadTargetModel() : options.targetModel;
   return {
-    classify: (text) => classifyWarning(text, matcher, rules),
+    classify: (text) => classifyWarning(text, matcher, rules, model),
     findPlace: (text, hint) => places.findPlace(text, hint),
   };
 }

@@ -3,7 +3,8 @@ import { normalizeText } from '../gazetteer/normalize.js';
 import type { Classification } from './types.js';
 import type { CueHit, CueMatcher } from './cues.js';
 import { detectLanguage } from './language.js';
-import type { ClassificationRules } from './lexicon.js';
+import type { ClassificationRules, TargetClass } from './lexicon.js';
+import { attackProbability, modelFeatures, modelTypes, type TargetModel } from './target-model.js';
 
 /** Words after a negation cue within which a threat cue counts as denied ("pas d hommes armes"). */
 const negationReach = 3;
@@ -13,6 +14,8 @@ const urgencyOrder: Urgency[] = ['ongoing', 'imminent', 'past'];
 interface Words {
   normal: string[];
   original: string[];
+  /** Each word's clause: punctuation (, ; : . ! ? and a lone dash) starts a new one. */
+  clause: number[];
 }
 
 /**
@@ -20,7 +23,7 @@ interface Words {
  * adjusted by `rules.yaml` (implied types damped, calm reports damped); below `minScore` the
  * warning is `other`. Hearsay lowers the confidence; it never raises an alarm by itself.
  */
-export function classifyWarning(text: string, matcher: CueMatcher, rules: ClassificationRules): Classification {
+export function classifyWarning(text: string, matcher: CueMatcher, rules: ClassificationRules, model: TargetModel | null = null): Classification {
   const words = splitWords(text);
   const hits = matcher.match(words.normal);
   const negations = hits.filter((h) => h.cue.kind === 'negation');
@@ -31,8 +34,25 @@ export function classifyWarning(text: string, matcher: CueMatcher, rules: Classi
   const reported = hits.some((h) => h.cue.kind === 'reported');
   const calm = hits.some((h) => h.cue.kind === 'calm' && !denied(h));
 
+  const targetOf = targetFinder(words, hits, rules);
+  // Each cue counts for its type, or for the type its object makes it ("attacked the army post").
+  const typeOf = new Map<CueHit, ThreatType>();
+  const victims: CueHit[] = [];
+  for (const h of counted) {
+    const type = h.cue.label as ThreatType;
+    const moves = rules.retarget?.moves[type];
+    const target = moves && h.cue.weight > 0 ? targetOf(h) : undefined;
+    const label = target?.cue.label as TargetClass | undefined;
+    typeOf.set(h, (label && moves?.[label]) ?? type);
+    if (type === 'attack_on_civilians' && label === 'civilians' && target) victims.push(target);
+  }
+  // Words that name the victims of an attack count for the attack ("Fulani attack farmers" is not farmer–herder tension).
+  for (const h of counted) {
+    if (rules.retarget?.victimsOf.includes(h.cue.label as ThreatType) && victims.some((v) => v.start < h.end && h.start < v.end))
+      typeOf.set(h, 'attack_on_civilians');
+  }
   const raw = new Map<ThreatType, number>();
-  for (const h of counted) raw.set(h.cue.label as ThreatType, (raw.get(h.cue.label as ThreatType) ?? 0) + h.cue.weight);
+  for (const h of counted) raw.set(typeOf.get(h)!, (raw.get(typeOf.get(h)!) ?? 0) + h.cue.weight);
   const scores = new Map<ThreatType, number>();
   for (const [type, score] of raw) scores.set(type, Math.max(0, score) * (calm ? rules.calmFactor : 1));
   for (const [type, implied] of Object.entries(rules.implies)) {
@@ -40,15 +60,32 @@ export function classifyWarning(text: string, matcher: CueMatcher, rules: Classi
     for (const other of implied ?? []) scores.set(other, (scores.get(other) ?? 0) * rules.impliedFactor);
   }
   const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1] || rank(rules, a[0]) - rank(rules, b[0]));
+  // A type that is never lost is the type when nothing else reaches minScore (a calm report that still tells of a rape).
+  const rescued = rules.neverLost.find((t) => (raw.get(t) ?? 0) >= rules.minScore);
+  if (rescued && (!ranked[0] || ranked[0][1] < rules.minScore)) ranked.sort((a, b) => Number(b[0] === rescued) - Number(a[0] === rescued));
   const [best, second] = ranked;
   const language = detectLanguage(text, hits, matcher);
 
-  if (!best || best[1] < rules.minScore) {
+  if (!best || (best[1] < rules.minScore && best[0] !== rescued)) {
     const confidence = deniedWeight >= rules.minScore || calm ? rules.negatedOtherConfidence : best ? 0.3 : 0.4;
     const evidence = hits.filter((h) => h.cue.kind === 'negation' || h.cue.kind === 'calm').map((h) => spanText(words, h));
     return { threatType: 'other', otherThreatTypes: [], urgency: 'unknown', confidence, evidence: unique(evidence), language };
   }
-  const [type, score] = best;
+  let [type, score] = best;
+  // Attack on civilians or fighting: the learnt model has the last word when it is sure enough.
+  let dropped: ThreatType | null = null;
+  // Asked only when the message names no target for its acts: a named target decides ("attacked the army post").
+  const targeted = counted.some((h) => modelTypes.includes(h.cue.label as ThreatType) && h.cue.weight > 0 && targetOf(h) !== undefined);
+  if (model && !targeted && modelTypes.includes(type)) {
+    const lexiconOthers = ranked.filter(([other, s]) => other !== type && s >= rules.minScore).map(([other]) => other);
+    const p = attackProbability(model, modelFeatures(text, type, lexiconOthers));
+    const chosen: ThreatType | null = p >= 0.5 + rules.modelMargin ? 'attack_on_civilians' : p <= 0.5 - rules.modelMargin ? 'armed_clash' : null;
+    if (chosen && chosen !== type) {
+      dropped = type;
+      type = chosen;
+      score = Math.max(score, scores.get(chosen) ?? 0);
+    }
+  }
   const runnerUp = second?.[1] ?? 0;
   let confidence = (1 - Math.exp(-score / 3)) * Math.sqrt(score / (score + runnerUp));
   if (reported) confidence *= rules.reportedFactor;
@@ -56,13 +93,22 @@ export function classifyWarning(text: string, matcher: CueMatcher, rules: Classi
   const urgencyHits = hits.filter((h) => h.cue.kind === 'urgency');
   let urgency = chooseUrgency(urgencyHits) ?? rules.defaultUrgency[type] ?? 'unknown';
   if (reported && rules.reportedUrgency && urgency !== 'imminent') urgency = rules.reportedUrgency;
+  // A threat against the population is about what they are going to do.
+  const threatened = counted.some((h) => h.cue.threatened);
+  if (threatened && urgency !== 'ongoing') urgency = 'imminent';
   const deciding = [
-    ...counted.filter((h) => h.cue.label === type && h.cue.weight > 0),
+    ...counted.filter((h) => typeOf.get(h) === type && h.cue.weight > 0),
+    ...counted.filter((h) => h.cue.threatened),
     ...urgencyHits.filter((h) => h.cue.label === urgency),
     ...hits.filter((h) => h.cue.kind === 'reported'),
   ].sort((a, b) => a.start - b.start);
   // Anything else the message tells of in its own right (implied types were damped above).
-  const otherThreatTypes = ranked.filter(([other, s]) => other !== type && s >= rules.minScore).map(([other]) => other);
+  // Some types are never lost once told ("kidnapped a woman and raped her": sexual violence stays).
+  const otherThreatTypes = ranked
+    .filter(
+      ([other, s]) => other !== type && other !== dropped && (s >= rules.minScore || (rules.neverLost.includes(other) && (raw.get(other) ?? 0) > 0)),
+    )
+    .map(([other]) => other);
   otherThreatTypes.sort((a, b) => rank(rules, a) - rank(rules, b));
   return {
     threatType: type,
@@ -71,6 +117,43 @@ export function classifyWarning(text: string, matcher: CueMatcher, rules: Classi
     confidence: Math.round(Math.min(0.97, Math.max(0.05, confidence)) * 100) / 100,
     evidence: unique(deciding.map((h) => spanText(words, h))),
     language,
+  };
+}
+
+/** Words that count victims ("killed 38", "tué 3"): an act followed by one has its object after it. */
+const quantity =
+  /^(\d+|one|two|three|four|five|six|seven|eight|nine|ten|dozens|scores|several|many|hundreds|un|une|deux|trois|quatre|cinq|sept|huit|neuf|dix|plusieurs|moja|mbili|tatu)$/;
+
+/**
+ * Who or what a cue's act is done to, within its clause (punctuation ends one): the nearest target
+ * within `reach` words after it, unless that target is the doer of a next act ("in a Boko Haram
+ * attack"); for an act told in the passive ("three soldiers killed", "militaires tués", "executed
+ * by jihadists"), when nothing follows and no count of victims comes next, the target at most
+ * `before` words before it. Targets that are part of the cue itself do not count.
+ */
+function targetFinder(words: Words, hits: readonly CueHit[], rules: ClassificationRules): (hit: CueHit) => CueHit | undefined {
+  const retarget = rules.retarget;
+  const targets = hits.filter((h) => h.cue.kind === 'target');
+  if (!retarget || targets.length === 0) return () => undefined;
+  const acts = hits.filter((h) => h.cue.kind === 'threat' && (h.cue.label === 'attack_on_civilians' || h.cue.label === 'armed_clash'));
+  const doer = (t: CueHit) => t.cue.label !== 'civilians' && acts.some((a) => a.start === t.end);
+  const passiveWords = new Set(retarget.passive.map(normalizeText));
+  const agentWords = new Set(retarget.agent.map(normalizeText));
+  return (hit) => {
+    const clause = words.clause[hit.start];
+    const near = targets.filter((t) => words.clause[t.start] === clause && (t.end <= hit.start || t.start >= hit.end));
+    const next = words.clause[hit.end] === clause ? (words.normal[hit.end] ?? '') : '';
+    const byAgent = agentWords.has(next);
+    if (!byAgent) {
+      // What follows "by" is the doer ("shot dead and one injured by RSF"): the search stops there.
+      let stop = hit.end + retarget.reach;
+      for (let i = hit.end; i < stop; i += 1) if (agentWords.has(words.normal[i] ?? '')) stop = i;
+      const after = near.filter((t) => t.start >= hit.end && t.start < stop && !doer(t)).sort((a, b) => a.start - b.start)[0];
+      if (after) return after;
+      if (quantity.test(next) || !passiveWords.has(words.normal[hit.end - 1] ?? '')) return undefined;
+    }
+    const before = near.filter((t) => t.end <= hit.start && hit.start - t.end <= retarget.before).sort((a, b) => b.end - a.end)[0];
+    return before;
   };
 }
 
@@ -95,15 +178,20 @@ function rank(rules: ClassificationRules, type: ThreatType): number {
 function splitWords(text: string): Words {
   const normal: string[] = [];
   const original: string[] = [];
+  const clause: number[] = [];
+  let current = 0;
   for (const chunk of text.split(/\s+/)) {
     const clean = chunk.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{M}\p{N}]+$/gu, '');
+    if (/^[-–—|]+$/.test(chunk)) current += 1;
     for (const word of normalizeText(chunk).split(' ')) {
       if (word === '') continue;
       normal.push(word);
       original.push(clean);
+      clause.push(current);
     }
+    if (/[,;:.!?]$/.test(chunk)) current += 1;
   }
-  return { normal, original };
+  return { normal, original, clause };
 }
 
 function spanText(words: Words, hit: CueHit): string {

@@ -2,14 +2,16 @@ import { deletions, editDistance, hashKey } from '../gazetteer/fuzzy.js';
 import { patternWords, type LexiconFile, type PatternWord } from './lexicon.js';
 
 /** What a cue says about a message. */
-export type CueKind = 'threat' | 'urgency' | 'negation' | 'reported' | 'calm';
+export type CueKind = 'threat' | 'urgency' | 'negation' | 'reported' | 'calm' | 'target';
 
 /** One lexicon pattern, compiled. */
 export interface Cue {
   kind: CueKind;
-  /** The threat type or urgency for `threat` and `urgency` cues; empty otherwise. */
+  /** The threat type or urgency for `threat` and `urgency` cues, the target class for `target` cues; empty otherwise. */
   label: string;
   weight: number;
+  /** A threat against a population: urgency at least imminent. */
+  threatened?: boolean;
   language: string;
   words: PatternWord[];
 }
@@ -46,13 +48,17 @@ export class CueMatcher {
   constructor(lexicons: readonly LexiconFile[], knownWords: Iterable<string> = []) {
     this.vocabulary = new Set(knownWords);
     for (const lexicon of lexicons) {
-      const add = (kind: CueKind, label: string, pattern: string, weight: number) =>
-        this.add({ kind, label, weight, language: lexicon.language, words: patternWords(pattern) });
+      const add = (kind: CueKind, label: string, pattern: string, weight: number, threatened = false) =>
+        this.add({ kind, label, weight, language: lexicon.language, words: patternWords(pattern), ...(threatened ? { threatened } : {}) });
       for (const [type, patterns] of Object.entries(lexicon.threats)) {
         for (const [pattern, weight] of Object.entries(patterns ?? {})) add('threat', type, pattern, weight);
       }
       for (const [urgency, patterns] of Object.entries(lexicon.urgency)) {
         for (const [pattern, weight] of Object.entries(patterns ?? {})) add('urgency', urgency, pattern, weight);
+      }
+      for (const [pattern, weight] of Object.entries(lexicon.threatened)) add('threat', 'armed_group_presence', pattern, weight, true);
+      for (const [target, patterns] of Object.entries(lexicon.targets)) {
+        for (const pattern of patterns ?? []) add('target', target, pattern, 0);
       }
       for (const pattern of lexicon.negation) add('negation', '', pattern, 0);
       for (const pattern of lexicon.reported) add('reported', '', pattern, 0);
@@ -75,8 +81,9 @@ export class CueMatcher {
 
   /**
    * Every cue in the message's words. A cue inside a longer cue of the same kind is dropped when
-   * both mean the same, and for threats always: the phrase decides ("enlevement de betail" is
-   * looting, not abduction; "a zo ti bira" is fighters, not fighting).
+   * both mean the same, and for threats and targets always: the phrase decides ("enlevement de
+   * betail" is looting, not abduction; "a zo ti bira" is fighters, not fighting; "idp camp" is
+   * civilians, not a military camp).
    */
   match(words: readonly string[]): CueHit[] {
     const hits: CueHit[] = [];
@@ -90,7 +97,9 @@ export class CueMatcher {
         ...this.affixCues(this.suffixLengths, this.bySuffix, word, (n) => word.slice(word.length - n)),
       ];
       if (candidates.length === 0 && word.length >= fuzzyMinLength - 1 && !this.vocabulary.has(word)) {
-        for (const similar of this.similarFirstWords(word)) candidates.push(...(this.byFirstWord.get(similar) ?? []));
+        // Targets are only read as written: "agent" is not a misspelt "argent".
+        for (const similar of this.similarFirstWords(word))
+          candidates.push(...(this.byFirstWord.get(similar) ?? []).filter((c) => c.kind !== 'target'));
       }
       for (const cue of candidates) {
         const end = this.matchRest(cue, words, i + 1);
@@ -98,12 +107,14 @@ export class CueMatcher {
       }
     }
     return hits.filter(
-      (h) =>
+      (h, i) =>
+        // The same word in two languages' lexicons ("checkpoint", "ied") counts once.
+        !hits.some((o, j) => j < i && o.cue.kind === h.cue.kind && o.cue.label === h.cue.label && o.start === h.start && o.end === h.end) &&
         !hits.some(
           (o) =>
             o !== h &&
             o.cue.kind === h.cue.kind &&
-            (o.cue.label === h.cue.label || h.cue.kind === 'threat') &&
+            (o.cue.label === h.cue.label || h.cue.kind === 'threat' || h.cue.kind === 'target') &&
             o.start <= h.start &&
             o.end >= h.end &&
             o.end - o.start > h.end - h.start,

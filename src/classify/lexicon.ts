@@ -15,6 +15,10 @@ export const lexiconFileSchema = z.object({
   markers: phrases,
   threats: z.partialRecord(z.enum(threatTypes), weights).default({}),
   urgency: z.partialRecord(z.enum(['imminent', 'ongoing', 'past']), weights).default({}),
+  /** Threats against a population ("ils menacent la population"): armed_group_presence, and urgency at least imminent. */
+  threatened: weights.default({}),
+  /** Who or what an act is done to: decides an attack's and a seizure's type (see `retarget` in rules.yaml). */
+  targets: z.partialRecord(z.enum(['civilians', 'forces', 'positions', 'property']), phrases).default({}),
   negation: phrases,
   reported: phrases,
   calm: phrases,
@@ -32,8 +36,29 @@ export const classificationRulesSchema = z.object({
   negatedOtherConfidence: z.number().min(0).max(1),
   defaultUrgency: z.partialRecord(z.enum(threatTypes), z.enum(urgencies)).default({}),
   reportedUrgency: z.enum(urgencies).optional(),
+  /** The target model overrules the lexicons' attack_on_civilians or armed_clash only when its probability is this far from 0.5. */
+  modelMargin: z.number().min(0).max(0.5).default(0),
+  /** Types never dropped from a classification once one of their cues is counted (not damped, not cut by minScore). */
+  neverLost: z.array(z.enum(threatTypes)).default([]),
+  /** Who or what an act is done to moves its weight to another type ("attacked the army post": armed_clash). */
+  retarget: z
+    .object({
+      /** Words after an act within which its object is looked for. */
+      reach: z.number().int().positive(),
+      /** Words before an act within which a victim is looked for when nothing follows ("three soldiers killed"). */
+      before: z.number().int().min(0),
+      /** Act words told in the passive ("killed", "tues"): their victim may come before them. */
+      passive: phrases,
+      /** Words that introduce the doer after a passive act ("by", "par"). */
+      agent: phrases,
+      /** Cues of these types that name the victims of an attack count for the attack ("Fulani attack farmers"). */
+      victimsOf: z.array(z.enum(threatTypes)).default([]),
+      moves: z.partialRecord(z.enum(threatTypes), z.partialRecord(z.enum(['civilians', 'forces', 'positions', 'property']), z.enum(threatTypes))),
+    })
+    .optional(),
 });
 export type ClassificationRules = z.infer<typeof classificationRulesSchema>;
+export type TargetClass = keyof LexiconFile['targets'];
 
 /** A lexicon or rules file that cannot be used, with the file and the problem. */
 export class LexiconError extends Error {

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { normalizeText } from '../gazetteer/normalize.js';
+import type { ThreatType } from '../domain/taxonomy.js';
+
+/**
+ * The learnt half of "who was attacked": a logistic regression that tells an attack on civilians
+ * from fighting between armed forces, over the message's words and word pairs and what the
+ * lexicons made of it. Trained by `npx tsx src/classify/train-cli.ts` on the
+ * corpus and the train split of the UCDP headlines; shipped as feature weights
+ * (`target-model.json`), never the text it was trained on.
+ */
+export const targetModelSchema = z.object({
+  /** What it was trained on and how: shown by `npm run eval`, checked by the tests. */
+  about: z.object({ data: z.string(), examples: z.number(), features: z.number(), seed: z.number(), epochs: z.number(), l2: z.number() }),
+  bias: z.number(),
+  /** Weight of each feature; positive means attack_on_civilians. */
+  weights: z.record(z.string(), z.number()),
+});
+export type TargetModel = z.infer<typeof targetModelSchema>;
+
+/** The two types the model decides between: it is asked only when the lexicons chose one of them. */
+export const modelTypes: readonly ThreatType[] = ['attack_on_civilians', 'armed_clash'];
+
+export const bundledTargetModelPath = fileURLToPath(new URL('./target-model.json', import.meta.url));
+
+export function loadTargetModel(path: string = bundledTargetModelPath): TargetModel {
+  return targetModelSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+/** Features of a message: its words, its word pairs and the lexicons' types (primary and others). */
+export function modelFeatures(text: string, lexiconType: ThreatType, lexiconOthers: readonly ThreatType[]): string[] {
+  const words = normalizeText(text)
+    .split(' ')
+    .filter((w) => w !== '' && !/^\d+$/.test(w));
+  const features = new Set<string>([`type:${lexiconType}`, ...lexiconOthers.map((t) => `also:${t}`)]);
+  for (let i = 0; i < words.length; i += 1) {
+    features.add(`w:${words[i]}`);
+    if (i + 1 < words.length) features.add(`b:${words[i]} ${words[i + 1]}`);
+  }
+  return [...features];
+}
+
+/** Probability that the message tells of an attack on civilians rather than fighting. */
+export function attackProbability(model: TargetModel, features: readonly string[]): number {
+  let z = model.bias;
+  for (const f of features) z += model.weights[f] ?? 0;
+  return 1 / (1 + Math.exp(-z));
+}
