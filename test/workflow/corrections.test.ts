@@ -91,7 +91,7 @@ describe.each(queueBackends)('officers correct the analysis on the %s queue back
       alert.id,
     ]);
     expect(edits.map((e) => (e.actions as { data: string }[]).map((a) => a.data.split(':')[0]))).toEqual([
-      ['ack', 'responding', 'resolve', 'dismiss', 'escalate'],
+      ['ack', 'responding', 'resolve', 'dismiss', 'escalate', 'fix'],
     ]);
 
     if (backend === 'postgres') {
@@ -147,6 +147,7 @@ describe.each(queueBackends)('officers correct the analysis on the %s queue back
       { what: 'the Mopti card edited' },
     );
     expect(moved.text).toContain('Gao Field Office');
+    expect(moved.text).toContain('Transférée à Gao Field Office par A. Diallo');
     const { rows: edits } = await app.database.pool.query(
       `select actions from outbound_messages where alert_id = $1 and purpose = 'card_update' and recipient = 'officer:o-diallo'`,
       [alert.id],
