@@ -1,4 +1,4 @@
-import { getAlert, type AlertRow } from '../../db/alerts.js';
+import { getAlert } from '../../db/alerts.js';
 import { insertOutbound, type QueuedOutbound } from '../../db/outbox.js';
 import type { DbOrTx, Tx } from '../../db/index.js';
 import { findOfficers, getOffice, getOfficer } from '../../db/offices.js';
@@ -35,9 +35,9 @@ const sameButtons = (a: readonly { label: string; data: string }[], b: readonly 
 
 type StatusBy = { officer: string; at: Date } | null;
 
-/** The officer who set the alert's current status, and when, from its timeline. */
-async function statusByOf(db: DbOrTx, alert: AlertRow): Promise<StatusBy> {
-  const event = await lastOfficerEvent(db, alert.id, alert.status);
+/** The officer who last recorded an event of `type` (the alert's current status, or `rerouted`), and when, from its timeline. */
+async function lastDoneBy(db: DbOrTx, alertId: number, type: string): Promise<StatusBy> {
+  const event = await lastOfficerEvent(db, alertId, type);
   const officer = event ? await getOfficer(db, event.actor.slice('officer:'.length)) : null;
   return officer && event ? { officer: officer.name, at: event.at } : null;
 }
@@ -76,9 +76,9 @@ async function cardUpdatesOf(
   const [office, context, statusBy, outcome, movedBy] = await Promise.all([
     alert.officeId ? getOffice(tx, alert.officeId) : null,
     cardContextOf(tx, alert),
-    by === undefined ? statusByOf(tx, alert) : by,
+    by === undefined ? lastDoneBy(tx, alert.id, alert.status) : by,
     alert.status === 'resolved' || alert.status === 'dismissed' ? recordedOutcomeOf(tx, alert.id) : null,
-    statusByOf(tx, { ...alert, status: 'rerouted' }),
+    lastDoneBy(tx, alert.id, 'rerouted'),
   ]);
   const officerIds = copies
     .map((c) => c.recipient)
