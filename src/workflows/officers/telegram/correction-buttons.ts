@@ -1,7 +1,7 @@
 import { getAlertByRef, type AlertRow } from '../../../db/alerts.js';
 import { activeOffices } from '../../../db/offices.js';
 import { recordedOutcomeOf } from '../../../db/outcomes.js';
-import { getPlace } from '../../../db/places.js';
+import { getPlace, unitsWithin, type PlaceRow } from '../../../db/places.js';
 import { openStatuses } from '../../../domain/lifecycle.js';
 import { severities, threatTypes, type AlertStatus, type Severity, type ThreatType } from '../../../domain/taxonomy.js';
 import { cardActions, outcomeActions } from '../../sending/cards.js';
@@ -83,11 +83,16 @@ async function screen(turn: OfficerTurn, alert: AlertRow, name: string): Promise
         back(''),
       ];
     case 'place': {
-      const places = await Promise.all(candidatePlaces(deps, alert).map((id) => getPlace(deps.db, id)));
+      // The places the message names, then the units of the office's area.
+      const named = await Promise.all(candidatePlaces(deps, alert).map((id) => getPlace(deps.db, id)));
+      const area = deps.deployment.fieldOffices.find((o) => o.id === alert.officeId)?.area ?? {};
+      const units = await unitsWithin(deps.db, area, 8);
+      const places = [...named, ...units].filter((p, i, all): p is PlaceRow => p !== null && all.findIndex((q) => q?.id === p.id) === i);
       return [
-        ...places.flatMap((p) =>
-          p ? [{ label: `${mark(p.id === alert.placeId)}${p.name}${p.admin1 ? ` (${p.admin1})` : ''}`, data: `fix:p:${p.id}:${ref}` }] : [],
-        ),
+        ...places.map((p) => ({
+          label: `${mark(p.id === alert.placeId)}${p.name}${p.admin1 ? ` (${p.admin1})` : ''}`,
+          data: `fix:p:${p.id}:${ref}`,
+        })),
         { label: t('officer:button.typePlace'), data: `fix:ask:${ref}` },
         back(''),
       ];
