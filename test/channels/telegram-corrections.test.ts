@@ -179,6 +179,13 @@ describe('correcting an alert with the card’s buttons (fake Bot API over HTTP)
     // Mopti may no longer correct it.
     const refused = await press(diallo, ref, `fix:${ref}`);
     expect(refused.params).toMatchObject({ text: `Vous ne pouvez pas agir sur l'alerte ${ref} : elle relève d'un autre bureau.`, show_alert: true });
+    const choice = await press(diallo, ref, `fix:t:0:${ref}`);
+    expect(choice.params).toMatchObject({ text: `Vous ne pouvez pas agir sur l'alerte ${ref} : elle relève d'un autre bureau.`, show_alert: true });
+    expect((await alertRows(app)).find((a) => a.id === alert.id)?.threatType).toBe('abduction');
+    expect((await eventsOf(app, alert.id)).filter((e) => e.type === 'action_refused').map((e) => [e.actor, e.data.action])).toEqual([
+      ['officer:o-diallo', 'correct'],
+    ]);
+    expect(keyboardOf(diallo, ref)).toEqual([]);
   });
 
   it('Place offers the places the message names, and Type it takes the place in a reply', async () => {

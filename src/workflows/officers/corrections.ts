@@ -75,8 +75,11 @@ export async function officeNamed(deps: Pick<WorkflowDeps, 'db'>, text: string):
 }
 
 /**
- * Applies an officer's correction of an alert's analysis. Each changed field is a `corrected`
- * event `{ field, from, to }`, committed with the change; a new threat type recomputes the severity.
+ * Applies an officer's correction of an alert's analysis (the SMS commands, the card's buttons
+ * and the operations room all come here). Each changed field is a `corrected` event
+ * `{ field, from, to }`, committed with the change. New types recompute the severity as the worst
+ * of them, unless an officer set the severity; a new severity on an unacknowledged alert moves its
+ * deadline and replaces its escalation timer (`timerSeq` + 1).
  * Moving the alert to another office (given, or the new place's office) is a `rerouted` event and,
  * while the alert is unacknowledged, puts its card in front of the new office's first level and
  * restarts the escalation clock on that office's policy.

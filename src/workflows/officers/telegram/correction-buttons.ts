@@ -154,8 +154,10 @@ export async function pressCorrectionButton(turn: OfficerTurn, data: string, car
     const wanted = choice(alert, kind, value);
     if (!wanted) return { alert: false };
     const result = await correctAlert(deps, { alert: { id: alert.id }, officerId: officer.id, ...wanted });
-    // A correction edits every copy (buttons back); otherwise this copy gets its buttons back here.
-    if (result.outcome !== 'done') await showButtons(await cardButtons(turn, 'alert' in result ? result.alert : alert));
+    // A correction edits every copy (buttons back); a choice that changed nothing gets this copy's
+    // buttons back here. A refused one leaves the copy alone (a group's copy is its office's too).
+    if (result.outcome === 'unchanged' || result.outcome === 'unknown_place' || result.outcome === 'unknown_office')
+      await showButtons(await cardButtons(turn, 'alert' in result ? result.alert : alert));
     const text = await correctionReply(deps, officer, ref, result);
     return { text: text.slice(0, 200), alert: result.outcome !== 'done' && result.outcome !== 'unchanged' };
   }
