@@ -56,8 +56,13 @@ export interface Channel {
   start?(intake: Intake): Promise<void>;
   /** Answers a button press (Telegram's callback query), outside the outbox; without text it only stops the button's spinner. */
   answerButton?(pressId: string, text: string | undefined, options: { alert: boolean }): Promise<void>;
-  /** Answers in a conversation at once, outside the outbox (an officer's Telegram command). */
-  reply?(chat: string, text: string): Promise<void>;
+  /**
+   * Answers in a conversation at once, outside the outbox (an officer's Telegram command);
+   * `forceReply` asks the client to open a reply to this message (a value to type).
+   */
+  reply?(chat: string, text: string, options?: { forceReply?: boolean }): Promise<void>;
+  /** Replaces the buttons under a message already sent (`providerMessageId`), at once, outside the outbox: a card's correction keyboard. */
+  editButtons?(providerMessageId: string, actions: { label: string; data: string }[]): Promise<void>;
   close?(): Promise<void>;
 }
 

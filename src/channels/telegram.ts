@@ -105,8 +105,18 @@ export function createTelegramChannel({ config, log, publicUrl }: { config: Tele
     async answerButton(pressId, text, { alert }) {
       await bot.api.answerCallbackQuery(pressId, text === undefined ? undefined : { text, show_alert: alert });
     },
-    async reply(chat, text) {
-      await bot.api.sendMessage(/^-?\d+$/.test(chat) ? Number(chat) : chat, text);
+    async reply(chat, text, options) {
+      const reply_markup = options?.forceReply ? { force_reply: true as const } : undefined;
+      await bot.api.sendMessage(/^-?\d+$/.test(chat) ? Number(chat) : chat, text, { reply_markup });
+    },
+    async editButtons(providerMessageId, actions) {
+      const [chatId, messageId] = providerMessageId.split(':');
+      try {
+        await bot.api.editMessageReplyMarkup(Number(chatId), Number(messageId), { reply_markup: keyboard(actions) ?? { inline_keyboard: [] } });
+      } catch (error) {
+        if (error instanceof GrammyError && /message is not modified/i.test(error.description)) return;
+        throw sendError(error);
+      }
     },
     async close() {
       if (poller?.isRunning()) await poller.stop();

@@ -16,6 +16,8 @@ export interface ExportedAlert {
   ref: string;
   office: string | null;
   threatType: string | null;
+  /** The other types the warning tells of, most severe first. */
+  otherThreatTypes: string[];
   urgency: string | null;
   severity: string | null;
   status: string;
@@ -44,7 +46,7 @@ const exportPage = statement<PageRow>(
    select f.id, f.created_at::text as "cursorAt", f.in_period as "inPeriod",
           to_char(f.received_at at time zone $3, 'YYYY-MM-DD') as "eventDate",
           pl.admin1, pl.admin2, pl.admin3, pl.name as "location", pl.lat as "latitude", pl.lon as "longitude",
-          f.text, f.ref, f.office_id as "office", f.threat_type as "threatType", f.urgency, f.severity, f.status,
+          f.text, f.ref, f.office_id as "office", f.threat_type as "threatType", (select o.other_threat_types from alerts o where o.id = f.id) as "otherThreatTypes", f.urgency, f.severity, f.status,
           array(select jsonb_array_elements_text(f.outcomes)) as "outcomes",
           ${Object.entries(timeColumns)
             .map(([name, sql]) => `${sql} as "${name}"`)

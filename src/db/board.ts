@@ -19,6 +19,8 @@ export interface BoardAlert {
   ref: string;
   status: string;
   threatType: string | null;
+  /** The other types the warning tells of, most severe first. */
+  otherThreatTypes: string[];
   severity: string | null;
   officeId: string | null;
   officeName: string | null;
@@ -51,6 +53,7 @@ export async function boardAlerts(db: DbOrTx, filter: BoardFilter): Promise<Boar
       ref: alerts.ref,
       status: alerts.status,
       threatType: alerts.threatType,
+      otherThreatTypes: alerts.otherThreatTypes,
       severity: alerts.severity,
       officeId: alerts.officeId,
       officeName: fieldOffices.name,

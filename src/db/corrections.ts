@@ -1,4 +1,4 @@
-import { and, inArray, like } from 'drizzle-orm';
+import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import type { DbOrTx } from './index.js';
 import { alertEvents, alerts } from './schema/index.js';
 import type { AlertEventRow, AlertRow } from './alerts.js';
@@ -28,4 +28,20 @@ export async function correctedAlerts(db: DbOrTx): Promise<{ alert: AlertRow; ev
     )
     .orderBy(alertEvents.id);
   return rows.map((alert) => ({ alert, events: events.filter((e) => e.alertId === alert.id) }));
+}
+
+/** Whether an officer set the alert's severity themselves (a `corrected` event of field severity marked `set`). */
+export async function severitySetByOfficer(db: DbOrTx, alertId: number): Promise<boolean> {
+  const [row] = await db
+    .select({ id: alertEvents.id })
+    .from(alertEvents)
+    .where(
+      and(
+        eq(alertEvents.alertId, alertId),
+        eq(alertEvents.type, 'corrected'),
+        sql`${alertEvents.data}->>'field' = 'severity' and (${alertEvents.data}->>'set')::boolean`,
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
 }

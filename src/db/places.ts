@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from './index.js';
 import { advisoryLocks } from './locks.js';
 import { places, settings } from './schema/index.js';
@@ -104,4 +104,25 @@ export async function setSetting(db: DbOrTx, key: string, value: unknown): Promi
     .insert(settings)
     .values({ key, value })
     .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date() } });
+}
+
+/**
+ * The administrative units one level below an office's area (the cercles of its regions, the
+ * arrondissements of its cercles), by name, at most `limit`: the places an officer may pick from.
+ */
+export async function unitsWithin(db: DbOrTx, area: { admin1?: string[]; admin2?: string[] }, limit: number): Promise<PlaceRow[]> {
+  const lower = (names: string[] | undefined) => (names ?? []).map((n) => n.toLowerCase());
+  const [regions, districts] = [lower(area.admin1), lower(area.admin2)];
+  if (regions.length === 0 && districts.length === 0) return [];
+  return db
+    .select()
+    .from(places)
+    .where(
+      or(
+        regions.length ? and(eq(places.level, 2), inArray(sql`lower(${places.admin1})`, regions)) : undefined,
+        districts.length ? and(eq(places.level, 3), inArray(sql`lower(${places.admin2})`, districts)) : undefined,
+      ),
+    )
+    .orderBy(places.level, places.name)
+    .limit(limit);
 }

@@ -16,6 +16,7 @@ export function alertJson(alert: AlertRow, place: PlaceRow | null) {
     ref: alert.ref,
     status: alert.status,
     threatType: alert.threatType,
+    otherThreatTypes: alert.otherThreatTypes,
     urgency: alert.urgency,
     severity: alert.severity,
     confidence: alert.confidence,

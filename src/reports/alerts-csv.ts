@@ -18,8 +18,7 @@ const columns: [name: string, hxl: string, value: (a: ExportedAlert) => string |
   ['ref', '#event+code', (a) => a.ref],
   ['office', '#org+name', (a) => a.office],
   ['threat_type', '#event+type', (a) => a.threatType],
-  // Filled once alerts carry other threat types (DESIGN.md "Alerts about the same incident").
-  ['other_threat_types', '#event+type+other', () => ''],
+  ['other_threat_types', '#event+type+other', (a) => a.otherThreatTypes.join(';')],
   ['urgency', '#event+urgency', (a) => a.urgency],
   ['severity', '#severity', (a) => a.severity],
   ['status', '#status', (a) => a.status],

@@ -102,6 +102,7 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
       `resolve:${alert.ref}`,
       `dismiss:${alert.ref}`,
       `escalate:${alert.ref}`,
+      `fix:${alert.ref}`,
     ]);
     expect(cardsFor(maiga, alert.ref)).toEqual([]);
     // The reporter got the confirmation in their chat.

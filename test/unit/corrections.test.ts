@@ -7,7 +7,9 @@ import type { PlaceRow } from '../../src/db/places.js';
 import { createI18n } from '../../src/i18n.js';
 import { evidenceShown, renderAlertCard } from '../../src/workflows/sending/card-text.js';
 import { correctionExamples } from '../../src/workflows/officers/correction-examples.js';
-import { threatTypeNamed } from '../../src/workflows/officers/correction-replies.js';
+import { severityNamed, threatTypeNamed, typesNamed } from '../../src/workflows/officers/correction-replies.js';
+import { typesAfter } from '../../src/workflows/officers/corrections.js';
+import type { Severity, ThreatType } from '../../src/domain/taxonomy.js';
 import { parseOfficerCommand } from '../../src/workflows/officers/commands.js';
 
 describe('officers correct by text', () => {
@@ -167,5 +169,67 @@ describe('the card shows the evidence', () => {
     const en = renderAlertCard(t, 'en', { alert: { ...alert, evidence: [], confidence: 0.4 }, office, place, pseudonym: null }).split('\n');
     expect(en).toContain('Automatic analysis: 40% confidence · no cue recognised');
     expect(en.some((l) => l.startsWith('No place recognised'))).toBe(false);
+  });
+});
+
+describe('several threat types', () => {
+  const office = { id: 'joc', name: 'Mission JOC' } as FieldOfficeRow;
+  it('the card names the other types after the primary one, and the old office’s copy where the alert went', async () => {
+    const { t } = await createI18n();
+    const both = { ...alert, threatType: 'abduction', otherThreatTypes: ['sexual_violence'] };
+    expect(renderAlertCard(t, 'en', { alert: both, office, place: null, pseudonym: null }).split('\n')[1]).toBe(
+      'Abduction · also: Sexual violence (ongoing)',
+    );
+    expect(renderAlertCard(t, 'fr', { alert: both, office, place: null, pseudonym: null }).split('\n')[1]).toBe(
+      'Enlèvement · aussi : Violence sexuelle (en cours)',
+    );
+    const moved = renderAlertCard(t, 'fr', {
+      alert,
+      office,
+      place: null,
+      pseudonym: null,
+      movedTo: { office: 'Gao Field Office', officer: 'A. Diallo' },
+    });
+    expect(moved.split('\n')).toContain('Transférée à Gao Field Office par A. Diallo');
+  });
+
+  it.each([
+    // [current primary, current others, wanted, expected primary, expected others]
+    ['abduction', ['sexual_violence'], { threatType: 'sexual_violence' }, 'sexual_violence', ['abduction']],
+    ['displacement', ['armed_group_presence'], { threatType: 'attack_on_civilians' }, 'attack_on_civilians', ['armed_group_presence']],
+    ['abduction', [], { otherThreatTypes: ['displacement', 'sexual_violence', 'abduction'] }, 'abduction', ['sexual_violence', 'displacement']],
+    ['abduction', ['sexual_violence'], { threatType: 'looting_destruction', otherThreatTypes: [] }, 'looting_destruction', []],
+    ['abduction', ['sexual_violence'], {}, 'abduction', ['sexual_violence']],
+  ] as const)('%s + %j corrected with %j', (threatType, others, wanted, primary, expected) => {
+    const after = typesAfter(
+      { threatType, otherThreatTypes: [...others], urgency: 'ongoing' },
+      {
+        threatType: 'threatType' in wanted ? wanted.threatType : undefined,
+        otherThreatTypes: 'otherThreatTypes' in wanted ? [...wanted.otherThreatTypes] : undefined,
+      },
+    );
+    expect(after).toEqual({ threatType: primary, otherThreatTypes: expected });
+  });
+
+  it('TYPE takes a list, GRAVITE a severity', async () => {
+    const { t } = await createI18n();
+    const labels = (type: ThreatType) => ['fr', 'en'].map((l) => t(l, `common:threat.${type}`));
+    expect(typesNamed('enlèvement + violence sexuelle', labels)).toEqual({ threatType: 'abduction', otherThreatTypes: ['sexual_violence'] });
+    expect(typesNamed('abduction, pillage', labels)).toEqual({ threatType: 'abduction', otherThreatTypes: ['looting_destruction'] });
+    expect(typesNamed('enlèvement +', labels)).toEqual({ threatType: 'abduction', otherThreatTypes: [] });
+    expect(typesNamed('enlèvement', labels)).toEqual({ threatType: 'abduction' });
+    expect(typesNamed('enlèvement + xyz', labels)).toBe('xyz');
+    const severityLabels = (s: Severity) => ['fr', 'en'].map((l) => t(l, `common:severity.${s}`));
+    expect(['critique', 'élevée', 'ELEVEE', 'medium', 'faible', 'crit', 'xx'].map((s) => severityNamed(s, severityLabels))).toEqual([
+      'critical',
+      'high',
+      'high',
+      'medium',
+      'low',
+      'critical',
+      null,
+    ]);
+    expect(parseOfficerCommand('GRAVITE a7k3q critique')).toEqual({ action: 'correct', ref: 'A7K3Q', field: 'severity', value: 'critique' });
+    expect(parseOfficerCommand('severity A7K3Q high')).toEqual({ action: 'correct', ref: 'A7K3Q', field: 'severity', value: 'high' });
   });
 });

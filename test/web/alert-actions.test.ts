@@ -26,7 +26,8 @@ describe('correcting and escalating an alert from the operations room (chromium,
   let ref: string;
   let page: Page;
   const post = (update: Update) => postTelegramUpdate(app.url!, secret, update);
-  const apiAlert = async () => (await (await app.api(`/api/alerts/${ref}`)).json()) as { threatType: string; office: string; status: string };
+  const apiAlert = async () =>
+    (await (await app.api(`/api/alerts/${ref}`)).json()) as { threatType: string; otherThreatTypes: string[]; office: string; status: string };
 
   const signIn = async (telegramId: number, size: 'wide' | 'phone' = 'wide') =>
     signInWith(browser, await loginLink(telegram, post, telegramId), app.url!, size);
@@ -46,12 +47,13 @@ describe('correcting and escalating an alert from the operations room (chromium,
     await telegram?.close();
   });
 
-  it('correcting the type on the web changes the alert and edits the officer’s Telegram card', async () => {
+  it('correcting the type and the other types on the web changes the alert and edits the officer’s Telegram card', async () => {
     page = await signIn(diallo);
     await page.goto(`${app.url}/alerts/${ref}`);
-    const form = page.getByRole('form', { name: 'Corriger le type, le lieu ou le bureau' });
+    const form = page.getByRole('form', { name: "Corriger l'analyse : type, gravité, lieu ou bureau" });
     expect(await seriousViolations(page)).toEqual([]);
     await form.getByRole('combobox', { name: 'Type de menace' }).selectOption({ label: 'Enlèvement' });
+    await form.getByRole('group', { name: 'Aussi' }).getByRole('checkbox', { name: 'Violence sexuelle' }).check();
     await form.getByRole('button', { name: 'Corriger' }).click();
     // The SMS answer to TYPE, word for word.
     await page
@@ -59,10 +61,17 @@ describe('correcting and escalating an alert from the operations room (chromium,
       .filter({ hasText: `Alerte ${ref} corrigée` })
       .waitFor();
     expect(await page.getByRole('status').textContent()).toContain('Enlèvement');
-    expect((await apiAlert()).threatType).toBe('abduction');
+    expect(await page.getByRole('status').textContent()).toContain('aussi Violence sexuelle');
+    expect(await apiAlert()).toMatchObject({ threatType: 'abduction', otherThreatTypes: ['sexual_violence'] });
+    // The alert page's card lists the other types.
+    await page
+      .getByRole('region', { name: 'Alerte', exact: true })
+      .getByRole('definition')
+      .filter({ hasText: /^Violence sexuelle$/ })
+      .waitFor();
     await telegram.waitForCall(
       'editMessageText',
-      (p) => p.chat_id === diallo && String(p.text).includes(ref) && String(p.text).includes('Enlèvement'),
+      (p) => p.chat_id === diallo && String(p.text).includes(ref) && String(p.text).includes('Enlèvement · aussi : Violence sexuelle'),
     );
     expect(
       await page.getByRole('region', { name: 'Chronologie' }).getByRole('listitem').filter({ hasText: 'Corrigée · A. Diallo' }).count(),
@@ -72,11 +81,11 @@ describe('correcting and escalating an alert from the operations room (chromium,
   });
 
   it('answers an unknown place and an unchanged correction with the SMS texts, changing nothing', async () => {
-    const form = page.getByRole('form', { name: 'Corriger le type, le lieu ou le bureau' });
+    const form = page.getByRole('form', { name: "Corriger l'analyse : type, gravité, lieu ou bureau" });
     await form.getByRole('textbox', { name: /Lieu/ }).fill('Atlantide');
     await form.getByRole('button', { name: 'Corriger' }).click();
     await page.getByRole('alert').filter({ hasText: 'Atlantide' }).waitFor();
-    await page.getByRole('form', { name: 'Corriger le type, le lieu ou le bureau' }).getByRole('button', { name: 'Corriger' }).click();
+    await page.getByRole('form', { name: "Corriger l'analyse : type, gravité, lieu ou bureau" }).getByRole('button', { name: 'Corriger' }).click();
     await page.getByRole('status').filter({ hasText: "rien n'a changé" }).waitFor();
     expect(await apiAlert()).toMatchObject({ threatType: 'abduction', office: 'mopti' });
   });
@@ -124,7 +133,7 @@ describe('correcting and escalating an alert from the operations room (chromium,
     await screenshot(phone, 'alert-actions-phone');
     const before = telegram.callsOf('sendMessage').length;
     await page.goto(`${app.url}/alerts/${ref}`);
-    const form = page.getByRole('form', { name: 'Corriger le type, le lieu ou le bureau' });
+    const form = page.getByRole('form', { name: "Corriger l'analyse : type, gravité, lieu ou bureau" });
     await form.getByRole('combobox', { name: 'Bureau' }).selectOption({ label: 'Gao Field Office' });
     await form.getByRole('button', { name: 'Corriger' }).click();
     await page.getByRole('heading', { name: 'Alerte confiée à un autre bureau' }).waitFor();

@@ -91,7 +91,7 @@ describe.each(queueBackends)('officers correct the analysis on the %s queue back
       alert.id,
     ]);
     expect(edits.map((e) => (e.actions as { data: string }[]).map((a) => a.data.split(':')[0]))).toEqual([
-      ['ack', 'responding', 'resolve', 'dismiss', 'escalate'],
+      ['ack', 'responding', 'resolve', 'dismiss', 'escalate', 'fix'],
     ]);
 
     if (backend === 'postgres') {
@@ -147,6 +147,7 @@ describe.each(queueBackends)('officers correct the analysis on the %s queue back
       { what: 'the Mopti card edited' },
     );
     expect(moved.text).toContain('Gao Field Office');
+    expect(moved.text).toContain('Transférée à Gao Field Office par A. Diallo');
     const { rows: edits } = await app.database.pool.query(
       `select actions from outbound_messages where alert_id = $1 and purpose = 'card_update' and recipient = 'officer:o-diallo'`,
       [alert.id],
@@ -197,6 +198,50 @@ describe.each(queueBackends)('officers correct the analysis on the %s queue back
     // Nobody acknowledges: the supervisor is called at the medium deadline, not an hour later.
     const escalated = await eventually(async () => (await eventsOf(app, alert.id)).find((e) => e.type === 'escalated'), {
       timeout: 15_000,
+      what: 'the escalation',
+    });
+    expect(escalated.data).toMatchObject({ level: 1, recipients: ['officer:o-keita'], missedDeadline: row!.ackDeadline!.toISOString() });
+    expect(escalated.data.lateMs as number).toBeLessThan(1_000);
+  });
+
+  it('GRAVITE raises a medium alert to critical: the deadline moves earlier, escalation fires then, and a later TYPE keeps that severity', async () => {
+    // Mopti: 10 seconds for critical alerts, an hour for the rest.
+    const graded = deployment
+      .replace('escalation: slow }\n  - { id: gao', 'escalation: graded }\n  - { id: gao')
+      .replace(
+        '  fast:',
+        '  graded:\n    ackTimeout: { critical: 10s, high: 1h, medium: 1h, low: 1h }\n    levels: [{ notify: [office.officers] }, { notify: [office.supervisors] }]\n    repeatLast: 0\n  fast:',
+      );
+    app = await startTestTamtam({ backend, deployment: graded });
+    const alert = await reportAndWaitNotified(app, reporter, 'Hommes armés à moto près de Mopti');
+    expect([alert.severity, alert.officeId]).toEqual(['medium', 'mopti']);
+
+    let after = await lastOutboxId(app);
+    await app.send('+22370000001', `GRAVITE ${alert.ref} critique`);
+    expect((await officerReply(app, '+22370000001', after)).text).toBe(`Alerte ${alert.ref} corrigée : gravité CRITIQUE.`);
+    const [row] = await alertRows(app);
+    expect([row!.severity, row!.timerSeq]).toEqual(['critical', alert.timerSeq + 1]);
+    expect(row!.ackDeadline!.getTime()).toBe(alert.notifiedAt!.getTime() + 10_000);
+    expect(row!.ackDeadline!.getTime()).toBeLessThan(alert.ackDeadline!.getTime());
+
+    // A new type no longer recomputes the severity the officer set.
+    after = await lastOutboxId(app);
+    await app.send('+22370000001', `TYPE ${alert.ref} enlèvement + violence sexuelle`);
+    expect((await officerReply(app, '+22370000001', after)).text).toBe(
+      `Alerte ${alert.ref} corrigée : type Enlèvement, gravité CRITIQUE; aussi Violence sexuelle.`,
+    );
+    expect((await alertRows(app)).map((a) => [a.threatType, a.otherThreatTypes, a.severity])).toEqual([
+      ['abduction', ['sexual_violence'], 'critical'],
+    ]);
+    expect((await eventsOf(app, alert.id)).filter((e) => e.type === 'corrected').map((e) => e.data)).toEqual([
+      { field: 'severity', from: 'medium', to: 'critical', set: true },
+      { field: 'threatType', from: 'armed_group_presence', to: 'abduction' },
+      { field: 'otherThreatTypes', from: [], to: ['sexual_violence'] },
+    ]);
+
+    // Nobody acknowledges: the supervisor is called at the critical deadline, not an hour later.
+    const escalated = await eventually(async () => (await eventsOf(app, alert.id)).find((e) => e.type === 'escalated'), {
+      timeout: 20_000,
       what: 'the escalation',
     });
     expect(escalated.data).toMatchObject({ level: 1, recipients: ['officer:o-keita'], missedDeadline: row!.ackDeadline!.toISOString() });

@@ -1,10 +1,11 @@
-import { threatTypes } from '../../domain/taxonomy.js';
+import { severities, threatTypes } from '../../domain/taxonomy.js';
 import { html, type Html, type PageText } from '../html.js';
 import type { AlertRow } from '../../db/alerts.js';
 
 /**
- * Correcting the analysis, as the SMS `TYPE`, `LIEU` and `BUREAU` commands do: the threat type and
- * the office as lists (the current one chosen), the place as typed (read like `LIEU`, left empty to keep it).
+ * Correcting the analysis, as the SMS `TYPE`, `GRAVITE`, `LIEU` and `BUREAU` commands and the card's
+ * buttons do: the threat type, severity and office as lists (the current one chosen), the other types
+ * as boxes to tick, the place as typed (read like `LIEU`, left empty to keep it).
  */
 export function correctionForm(t: PageText, a: AlertRow, offices: readonly { id: string; name: string }[], csrf: string): Html {
   const option = (value: string, label: string, current: string | null) =>
@@ -14,6 +15,13 @@ export function correctionForm(t: PageText, a: AlertRow, offices: readonly { id:
     <label for="correct-type">${t('alert.type')}</label><select id="correct-type" name="threatType">
       ${a.threatType ? '' : option('', t('common:unclassified'), '')}
       ${threatTypes.map((type) => option(type, t(`common:threat.${type}`), a.threatType))}</select><br>
+    <fieldset><legend>${t('alert.otherTypes')}</legend><input type="hidden" name="otherTypesShown" value="1">${threatTypes.map(
+      (type) =>
+        html`<label><input type="checkbox" name="otherThreatType" value="${type}"${a.otherThreatTypes.includes(type) ? html` checked` : ''}> ${t(`common:threat.${type}`)}</label> `,
+    )}</fieldset>
+    <label for="correct-severity">${t('alert.severity')}</label><select id="correct-severity" name="severity">
+      ${a.severity ? '' : option('', '—', '')}
+      ${severities.map((s) => option(s, t(`common:severity.${s}`), a.severity))}</select><br>
     <label for="correct-place">${t('alert.correctPlace')}</label><input id="correct-place" name="place" size="24" autocomplete="off"><br>
     <label for="correct-office">${t('alert.office')}</label><select id="correct-office" name="office">
       ${a.officeId ? '' : option('', '—', '')}

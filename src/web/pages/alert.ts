@@ -78,6 +78,7 @@ function card(t: PageText, data: AlertPageData, lang: string): Html {
   return html`<section class="card" id="alert-card" aria-labelledby="card-title"><h2 id="card-title">${t('alert.card')}</h2><dl>
     ${row('alert.severity', a.severity ? html`<span class="sev sev-${a.severity}">${t(`common:severity.${a.severity}`)}</span>` : '—')}
     ${row('alert.type', a.threatType ? t(`common:threat.${a.threatType}`) : t('common:unclassified'))}
+    ${a.otherThreatTypes.length ? row('alert.otherTypes', a.otherThreatTypes.map((o) => t(`common:threat.${o}`)).join(', ')) : ''}
     ${row('alert.urgency', a.urgency ? t(`common:urgency.${a.urgency}`) : '—')}
     ${row('alert.place', data.place ? [...new Set([data.place.name, data.place.admin2, data.place.admin1].filter(Boolean))].join(', ') : t('common:unknownPlace'))}
     ${row('alert.office', data.officeName ?? '—')}

@@ -27,7 +27,11 @@ export function boardRows(t: PageText, alerts: readonly BoardAlert[], now: Date)
     return html`<tr>
       <td data-label="${label('ref')}"><a href="/alerts/${a.ref}">${a.ref}</a></td>
       <td data-label="${label('severity')}">${a.severity ? html`<span class="sev sev-${a.severity}">${t(`common:severity.${a.severity}`)}</span>` : '—'}</td>
-      <td data-label="${label('type')}">${a.threatType ? t(`common:threat.${a.threatType}`) : t('common:unclassified')}</td>
+      <td data-label="${label('type')}">${a.threatType ? t(`common:threat.${a.threatType}`) : t('common:unclassified')}${
+        a.otherThreatTypes.length
+          ? html`<span class="small"> · ${t('alert.also')} ${a.otherThreatTypes.map((o) => t(`common:threat.${o}`)).join(', ')}</span>`
+          : ''
+      }</td>
       <td data-label="${label('place')}">${a.place ?? t('common:unknownPlace')}${a.admin1 && a.admin1 !== a.place ? html`<span class="small"> (${a.admin1})</span>` : ''}</td>
       <td data-label="${label('office')}">${a.officeName ?? '—'}</td>
       <td data-label="${label('status')}">${t(`common:status.${a.status}`)}</td>

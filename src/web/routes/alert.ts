@@ -8,7 +8,7 @@ import { activeOffices, findOfficers, getOffice, getOfficer, type OfficerRow } f
 import { outcomeOfTimeline } from '../../db/outcomes.js';
 import { getPlace } from '../../db/places.js';
 import { isAlertReference, normaliseReference } from '../../domain/lifecycle.js';
-import { outcomeIds, threatTypes, type OutcomeId, type ThreatType } from '../../domain/taxonomy.js';
+import { outcomeIds, severities, threatTypes, type OutcomeId, type Severity, type ThreatType } from '../../domain/taxonomy.js';
 import { correctAlert, type CorrectionRequest } from '../../workflows/officers/corrections.js';
 import { correctionReply } from '../../workflows/officers/correction-replies.js';
 import { actOnAlert } from '../../workflows/officers/actions.js';
@@ -119,7 +119,7 @@ async function act(deps: WebDeps, officer: OfficerRow, ref: string, action: stri
 }
 
 /**
- * The correction form, as the SMS `TYPE`/`LIEU`/`BUREAU` commands: only what differs from the alert
+ * The correction form, as the SMS `TYPE`/`GRAVITE`/`LIEU`/`BUREAU` commands (and the other types): only what differs from the alert
  * is passed to `correctAlert` (so a new place alone re-routes to the place's office, as `LIEU` does),
  * and the answer is the SMS answer. An alert moved out of the officer's offices gets a short page.
  */
@@ -135,8 +135,13 @@ async function correct(
   const type = field(form, 'threatType');
   const office = field(form, 'office');
   const place = field(form, 'place');
-  const wanted: Pick<CorrectionRequest, 'threatType' | 'placeName' | 'officeId'> = {
+  const severity = field(form, 'severity');
+  const others = list(form, 'otherThreatType').filter((o): o is ThreatType => (threatTypes as readonly string[]).includes(o));
+  const othersChanged = others.length !== alert.otherThreatTypes.length || others.some((o) => !alert.otherThreatTypes.includes(o));
+  const wanted: Pick<CorrectionRequest, 'threatType' | 'otherThreatTypes' | 'severity' | 'placeName' | 'officeId'> = {
     ...((threatTypes as readonly string[]).includes(type) && type !== alert.threatType ? { threatType: type as ThreatType } : {}),
+    ...(field(form, 'otherTypesShown') && othersChanged ? { otherThreatTypes: others } : {}),
+    ...((severities as readonly string[]).includes(severity) && severity !== alert.severity ? { severity: severity as Severity } : {}),
     ...(place ? { placeName: place } : {}),
     ...(office && office !== alert.officeId ? { officeId: office } : {}),
   };

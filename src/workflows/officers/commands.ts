@@ -16,8 +16,9 @@ const correctionWords: [RegExp, CorrectedField][] = [
   [/^type$/i, 'threatType'],
   [/^(lieu|place)$/i, 'place'],
   [/^(bureau|office)$/i, 'office'],
+  [/^(gravite|gravité|severite|sévérité|severity)$/i, 'severity'],
 ];
-export type CorrectedField = 'threatType' | 'place' | 'office';
+export type CorrectedField = 'threatType' | 'severity' | 'place' | 'office';
 
 /** Words for what was done, typed after `FIN <ref>` (French and English; the ids themselves too). */
 const outcomeWords: [RegExp, OutcomeId][] = [
@@ -44,12 +45,12 @@ export type OfficerCommand =
   /** `NOTE A7K3Q <text>`: a note on the alert's timeline. */
   | { action: 'note'; ref: string; text: string }
   | { action: 'reply'; ref: string; text: string }
-  /** `TYPE <ref> <threat type>`, `LIEU <ref> <place>`, `BUREAU <ref> <office>`: `value` as typed. */
+  /** `TYPE <ref> <threat type>[ + <other type>…]`, `GRAVITE <ref> <severity>`, `LIEU <ref> <place>`, `BUREAU <ref> <office>`: `value` as typed. */
   | { action: 'correct'; ref: string; field: CorrectedField; value: string };
 
 /**
  * Reads `OK A7K3Q`, `en cours a7k3q`, `FIN A7K3Q`, `R A7K3Q <message>` (a message for the
- * reporter) and the corrections `TYPE|LIEU|BUREAU A7K3Q <value>`; null when it is not a command.
+ * reporter) and the corrections `TYPE|GRAVITE|LIEU|BUREAU A7K3Q <value>`; null when it is not a command.
  */
 export function parseOfficerCommand(text: string): OfficerCommand | null {
   const twoRefs = text.trim().match(/^(?:doublon|dup|duplicate)\s+([A-Za-z0-9]{5,6})\s+([A-Za-z0-9-]{5,7})$/i);

@@ -5,8 +5,9 @@ import { activeOffices, getOffice, getOfficer, type FieldOfficeRow, type Officer
 import { getPlace, placeByName, toPlace, type PlaceRow } from '../../db/places.js';
 import { fieldOfficeFor } from '../../classify/routing.js';
 import { escalationDeadline, rescheduledDeadline } from '../../domain/escalation.js';
-import { severityOf } from '../../domain/severity.js';
-import type { Severity, ThreatType, Urgency } from '../../domain/taxonomy.js';
+import { severityOf, severityOfTypes, type SeverityRule } from '../../domain/severity.js';
+import { severities, type Severity, type ThreatType, type Urgency } from '../../domain/taxonomy.js';
+import { severitySetByOfficer } from '../../db/corrections.js';
 import { normalizeName } from '../../gazetteer/normalize.js';
 import { queueCardUpdates } from '../sending/card-updates.js';
 import { mayActOn } from './permissions.js';
@@ -20,6 +21,13 @@ export interface CorrectionRequest {
   alert: { ref: string } | { id: number };
   officerId: string;
   threatType?: ThreatType;
+  /**
+   * The other types the warning tells of (the whole list; the primary type is left out of it).
+   * Without it, a new primary type that was one of them swaps places with the old primary.
+   */
+  otherThreatTypes?: ThreatType[];
+  /** The severity as the officer sets it: kept from then on, whatever later type corrections say. */
+  severity?: Severity;
   /** The place, by gazetteer id or by name (exact name first, then as the place finder reads it). */
   placeId?: number;
   placeName?: string;
@@ -29,9 +37,11 @@ export interface CorrectionRequest {
 
 /** A field as it was and as it is now, as recorded in the `corrected` event. */
 export interface FieldChange {
-  field: 'threatType' | 'severity' | 'place' | 'office';
+  field: 'threatType' | 'otherThreatTypes' | 'severity' | 'place' | 'office';
   from: unknown;
   to: unknown;
+  /** On a severity: the officer set it (it no longer follows from the types). */
+  set?: true;
 }
 
 export type CorrectionOutcome =
@@ -65,8 +75,11 @@ export async function officeNamed(deps: Pick<WorkflowDeps, 'db'>, text: string):
 }
 
 /**
- * Applies an officer's correction of an alert's analysis. Each changed field is a `corrected`
- * event `{ field, from, to }`, committed with the change; a new threat type recomputes the severity.
+ * Applies an officer's correction of an alert's analysis (the SMS commands, the card's buttons
+ * and the operations room all come here). Each changed field is a `corrected` event
+ * `{ field, from, to }`, committed with the change. New types recompute the severity as the worst
+ * of them, unless an officer set the severity; a new severity on an unacknowledged alert moves its
+ * deadline and replaces its escalation timer (`timerSeq` + 1).
  * Moving the alert to another office (given, or the new place's office) is a `rerouted` event and,
  * while the alert is unacknowledged, puts its card in front of the new office's first level and
  * restarts the escalation clock on that office's policy.
@@ -88,7 +101,15 @@ export async function correctAlert(deps: WorkflowDeps, request: CorrectionReques
     if (!office || !office.active) return { outcome: 'unknown_office', value: request.officeId };
   }
 
-  const result = await deps.db.transaction((tx) => applyCorrection(tx, deps, officer, found.id, { threatType: request.threatType, place, office }));
+  const result = await deps.db.transaction((tx) =>
+    applyCorrection(tx, deps, officer, found.id, {
+      threatType: request.threatType,
+      otherThreatTypes: request.otherThreatTypes,
+      severity: request.severity,
+      place,
+      office,
+    }),
+  );
   if (result.outcome === 'not_allowed') {
     deps.log.warn({ officer: officer.id, alert: found.ref, action: 'correct' }, 'refused: officer outside the alert office');
     await recordEvent(deps.db, found.id, {
@@ -110,6 +131,34 @@ export async function correctAlert(deps: WorkflowDeps, request: CorrectionReques
   return { outcome: 'done', alert: result.alert, changes: result.changes, rerouted: result.rerouted };
 }
 
+type Wanted = Pick<CorrectionRequest, 'threatType' | 'otherThreatTypes' | 'severity'> & { place: PlaceRow | null; office: FieldOfficeRow | null };
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * The primary and other threat types after a correction. Other types are kept most severe first
+ * (as the classifier gives them), never the primary, each once. A new primary that was one of the
+ * other types trades places with the old primary ("abduction, also sexual violence" becomes
+ * "sexual violence, also abduction"); any other new primary replaces it.
+ */
+export function typesAfter(
+  alert: Pick<AlertRow, 'threatType' | 'otherThreatTypes' | 'urgency'>,
+  wanted: Pick<CorrectionRequest, 'threatType' | 'otherThreatTypes'>,
+  rule?: SeverityRule,
+): { threatType: ThreatType | null; otherThreatTypes: ThreatType[] } {
+  const current = alert.otherThreatTypes as ThreatType[];
+  if (!wanted.otherThreatTypes && (!wanted.threatType || wanted.threatType === alert.threatType))
+    return { threatType: alert.threatType as ThreatType | null, otherThreatTypes: current };
+  const threatType = wanted.threatType ?? (alert.threatType as ThreatType | null);
+  let others = wanted.otherThreatTypes ?? current;
+  if (!wanted.otherThreatTypes && wanted.threatType && current.includes(wanted.threatType) && alert.threatType)
+    others = [...current, alert.threatType as ThreatType];
+  const urgency = (alert.urgency ?? 'unknown') as Urgency;
+  const rank = (type: ThreatType) => severities.indexOf(severityOf(type, urgency, rule));
+  const unique = [...new Set(others)].filter((type) => type !== threatType);
+  return { threatType, otherThreatTypes: unique.sort((a, b) => rank(a) - rank(b)) };
+}
+
 type Applied =
   | {
       outcome: 'done';
@@ -121,13 +170,7 @@ type Applied =
   | { outcome: 'unchanged' | 'not_allowed'; alert: AlertRow }
   | { outcome: 'unknown_alert' };
 
-async function applyCorrection(
-  tx: Tx,
-  deps: WorkflowDeps,
-  officer: OfficerRow,
-  alertId: number,
-  wanted: { threatType?: ThreatType; place: PlaceRow | null; office: FieldOfficeRow | null },
-): Promise<Applied> {
+async function applyCorrection(tx: Tx, deps: WorkflowDeps, officer: OfficerRow, alertId: number, wanted: Wanted): Promise<Applied> {
   const alert = await lockAlert(tx, alertId);
   if (!alert) return { outcome: 'unknown_alert' };
   if (!mayActOn(officer, alert)) return { outcome: 'not_allowed', alert };
@@ -136,11 +179,21 @@ async function applyCorrection(
   const set: Partial<AlertRow> = {};
   const changes: FieldChange[] = [];
 
-  if (wanted.threatType && wanted.threatType !== alert.threatType) {
-    const severity = severityOf(wanted.threatType, (alert.urgency ?? 'unknown') as Urgency, deps.deployment.severity);
-    changes.push({ field: 'threatType', from: alert.threatType, to: wanted.threatType });
-    if (severity !== alert.severity) changes.push({ field: 'severity', from: alert.severity, to: severity });
-    Object.assign(set, { threatType: wanted.threatType, severity });
+  const types = typesAfter(alert, wanted, deps.deployment.severity);
+  if (types.threatType !== alert.threatType) changes.push({ field: 'threatType', from: alert.threatType, to: types.threatType });
+  if (!sameList(types.otherThreatTypes, alert.otherThreatTypes))
+    changes.push({ field: 'otherThreatTypes', from: alert.otherThreatTypes, to: types.otherThreatTypes });
+  if (changes.length > 0) Object.assign(set, types);
+  if (wanted.severity && wanted.severity !== alert.severity) {
+    changes.push({ field: 'severity', from: alert.severity, to: wanted.severity, set: true });
+    set.severity = wanted.severity;
+  } else if (!wanted.severity && changes.length > 0 && types.threatType && !(await severitySetByOfficer(tx, alert.id))) {
+    // The worst of the types, unless an officer set the severity themselves.
+    const severity = severityOfTypes(types.threatType, types.otherThreatTypes, (alert.urgency ?? 'unknown') as Urgency, deps.deployment.severity);
+    if (severity !== alert.severity) {
+      changes.push({ field: 'severity', from: alert.severity, to: severity });
+      set.severity = severity;
+    }
   }
   let route: { officeId: string; reason: string } | null = null;
   if (wanted.place && wanted.place.id !== alert.placeId) {

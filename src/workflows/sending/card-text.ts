@@ -17,6 +17,8 @@ export interface AlertCardView {
   statusBy?: { officer: string; at: Date } | null;
   /** What was done (resolved alerts) or which alert this one duplicates (dismissed ones). */
   outcome?: RecordedOutcome | null;
+  /** On the copies of an office the alert left: where it went, and who moved it (null: the system). */
+  movedTo?: { office: string; officer: string | null } | null;
 }
 
 const hhmm = (d: Date) => d.toISOString().slice(11, 16);
@@ -46,7 +48,7 @@ export function renderAlertCard(
   const lines = [
     tr('officer:card.title', { ref: alert.ref, severity: alert.severity ? tr(`common:severity.${alert.severity}`) : '?' }),
     tr('officer:card.type', {
-      threat: alert.threatType ? tr(`common:threat.${alert.threatType}`) : tr('common:unclassified'),
+      threat: threatLabel(tr, alert),
       urgency: tr(`common:urgency.${alert.urgency ?? 'unknown'}`),
     }),
     tr('officer:card.place', { place: placeLabel(view.place, tr('common:unknownPlace')), office: view.office?.name ?? '?' }),
@@ -63,9 +65,27 @@ export function renderAlertCard(
   } else {
     lines.push(tr('officer:card.status', { status: tr(`common:status.${alert.status}`) }));
   }
+  if (view.movedTo) {
+    lines.push(
+      view.movedTo.officer
+        ? tr('officer:card.movedBy', { office: view.movedTo.office, officer: view.movedTo.officer })
+        : tr('officer:card.moved', { office: view.movedTo.office }),
+    );
+  }
   lines.push(...outcomeLines(tr, alert.status, view.outcome));
   if (opts.smsHelp) lines.push(tr('officer:card.smsHelp', { ref: alert.ref }));
   return lines.join('\n');
+}
+
+/** The threat type and the other types the warning tells of: "Abduction · also: Sexual violence". */
+export function threatLabel(
+  tr: (key: string, vars?: Record<string, unknown>) => string,
+  alert: Pick<AlertRow, 'threatType' | 'otherThreatTypes'>,
+): string {
+  const threat = alert.threatType ? tr(`common:threat.${alert.threatType}`) : tr('common:unclassified');
+  const others = alert.otherThreatTypes ?? [];
+  if (others.length === 0) return threat;
+  return tr('officer:card.alsoTypes', { threat, others: others.map((o) => tr(`common:threat.${o}`)).join(', ') });
 }
 
 function analysisLine(tr: (key: string, vars?: Record<string, unknown>) => string, confidence: number, evidence: readonly string[]): string {

@@ -1,4 +1,4 @@
-import { getAlert, type AlertRow } from '../../db/alerts.js';
+import { getAlert } from '../../db/alerts.js';
 import { insertOutbound, type QueuedOutbound } from '../../db/outbox.js';
 import type { DbOrTx, Tx } from '../../db/index.js';
 import { findOfficers, getOffice, getOfficer } from '../../db/offices.js';
@@ -35,9 +35,9 @@ const sameButtons = (a: readonly { label: string; data: string }[], b: readonly 
 
 type StatusBy = { officer: string; at: Date } | null;
 
-/** The officer who set the alert's current status, and when, from its timeline. */
-async function statusByOf(db: DbOrTx, alert: AlertRow): Promise<StatusBy> {
-  const event = await lastOfficerEvent(db, alert.id, alert.status);
+/** The officer who last recorded an event of `type` (the alert's current status, or `rerouted`), and when, from its timeline. */
+async function lastDoneBy(db: DbOrTx, alertId: number, type: string): Promise<StatusBy> {
+  const event = await lastOfficerEvent(db, alertId, type);
   const officer = event ? await getOfficer(db, event.actor.slice('officer:'.length)) : null;
   return officer && event ? { officer: officer.name, at: event.at } : null;
 }
@@ -73,11 +73,12 @@ async function cardUpdatesOf(
   if (!alert) return [];
   const copies = await sentCardCopies(tx, only ?? { alertId }, editable);
   if (copies.length === 0) return [];
-  const [office, context, statusBy, outcome] = await Promise.all([
+  const [office, context, statusBy, outcome, movedBy] = await Promise.all([
     alert.officeId ? getOffice(tx, alert.officeId) : null,
     cardContextOf(tx, alert),
-    by === undefined ? statusByOf(tx, alert) : by,
+    by === undefined ? lastDoneBy(tx, alert.id, alert.status) : by,
     alert.status === 'resolved' || alert.status === 'dismissed' ? recordedOutcomeOf(tx, alert.id) : null,
+    lastDoneBy(tx, alert.id, 'rerouted'),
   ]);
   const officerIds = copies
     .map((c) => c.recipient)
@@ -90,6 +91,14 @@ async function cardUpdatesOf(
     const officer = officers.get(recipient);
     return officer ? mayActOn(officer, alert) : recipient === `office:${alert.officeId}`;
   };
+  // The copies of an office the alert left say where it went and who moved it.
+  const leftBehind = (recipient: string) => {
+    const officer = officers.get(recipient);
+    if (officer) return officer.officeId !== alert.officeId && !mayActOn(officer, alert);
+    return recipient.startsWith('office:') && recipient !== `office:${alert.officeId}`;
+  };
+  // Moves are an officer's correction (the route stage runs before any card is sent).
+  const movedTo = movedBy ? { office: office?.name ?? alert.officeId ?? '?', officer: movedBy.officer } : null;
   const view = { alert, office, ...context, outcome };
   // What each copy shows now: its latest edit (sent, or queued to be) or else the card as sent,
   // without an escalation's heading line (edits have none).
@@ -109,11 +118,12 @@ async function cardUpdatesOf(
         ? outcomeActions(deps.t, language, alert.ref, outcome?.outcomes ?? [])
         : [];
     const actions = mayAct(copy.recipient) ? buttons : [];
-    const body = renderAlertCard(deps.t, language, { ...view, statusBy });
+    const copyView = { ...view, movedTo: leftBehind(copy.recipient) ? movedTo : null };
+    const body = renderAlertCard(deps.t, language, { ...copyView, statusBy });
     // A copy that already reads as the alert does (a card written after the change, a copy edited
     // since) is left alone, whether or not it names who set the status.
     const shown = shownOn(copy);
-    if ((shown.body === body || shown.body === renderAlertCard(deps.t, language, view)) && sameButtons(shown.actions ?? [], actions)) return [];
+    if ((shown.body === body || shown.body === renderAlertCard(deps.t, language, copyView)) && sameButtons(shown.actions ?? [], actions)) return [];
     return [
       {
         alertId,

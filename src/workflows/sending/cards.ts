@@ -11,7 +11,7 @@ import { memo } from '../../memo.js';
 import { outcomeIds } from '../../domain/taxonomy.js';
 import { deliveryAddress, recipientKey, resolveTargets, type Recipient } from './recipients.js';
 
-/** Buttons under an alert card (Telegram); data is `<action>:<ref>`. */
+/** Buttons under an alert card (Telegram); data is `<action>:<ref>` (`fix:<ref>` opens the correction keyboard). */
 export function cardActions(t: WorkflowDeps['t'], language: string, ref: string) {
   return [
     { label: t(language, 'officer:button.acknowledge'), data: `ack:${ref}` },
@@ -19,6 +19,7 @@ export function cardActions(t: WorkflowDeps['t'], language: string, ref: string)
     { label: t(language, 'officer:button.resolve'), data: `resolve:${ref}` },
     { label: t(language, 'officer:button.dismiss'), data: `dismiss:${ref}` },
     { label: t(language, 'officer:button.escalate'), data: `escalate:${ref}` },
+    { label: t(language, 'officer:button.correct'), data: `fix:${ref}` },
   ];
 }
 

@@ -1,6 +1,7 @@
 import { actOnAlert, type OfficerAction } from '../actions.js';
 import { tr, type ButtonAnswer, type OfficerTurn } from './context.js';
 import { pressOutcomeButton } from './outcome-buttons.js';
+import { pressCorrectionButton, type PressedCard } from './correction-buttons.js';
 
 const buttonAction: Record<string, OfficerAction> = {
   ack: 'acknowledge',
@@ -13,10 +14,11 @@ const buttonAction: Record<string, OfficerAction> = {
 /**
  * A card's button (`ack:A7K3Q`, …). The status change edits every copy of the card (actOnAlert);
  * the presser is told the outcome, including who was first when someone else already acted.
+ * Outcome buttons and the correction keyboard (`fix:…`, on the pressed `card`) have files of their own.
  */
-export async function pressButton(turn: OfficerTurn, data: string): Promise<ButtonAnswer> {
+export async function pressButton(turn: OfficerTurn, data: string, card: PressedCard | null = null): Promise<ButtonAnswer> {
   const match = /^(ack|responding|resolve|dismiss|escalate):([A-Z0-9]{5,8})$/.exec(data);
-  if (!match) return (await pressOutcomeButton(turn, data)) ?? { alert: false };
+  if (!match) return (await pressOutcomeButton(turn, data)) ?? (await pressCorrectionButton(turn, data, card)) ?? { alert: false };
   const action = buttonAction[match[1]!]!;
   const ref = match[2]!;
   const result = await actOnAlert(turn.deps, { alert: { ref }, officerId: turn.officer.id, action });

@@ -1,5 +1,6 @@
 import { listAlerts } from '../../../db/alert-lists.js';
 import { openStatuses } from '../../../domain/lifecycle.js';
+import { threatLabel } from '../../sending/card-text.js';
 import { tr, type OfficerTurn } from './context.js';
 
 /** /alerts: the open alerts of the officer's office (all offices for JOC and admin), newest first. */
@@ -12,7 +13,7 @@ export async function openAlerts(turn: OfficerTurn): Promise<string> {
   const lines = rows.map(({ alert, place }) =>
     [
       alert.ref,
-      alert.threatType ? t(`common:threat.${alert.threatType}`) : '?',
+      alert.threatType ? threatLabel((key, vars) => deps.t(officer.language, key, vars), alert) : '?',
       place?.name ?? t('common:unknownPlace'),
       t(`common:status.${alert.status}`),
     ].join(' · '),

@@ -2,6 +2,7 @@ import type { Message, Update } from 'grammy/types';
 import type { OfficerRow } from '../../../db/offices.js';
 import type { WorkflowDeps } from '../../deps.js';
 import { pressButton } from './buttons.js';
+import { placeAsked } from './correction-buttons.js';
 import { tr, type OfficerTurn } from './context.js';
 import { language } from './language.js';
 import { openAlerts } from './open-alerts.js';
@@ -9,6 +10,7 @@ import { replyToCard } from './reply.js';
 import { start } from './start.js';
 import { monthlySummaryFor } from '../../response/weekly-digest.js';
 import { answerOfficerText } from '../messages.js';
+import { answerCorrection } from '../correction-replies.js';
 import { parseOfficerCommand } from '../commands.js';
 import { loginLinkMessage } from '../login-link.js';
 
@@ -30,6 +32,9 @@ async function answerMessage(turn: OfficerTurn, message: Message, languages: str
   if (command?.name === 'login')
     return message.chat.type === 'private' ? loginLinkMessage(turn.deps, turn.officer) : turn.deps.t(turn.officer.language, 'web:login.privateOnly');
   if (command?.name === 'report') return monthlySummaryFor(turn.deps, turn.officer, turn.deps.now());
+  // The place typed in answer to the correction keyboard's *Type it*.
+  const asked = message.text !== undefined ? placeAsked(message.reply_to_message?.text) : null;
+  if (asked) return answerCorrection(turn.deps, turn.officer, { action: 'correct', ref: asked, field: 'place', value: message.text! });
   if (message.text !== undefined && message.reply_to_message) {
     const bridged = await replyToCard(turn, { chatId: message.chat.id, messageId: message.reply_to_message.message_id }, message.text);
     if (bridged !== null) return bridged;
@@ -52,7 +57,10 @@ export async function handleOfficerUpdate(deps: WorkflowDeps, update: Update, of
   const turn: OfficerTurn = { deps, officer };
   try {
     if (update.callback_query) {
-      const answer = await pressButton(turn, update.callback_query.data ?? '');
+      const pressed = update.callback_query.message;
+      // The edge lets a pressed message without its chat through (an inline message): no card to edit then.
+      const card = pressed && (pressed.chat as typeof pressed.chat | undefined) ? { chatId: pressed.chat.id, messageId: pressed.message_id } : null;
+      const answer = await pressButton(turn, update.callback_query.data ?? '', card);
       await telegram.answerButton(update.callback_query.id, answer.text, { alert: answer.alert });
     } else if (update.message) {
       await telegram.reply(String(update.message.chat.id), await answerMessage(turn, update.message, languages));
