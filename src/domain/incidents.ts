@@ -84,6 +84,9 @@ export function tellsOfMovement(text: string): boolean {
   return movement.test(plain(text));
 }
 
+/** What a message telling only of people moving is classified as. */
+const movementTypes: readonly ThreatType[] = ['displacement', 'armed_group_presence', 'other'];
+
 const levelOf = (p: Place) => p.level ?? 4;
 const adminAt = (p: Place, level: number) => (level === 1 ? p.admin1 : level === 2 ? p.admin2 : level === 3 ? p.admin3 : null);
 const sameName = (a: string | null, b: string) => a !== null && plain(a) === plain(b);
@@ -126,13 +129,16 @@ export type IncidentVerdict =
  * of a different incident. Different when it names, with confidence, a place that is not the
  * alert's, not inside it nor containing it, and not within `nearKm` (unless it says the people
  * moved there: "ils sont partis vers Bankass"); or when it tells of a threat that cannot continue
- * the alert's (see `continuations`). A message that tells of no threat and names no place
+ * the alert's (see `continuations`; a message telling only of people moving continues any). A message that tells of no threat and names no place
  * ("ils st tjrs la", "une vingtaine", "ok merci") always follows up.
  */
 export function followUpVerdict(alert: IncidentFacts, message: MessageFacts, settings: IncidentSettings = defaultIncidentSettings): IncidentVerdict {
   const alertTypes = alert.threatType ? [alert.threatType, ...alert.otherThreatTypes] : [];
   const messageTypes = [message.threatType, ...message.otherThreatTypes];
-  if (alertTypes.length > 0 && !compatibleTypes(alertTypes, messageTypes, { otherContinues: true })) return { same: false, reason: 'another threat' };
+  // "ils sont partis vers Bankass" reads as people fleeing or armed men moving: after any incident, its actors moving on.
+  const movingOn = tellsOfMovement(message.text) && messageTypes.every((t) => movementTypes.includes(t));
+  if (alertTypes.length > 0 && !movingOn && !compatibleTypes(alertTypes, messageTypes, { otherContinues: true }))
+    return { same: false, reason: 'another threat' };
   const named = message.place && message.place.confidence >= settings.placeConfidence ? message.place.place : null;
   if (!named || !alert.place) return { same: true, reason: 'no other place' };
   if (samePlace(alert.place, named, settings.nearKm)) return { same: true, reason: 'same place' };

@@ -57,6 +57,8 @@ describe('a message inside the follow-up window: follow-up or a new incident', (
     ['Armed men attacked the market in Konna', '2 wounded', true],
     ['Armed men attacked the market in Konna', 'thank you', true],
     ['mine sur la route de Konna', 'un vehicule a sauté dessus', true],
+    ['enlèvement de deux enseignants à Djenné', 'ils sont partis vers Bankass avec eux', true],
+    ['enlèvement de deux enseignants à Djenné', 'ils st partis direction konna', true],
     // New incidents: another place, or a threat that cannot continue the first.
     ['Des hommes armés à Sofara', 'enlèvement de deux enseignants à Djenné', false],
     ['Des hommes armés à Sofara', 'attaque a Bankass, 3 morts', false],
@@ -73,6 +75,8 @@ describe('a message inside the follow-up window: follow-up or a new incident', (
     ['Armed men attacked the market in Konna', 'women raped near the camp yesterday', false],
     ['women raped near Konna', 'thousands of displaced people arriving in Bankass', false],
     ['hom armé vus a Dourou', 'enlevement a Bandiagara', false],
+    ['enlèvement de deux enseignants à Djenné', 'des hommes armés à Konna', false],
+    ['une fille violée au champ à Ouo', 'ils ont volé tout le bétail', false],
   ])('%s / %s → follow-up: %s', (first, next, same) => {
     const verdict = followUpVerdict(alertOf(first), messageOf(next));
     expect(verdict, JSON.stringify(verdict)).toMatchObject({ same });

@@ -151,7 +151,7 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
   }
   // Decided again if another job made an alert of this reporter meanwhile (see stillNew).
   for (let decision = 1; decision <= 3; decision++) {
-    const { target: followed, ...basis } = await followUpTarget(deps.db, reporter, message.text, message.receivedAt);
+    const { target: followed, linkTo, ...basis } = await followUpTarget(deps.db, deps, reporter, message.text, message.receivedAt);
     if (followed) {
       const language = reporter.language ?? deps.deployment.defaultLanguage;
       await finish(
@@ -165,7 +165,7 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
       );
       return 'follow-up';
     }
-    const warning = { message, reporter, basis };
+    const warning = { message, reporter, basis, linkTo };
     // First attempt: the whole way to the officers in one transaction (see new-alert.ts).
     if ((await alertWarnings(deps, [warning], allStages ? 'now' : 'as jobs')).length === 0)
       return allStages ? 'alert created and notified' : 'alert created';

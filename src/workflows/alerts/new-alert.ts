@@ -1,5 +1,6 @@
 import type { NewJob } from '../queue/queues.js';
-import { createAlerts, newAlertOf, type AlertRow, type AlertStage, type NewAlert } from '../../db/alerts.js';
+import { createAlerts, newAlertOf, recordEvent, type AlertRow, type AlertStage, type NewAlert } from '../../db/alerts.js';
+import type { LinkedIncident } from '../reporters/conversation.js';
 import { learnFocalPointLanguages, type FocalPointRow } from '../../db/focal-points.js';
 import type { Tx } from '../../db/index.js';
 import { insertOutbound, type OutboundInput, type QueuedOutbound } from '../../db/outbox.js';
@@ -16,6 +17,31 @@ export interface NewWarning {
   text: string;
   channel: string;
   reporter: FocalPointRow;
+  /** The reporter's earlier alert of another incident, which this one is linked to. */
+  linkTo?: LinkedIncident;
+}
+
+/** The link to the reporter's earlier alert, as a stage written with the new alert (its `linked` event). */
+const linkStage = (warning: NewWarning): AlertStage[] =>
+  warning.linkTo
+    ? [
+        {
+          set: { linkedToId: warning.linkTo.alert.id },
+          event: { type: 'linked', actor: 'system', data: { linkedTo: warning.linkTo.alert.ref, reason: warning.linkTo.reason } },
+        },
+      ]
+    : [];
+
+/** The `linked` event on the earlier alert's timeline, naming the new one. */
+async function recordLinks(tx: Tx, warnings: NewWarning[], alerts: AlertRow[]): Promise<void> {
+  for (const [i, warning] of warnings.entries()) {
+    if (warning.linkTo)
+      await recordEvent(tx, warning.linkTo.alert.id, {
+        type: 'linked',
+        actor: 'system',
+        data: { linkedFrom: alerts[i]!.ref, reason: warning.linkTo.reason },
+      });
+  }
 }
 
 const alertValues = (warning: NewWarning) => ({
@@ -64,8 +90,9 @@ export async function createWarningAlerts(
   if (stages === 'as jobs') {
     const alerts = await createAlerts(
       tx,
-      warnings.map((warning) => newAlertOf(alertValues(warning))),
+      warnings.map((warning) => newAlertOf(alertValues(warning), linkStage(warning))),
     );
+    await recordLinks(tx, warnings, alerts);
     const outbound = await insertOutbound(
       tx,
       alerts.flatMap((alert, i) => alongside(alert, i)),
@@ -91,13 +118,20 @@ export async function createWarningAlerts(
       now,
       recipientsOf,
     );
-    const decided: AlertStage[] = [classified, routed, notification.stage, ...notification.after.map((event) => ({ set: {}, event }))];
+    const decided: AlertStage[] = [
+      ...linkStage(warning),
+      classified,
+      routed,
+      notification.stage,
+      ...notification.after.map((event) => ({ set: {}, event })),
+    ];
     plans.push({ warning, classified, notification, alert: newAlertOf(alertValues(warning), decided) });
   }
   const alerts = await createAlerts(
     tx,
     plans.map((p) => p.alert),
   );
+  await recordLinks(tx, warnings, alerts);
   // Replies go out in the reporter's language: learn it from their first message.
   await learnFocalPointLanguages(
     tx,
@@ -106,7 +140,14 @@ export async function createWarningAlerts(
   // An officer's address is sealed once for the whole batch: the same officers get most cards.
   const seal = memo((address) => deps.pii.encrypt(address));
   const levels = plans.map(({ warning, classified, notification }, i) =>
-    levelZero(deps, alerts[i]!, notification, now, { place: classified.place?.place ?? null, pseudonym: warning.reporter.pseudonym }, seal),
+    levelZero(
+      deps,
+      alerts[i]!,
+      notification,
+      now,
+      { place: classified.place?.place ?? null, pseudonym: warning.reporter.pseudonym, linkedTo: warning.linkTo?.alert.ref ?? null },
+      seal,
+    ),
   );
   const outbound = await insertOutbound(
     tx,

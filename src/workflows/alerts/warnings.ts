@@ -1,7 +1,7 @@
 import { lockReporters, reportersState } from '../../db/reporters.js';
 import { type AlertRow } from '../../db/alerts.js';
 import type { Tx } from '../../db/index.js';
-import type { FollowUpBasis } from '../reporters/conversation.js';
+import type { FollowUpBasis, LinkedIncident } from '../reporters/conversation.js';
 import type { FocalPointRow } from '../../db/focal-points.js';
 import type { OutboundInput } from '../../db/outbox.js';
 import { markInboundsProcessed, type InboundRow } from '../../db/inbound.js';
@@ -16,6 +16,8 @@ export interface ReceivedWarning {
   reporter: FocalPointRow;
   /** What the message was found to be new against (see followUpTarget); nulls: no open alert. */
   basis: FollowUpBasis;
+  /** The reporter's alert this warning came soon after but tells of another incident (see followUpTarget). */
+  linkTo?: LinkedIncident;
 }
 
 /** How long a message waits for an earlier one of its sender still being handled elsewhere. */
@@ -78,7 +80,7 @@ function confirmationOf(deps: WorkflowDeps, { message, reporter }: ReceivedWarni
   ];
 }
 
-const warningOf = ({ message, reporter }: ReceivedWarning) => ({ text: message.text, channel: message.channel, reporter });
+const warningOf = ({ message, reporter, linkTo }: ReceivedWarning) => ({ text: message.text, channel: message.channel, reporter, linkTo });
 
 /**
  * New warnings become alerts, confirmed to their reporters, with the messages marked processed:

@@ -17,6 +17,10 @@ export interface AlertCardView {
   statusBy?: { officer: string; at: Date } | null;
   /** What was done (resolved alerts) or which alert this one duplicates (dismissed ones). */
   outcome?: RecordedOutcome | null;
+  /** The reference of the reporter's earlier alert this one is linked to. */
+  linkedTo?: string | null;
+  /** Reports and distinct reporters telling of the incident (shown from two reporters on). */
+  corroboration?: { reports: number; reporters: number } | null;
 }
 
 const hhmm = (d: Date) => d.toISOString().slice(11, 16);
@@ -54,6 +58,8 @@ export function renderAlertCard(
     ...(alert.confidence === null ? [] : [analysisLine(tr, alert.confidence, alert.evidence ?? [])]),
     tr('officer:card.words', { text: alert.text }),
     tr('officer:card.reporter', { pseudonym: view.pseudonym ?? '?', time: `${day(alert.createdAt)} ${hhmm(alert.createdAt)}` }),
+    ...(view.corroboration && view.corroboration.reporters > 1 ? [tr('officer:card.corroboration', view.corroboration)] : []),
+    ...(view.linkedTo ? [tr('officer:card.linkedTo', { ref: view.linkedTo })] : []),
   ];
   if (opts.escalation) lines.unshift(tr('officer:card.escalation', opts.escalation));
   if (view.statusBy) {
