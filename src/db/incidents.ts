@@ -1,6 +1,12 @@
-import { and, countDistinct, count, eq, inArray, isNotNull } from 'drizzle-orm';
-import type { DbOrTx } from './index.js';
-import { inboundMessages } from './schema/index.js';
+import { and, asc, countDistinct, count, eq, gte, inArray, isNotNull } from 'drizzle-orm';
+import { openStatuses } from '../domain/lifecycle.js';
+import type { Place } from '../domain/place.js';
+import type { AlertRow } from './alerts.js';
+import type { DbOrTx, Tx } from './index.js';
+import { advisoryLocks } from './locks.js';
+import { toPlace } from './places.js';
+import { alerts, inboundMessages, places } from './schema/index.js';
+import { statement } from './statement.js';
 
 /** Alerts about the same incident: how many reports corroborate one (README "Alerts about the same incident"). */
 
@@ -20,4 +26,42 @@ export async function corroborationOf(db: DbOrTx, alertId: number): Promise<Corr
     .from(inboundMessages)
     .where(and(eq(inboundMessages.alertId, alertId), inArray(inboundMessages.outcome, [...reportOutcomes]), isNotNull(inboundMessages.focalPointId)));
   return { reports: Number(row?.reports ?? 0), reporters: Number(row?.reporters ?? 0) };
+}
+
+const lockOffices = statement(
+  'lock_incident_offices',
+  `select pg_advisory_xact_lock(${advisoryLocks.incidentOfficeSpace}, hashtext(o)) from (select distinct unnest($1::text[]) as o order by 1) r`,
+);
+
+/**
+ * Holds these offices' areas until the transaction ends (in name order, after the reporters' locks):
+ * two jobs never decide at the same moment whether warnings of one area tell of an incident already alerted.
+ */
+export async function lockIncidentOffices(tx: Tx, officeIds: string[]): Promise<void> {
+  if (officeIds.length > 0) await lockOffices(tx, [officeIds]);
+}
+
+/** An open alert that later warnings may be grouped under, with its place. */
+export interface IncidentAlert {
+  alert: AlertRow;
+  place: Place;
+}
+
+/** The open, classified and placed alerts of these offices created since `since`, oldest first. */
+export async function recentIncidentsIn(db: DbOrTx, args: { officeIds: string[]; since: Date }): Promise<IncidentAlert[]> {
+  if (args.officeIds.length === 0) return [];
+  const rows = await db
+    .select({ alert: alerts, place: places })
+    .from(alerts)
+    .innerJoin(places, eq(places.id, alerts.placeId))
+    .where(
+      and(
+        inArray(alerts.officeId, args.officeIds),
+        inArray(alerts.status, [...openStatuses]),
+        gte(alerts.createdAt, args.since),
+        isNotNull(alerts.threatType),
+      ),
+    )
+    .orderBy(asc(alerts.createdAt), asc(alerts.id));
+  return rows.map((r) => ({ alert: r.alert, place: toPlace(r.place) }));
 }

@@ -1,7 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InboundMessage } from '../../src/channels/channel.js';
+import { createIntake } from '../../src/workflows/alerts/intake.js';
 import { alertRows, eventsOf, reportAndWaitNotified } from '../helpers/alerts.js';
 import { queueBackends } from '../helpers/env.js';
-import { eventually, startTestTamtam, type TestTamtam } from '../helpers/tamtam.js';
+import { eventually, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
 
 // DESIGN.md "Alerts about the same incident": a reporter's message soon after their warning is a
 // follow-up only if it adds to the same incident; another incident becomes an alert of its own.
@@ -56,5 +59,92 @@ describe.each(queueBackends)('alerts about the same incident on the %s queue bac
     await app.send(phone, `${alert.ref} une femme violée à Djenné aussi`);
     await eventually(async () => ((await forwardedOf(alert.id)).length === 1 ? true : undefined), { what: 'the follow-up' });
     expect(await alertsOf(alert.focalPointId)).toHaveLength(1);
+  });
+});
+
+// Warnings of one incident from different reporters are grouped under the first alert.
+describe.each(queueBackends)('warnings of one incident from several reporters on the %s queue backend', (backend) => {
+  let app: TestTamtam;
+  let take: (from: string, text: string, id: string) => Promise<{ duplicate: boolean }>;
+  beforeAll(async () => {
+    app = await startTestTamtam({ backend, deployment: testDeployment({ groupIncidents: true, ackTimeout: '1h' }) });
+    const intake = createIntake({ db: app.deps.db, pii: app.deps.pii, queues: app.deps.queues, log: app.deps.log });
+    take = (from, text, id) => intake({ channel: 'simulator', providerMessageId: id, from, text, receivedAt: new Date() } satisfies InboundMessage);
+  });
+  afterAll(async () => app?.stop());
+
+  const inboundOf = async (alertId: number) =>
+    (
+      await app.deps.db.execute<{ outcome: string; focal_point_id: number }>(
+        sql`select outcome, focal_point_id from inbound_messages where alert_id = ${alertId}`,
+      )
+    ).rows;
+  const officerMessages = async (alertId: number, purpose: string) =>
+    (await app.outbox('officer:o-diallo')).filter((m) => m.alertId === alertId && m.purpose === purpose);
+
+  it("groups another reporter's warning under the first alert: counted on its card, passed to officers, never an alert of its own", async () => {
+    const alert = await reportAndWaitNotified(app, '+22376820001', 'attaque du village de Konna, ils tirent sur les gens');
+    await eventually(async () => (await officerMessages(alert.id, 'card')).length || undefined, { what: 'the card' });
+    await app.send('+22376820002', 'ils attaquent Konna, des tirs partout');
+    const report = await eventually(async () => (await eventsOf(app, alert.id)).find((e) => e.type === 'report_added'), { what: 'the report' });
+    expect(report.data).toMatchObject({ text: 'ils attaquent Konna, des tirs partout' });
+    expect(JSON.stringify(report)).not.toContain('+22376820002');
+    expect((await alertRows(app)).filter((a) => a.text.includes('Konna'))).toHaveLength(1);
+    expect((await inboundOf(alert.id)).map((r) => r.outcome).sort()).toEqual(['alert', 'corroboration']);
+    // The second reporter is told which alert their warning went to; officers see it and the count.
+    const thanks = await eventually(async () => (await app.outbox('+22376820002')).find((m) => m.alertId === alert.id));
+    expect(thanks.text).toBe(`Merci, message ajouté à l'alerte ${alert.ref}.`);
+    const passed = await eventually(async () => (await officerMessages(alert.id, 'report_added'))[0]);
+    expect(passed.text).toContain('« ils attaquent Konna, des tirs partout »');
+    const edit = await eventually(async () =>
+      (await officerMessages(alert.id, 'card_update')).find((m) => m.text.includes('2 signalements de 2 sources')),
+    );
+    expect(edit.text).toContain(alert.ref);
+    // Their next message follows up on that alert, and the card counts it.
+    await app.send('+22376820002', 'ils sont toujours là');
+    await eventually(async () => (await eventsOf(app, alert.id)).find((e) => e.type === 'reporter_message'), { what: 'the follow-up' });
+    await eventually(async () => (await officerMessages(alert.id, 'card_update')).find((m) => m.text.includes('3 signalements de 2 sources')), {
+      what: 'the count edited',
+    });
+  });
+
+  it('keeps two different incidents in one village the same hour apart', async () => {
+    const looted = await reportAndWaitNotified(app, '+22376820011', 'vol de bétail à Bankass');
+    const raped = await reportAndWaitNotified(app, '+22376820012', 'une femme violée à Bankass');
+    expect(raped.id).not.toBe(looted.id);
+    expect(raped.linkedToId).toBeNull();
+  });
+
+  it('gives officers one alert to act on for a burst of 20 warnings about one attack from 8 reporters', async () => {
+    const texts = [
+      'des tirs à Dialloubé, des gens tués',
+      'attaque a Dialloubé, 3 morts',
+      'ils ont attaqué Dialloubé ce matin',
+      'des hommes armés tirent sur les civils à Dialloubé',
+      'attaque du village de Dialloubé, ils tirent sur les gens',
+      'armed men attacking Dialloubé now',
+      'Dialloubé attaqué par des hommes armés',
+      'attaque en cours à Dialloubé',
+    ];
+    const phones = texts.map((_, i) => `+2237683${String(i).padStart(4, '0')}`);
+    const more = ['ils sont toujours là', 'une vingtaine sur des motos', '2 blessés'];
+    // In one turn of the event loop: each reporter's warning, then twelve more messages from them.
+    await Promise.all([
+      ...texts.map((text, i) => take(phones[i]!, text, `${backend}-attack-${i}`)),
+      ...Array.from({ length: 12 }, (_, k) => take(phones[k % 8]!, more[k % 3]!, `${backend}-attack-more-${k}`)),
+    ]);
+    const alert = await eventually(async () => (await alertRows(app)).find((a) => a.text.includes('Dialloubé') && a.status === 'notified'));
+    await eventually(async () => ((await inboundOf(alert.id)).length === 20 ? true : undefined), { what: 'the 20 reports' });
+    const alerts = (await alertRows(app)).filter((a) => a.createdAt >= alert.createdAt && a.text !== 'une femme violée à Bankass');
+    expect(alerts.map((a) => a.id)).toEqual([alert.id]);
+    expect(new Set((await inboundOf(alert.id)).map((r) => r.focal_point_id)).size).toBe(8);
+    // One set of cards (one per officer of the office), the count edited on them, one escalation timer.
+    const cards = (await app.outbox()).filter((m) => m.purpose === 'card' && m.alertId === alert.id);
+    expect(new Set(cards.map((c) => c.to)).size).toBe(cards.length);
+    await eventually(async () => (await officerMessages(alert.id, 'card_update')).find((m) => m.text.includes('20 signalements de 8 sources')), {
+      what: 'the count of 20 reports',
+    });
+    const cardsNow = (await app.outbox()).filter((m) => m.purpose === 'card');
+    expect(cardsNow.filter((c) => c.alertId !== alert.id && c.alertId! > alert.id)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import type { NewJob } from '../queue/queues.js';
 import { createAlerts, newAlertOf, recordEvent, type AlertRow, type AlertStage, type NewAlert } from '../../db/alerts.js';
 import type { LinkedIncident } from '../reporters/conversation.js';
+import type { Corroboration } from '../../db/incidents.js';
 import { learnFocalPointLanguages, type FocalPointRow } from '../../db/focal-points.js';
 import type { Tx } from '../../db/index.js';
 import { insertOutbound, type OutboundInput, type QueuedOutbound } from '../../db/outbox.js';
@@ -19,6 +20,8 @@ export interface NewWarning {
   reporter: FocalPointRow;
   /** The reporter's earlier alert of another incident, which this one is linked to. */
   linkTo?: LinkedIncident;
+  /** The reports its alert starts with: this warning and those of the same batch grouped under it (see groupByIncident). */
+  corroboration?: Corroboration | null;
 }
 
 /** The link to the reporter's earlier alert, as a stage written with the new alert (its `linked` event). */
@@ -145,7 +148,12 @@ export async function createWarningAlerts(
       alerts[i]!,
       notification,
       now,
-      { place: classified.place?.place ?? null, pseudonym: warning.reporter.pseudonym, linkedTo: warning.linkTo?.alert.ref ?? null },
+      {
+        place: classified.place?.place ?? null,
+        pseudonym: warning.reporter.pseudonym,
+        linkedTo: warning.linkTo?.alert.ref ?? null,
+        corroboration: warning.corroboration ?? null,
+      },
       seal,
     ),
   );

@@ -1,5 +1,5 @@
 import type { ChannelName } from '../../channels/channel.js';
-import { recordEvent, type AlertRow } from '../../db/alerts.js';
+import { updateAlert, type AlertRow } from '../../db/alerts.js';
 import type { FocalPointRow } from '../../db/focal-points.js';
 import type { DbOrTx, Tx } from '../../db/index.js';
 import { insertOutbound, type QueuedOutbound } from '../../db/outbox.js';
@@ -98,7 +98,8 @@ export async function forwardToHolders(
   args: { alert: AlertRow; reporter: FocalPointRow; text: string; inboundId: number },
 ): Promise<QueuedOutbound[]> {
   const { alert, reporter, text } = args;
-  await recordEvent(tx, alert.id, { type: 'reporter_message', actor: `reporter:${reporter.pseudonym}`, data: { text } });
+  // Through updateAlert (the alert's updated_at moves): a card counting the reports is edited again.
+  await updateAlert(tx, alert.id, {}, { type: 'reporter_message', actor: `reporter:${reporter.pseudonym}`, data: { text } });
   const rows = [];
   for (const officer of await alertHolders(tx, alert)) {
     const address = deliveryAddress({ kind: 'officer', officer }, deps.channels);
