@@ -65,3 +65,36 @@ export async function recentIncidentsIn(db: DbOrTx, args: { officeIds: string[];
     .orderBy(asc(alerts.createdAt), asc(alerts.id));
   return rows.map((r) => ({ alert: r.alert, place: toPlace(r.place) }));
 }
+
+/** For the API: each alert's linked alert's reference and its corroboration, in two statements for any number of alerts. */
+export async function incidentFieldsOf(
+  db: DbOrTx,
+  rows: Pick<AlertRow, 'id' | 'linkedToId'>[],
+): Promise<Map<number, { linkedTo: string | null; corroboration: Corroboration }>> {
+  const ids = rows.map((r) => r.id);
+  const linkedIds = [...new Set(rows.flatMap((r) => (r.linkedToId ? [r.linkedToId] : [])))];
+  const [counts, linked] = await Promise.all([
+    ids.length
+      ? db
+          .select({ alertId: inboundMessages.alertId, reports: count(), reporters: countDistinct(inboundMessages.focalPointId) })
+          .from(inboundMessages)
+          .where(
+            and(
+              inArray(inboundMessages.alertId, ids),
+              inArray(inboundMessages.outcome, [...reportOutcomes]),
+              isNotNull(inboundMessages.focalPointId),
+            ),
+          )
+          .groupBy(inboundMessages.alertId)
+      : [],
+    linkedIds.length ? db.select({ id: alerts.id, ref: alerts.ref }).from(alerts).where(inArray(alerts.id, linkedIds)) : [],
+  ]);
+  const countOf = new Map(counts.map((c) => [Number(c.alertId), { reports: Number(c.reports), reporters: Number(c.reporters) }]));
+  const refOf = new Map(linked.map((l) => [l.id, l.ref]));
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { linkedTo: r.linkedToId ? (refOf.get(r.linkedToId) ?? null) : null, corroboration: countOf.get(r.id) ?? { reports: 0, reporters: 0 } },
+    ]),
+  );
+}

@@ -34,6 +34,11 @@ describe.each(queueBackends)('alerts about the same incident on the %s queue bac
     expect(card.text).toContain(`Liée à ${first.ref}`);
     const confirmation = await eventually(async () => (await app.outbox(phone)).find((m) => m.purpose === 'confirmation' && m.alertId === second.id));
     expect(confirmation.text).toContain(second.ref);
+    expect(await (await app.api(`/api/alerts/${second.ref}`)).json()).toMatchObject({
+      linkedTo: first.ref,
+      corroboration: { reports: 1, reporters: 1 },
+    });
+    expect(await (await app.api(`/api/alerts/${first.ref}`)).json()).toMatchObject({ linkedTo: null });
     // Nothing of the abduction was passed as a follow-up of the first alert.
     expect(await forwardedOf(first.id)).toEqual([]);
 
@@ -106,6 +111,7 @@ describe.each(queueBackends)('warnings of one incident from several reporters on
     await eventually(async () => (await officerMessages(alert.id, 'card_update')).find((m) => m.text.includes('3 signalements de 2 sources')), {
       what: 'the count edited',
     });
+    expect(await (await app.api(`/api/alerts/${alert.ref}`)).json()).toMatchObject({ linkedTo: null, corroboration: { reports: 3, reporters: 2 } });
   });
 
   it('keeps two different incidents in one village the same hour apart', async () => {
