@@ -98,3 +98,47 @@ export async function incidentFieldsOf(
     ]),
   );
 }
+
+/** A report of an alert: one of the reporters' messages about it, numbered from 1 in the order received. */
+export interface AlertReport {
+  n: number;
+  inboundId: number;
+  outcome: string;
+  focalPointId: number;
+  text: string;
+  channel: string;
+  fromEnc: string;
+}
+
+/** The alert's reports in the order received (report 1 is the message that opened it). */
+export async function reportsOf(db: DbOrTx, alertId: number): Promise<AlertReport[]> {
+  const rows = await db
+    .select({
+      inboundId: inboundMessages.id,
+      outcome: inboundMessages.outcome,
+      focalPointId: inboundMessages.focalPointId,
+      text: inboundMessages.text,
+      channel: inboundMessages.channel,
+      fromEnc: inboundMessages.fromEnc,
+    })
+    .from(inboundMessages)
+    .where(and(eq(inboundMessages.alertId, alertId), inArray(inboundMessages.outcome, [...reportOutcomes]), isNotNull(inboundMessages.focalPointId)))
+    .orderBy(asc(inboundMessages.receivedAt), asc(inboundMessages.id));
+  return rows.map((r, i) => ({ ...r, n: i + 1, outcome: r.outcome!, focalPointId: r.focalPointId! }));
+}
+
+/** Moves a report (a follow-up or a grouped warning) of one alert to the alert split out of it: it becomes that alert's opening message. */
+export async function moveReport(tx: Tx, inboundId: number, fromAlertId: number, toAlertId: number): Promise<boolean> {
+  const moved = await tx
+    .update(inboundMessages)
+    .set({ outcome: 'alert', alertId: toAlertId })
+    .where(
+      and(
+        eq(inboundMessages.id, inboundId),
+        eq(inboundMessages.alertId, fromAlertId),
+        inArray(inboundMessages.outcome, ['follow_up', 'corroboration']),
+      ),
+    )
+    .returning({ id: inboundMessages.id });
+  return moved.length === 1;
+}

@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../../src/channels/channel.js';
 import { createIntake } from '../../src/workflows/alerts/intake.js';
+import { getOfficer } from '../../src/db/offices.js';
+import { pressButton } from '../../src/workflows/officers/telegram/buttons.js';
 import { alertRows, eventsOf, reportAndWaitNotified } from '../helpers/alerts.js';
 import { queueBackends } from '../helpers/env.js';
 import { eventually, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
@@ -152,5 +154,38 @@ describe.each(queueBackends)('warnings of one incident from several reporters on
     });
     const cardsNow = (await app.outbox()).filter((m) => m.purpose === 'card');
     expect(cardsNow.filter((c) => c.alertId !== alert.id && c.alertId! > alert.id)).toEqual([]);
+  });
+
+  it('splits a report out again, by command and by button: an alert of its own, notified, the first card counting one less', async () => {
+    const first = await reportAndWaitNotified(app, '+22376840001', 'attaque a Konio, 3 morts');
+    await eventually(async () => (await officerMessages(first.id, 'card')).length || undefined, { what: 'the card' });
+    await app.send('+22376840002', 'des tirs à Konio, des gens tués');
+    const passed = await eventually(async () => (await officerMessages(first.id, 'report_added'))[0]);
+    expect(passed.text).toContain(`SEPARER ${first.ref} 2`);
+
+    await app.send('+22370000001', `SEPARER ${first.ref} 2`);
+    const answer = await eventually(async () => (await app.outbox('+22370000001')).find((m) => m.text.includes('est maintenant')));
+    const split = await eventually(async () =>
+      (await alertRows(app)).find((a) => a.text === 'des tirs à Konio, des gens tués' && a.status === 'notified'),
+    );
+    expect(answer.text).toBe(`Le signalement n° 2 de ${first.ref} est maintenant l'alerte ${split.ref}.`);
+    expect(split.ackDeadline).not.toBeNull();
+    expect((await eventsOf(app, first.id)).find((e) => e.type === 'report_split')?.data).toMatchObject({ splitInto: split.ref, n: 2 });
+    expect((await eventsOf(app, split.id)).find((e) => e.type === 'report_split')?.data).toMatchObject({ splitFrom: first.ref });
+    await eventually(async () => (await officerMessages(split.id, 'card')).length || undefined, { what: "the split alert's card" });
+    expect(await (await app.api(`/api/alerts/${first.ref}`)).json()).toMatchObject({ corroboration: { reports: 1, reporters: 1 } });
+    const confirmation = await eventually(async () =>
+      (await app.outbox('+22376840002')).find((m) => m.alertId === split.id && m.purpose === 'confirmation'),
+    );
+    expect(confirmation.text).toContain(split.ref);
+
+    // The button does the same: a third reporter's warning, grouped, then split at a tap.
+    await app.send('+22376840003', 'ils ont attaqué Konio ce matin');
+    await eventually(async () => ((await inboundOf(first.id)).length === 2 ? true : undefined), { what: 'the third report grouped' });
+    const officer = (await getOfficer(app.deps.db, 'o-diallo'))!;
+    const pressed = await pressButton({ deps: app.deps, officer }, `split:${first.ref}:2`);
+    expect(pressed).toMatchObject({ alert: false, text: expect.stringContaining('est maintenant') });
+    expect((await alertRows(app)).find((a) => a.text === 'ils ont attaqué Konio ce matin')).toBeDefined();
+    expect(await pressButton({ deps: app.deps, officer }, `split:${first.ref}:1`)).toMatchObject({ alert: true });
   });
 });

@@ -1,6 +1,6 @@
 import { updateAlert, type AlertRow } from '../../db/alerts.js';
 import type { Tx } from '../../db/index.js';
-import { lockIncidentOffices, recentIncidentsIn, type Corroboration } from '../../db/incidents.js';
+import { lockIncidentOffices, recentIncidentsIn, reportsOf, type Corroboration } from '../../db/incidents.js';
 import { insertOutbound, type OutboundInput, type QueuedOutbound } from '../../db/outbox.js';
 import { corroborates, defaultIncidentSettings, type IncidentFacts } from '../../domain/incidents.js';
 import type { ThreatType } from '../../domain/taxonomy.js';
@@ -138,6 +138,8 @@ export async function recordCorroborations(
       });
     }
     if (openedTogether) continue;
+    // Its number among the alert's reports: what the officer types to split it out (SEPARER <ref> <n>).
+    const n = (await reportsOf(tx, alert.id)).find((r) => r.inboundId === message.id)?.n ?? 0;
     for (const officer of await alertHolders(tx, alert)) {
       const address = deliveryAddress({ kind: 'officer', officer }, deps.channels);
       if (!address) continue;
@@ -147,7 +149,8 @@ export async function recordCorroborations(
         recipient: `officer:${officer.id}`,
         toEnc: deps.pii.encrypt(address.to),
         purpose: 'report_added',
-        body: deps.t(officer.language, 'officer:conversation.reportAdded', { pseudonym: reporter.pseudonym, ref: alert.ref, text: message.text }),
+        body: deps.t(officer.language, 'officer:conversation.reportAdded', { pseudonym: reporter.pseudonym, ref: alert.ref, text: message.text, n }),
+        actions: [{ label: deps.t(officer.language, 'officer:button.split'), data: `split:${alert.ref}:${n}` }],
         dedupeKey: `report:${message.id}:${officer.id}`,
       });
     }
