@@ -114,6 +114,19 @@ describe.each(queueBackends)('warnings of one incident from several reporters on
       what: 'the count edited',
     });
     expect(await (await app.api(`/api/alerts/${alert.ref}`)).json()).toMatchObject({ linkedTo: null, corroboration: { reports: 3, reporters: 2 } });
+    // The export counts the reports in its `reports` column (simulator alerts are exercises: asked for).
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    const csv = await (
+      await app.api(`/api/exports/alerts.csv?from=${day(new Date())}&to=${day(new Date(Date.now() + 86_400_000))}&exercise=1`)
+    ).text();
+    // RFC 4180 fields: quoted ones may hold commas.
+    const fields = (line: string) => [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) => m[1]!.replace(/^"|"$/g, '').replace(/""/g, '"'));
+    const [header, ...lines] = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+    const row = fields(lines.find((l) => l.includes(alert.ref))!);
+    expect(row[fields(header!).indexOf('reports')]).toBe('3');
   });
 
   it('keeps two different incidents in one village the same hour apart', async () => {
