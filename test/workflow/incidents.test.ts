@@ -165,8 +165,24 @@ describe.each(queueBackends)('warnings of one incident from several reporters on
     await eventually(async () => (await officerMessages(alert.id, 'card_update')).find((m) => m.text.includes('20 signalements de 8 sources')), {
       what: 'the count of 20 reports',
     });
+    // Its escalation timer is the only one of the burst's alerts.
+    const timers = (await app.deps.queues.get('escalation').getDelayed()).filter((job) => (job.data as { alertId: number }).alertId >= alert.id);
+    expect(timers.map((job) => job.id)).toEqual([expect.stringMatching(new RegExp(`(^|-)escalate-${alert.id}-1$`))]);
     const cardsNow = (await app.outbox()).filter((m) => m.purpose === 'card');
     expect(cardsNow.filter((c) => c.alertId !== alert.id && c.alertId! > alert.id)).toEqual([]);
+  });
+
+  it('opens one alert when reporters warn of one incident at the same moment through separate requests (jobs racing)', async () => {
+    const texts = [
+      'attaque a Kouakourou, 3 morts',
+      'des tirs à Kouakourou, des gens tués',
+      'ils ont attaqué Kouakourou ce matin',
+      'attaque en cours à Kouakourou',
+    ];
+    await Promise.all(texts.map((text, i) => app.send(`+2237685000${i}`, text)));
+    const alert = await eventually(async () => (await alertRows(app)).find((a) => a.text.includes('Kouakourou') && a.status === 'notified'));
+    await eventually(async () => ((await inboundOf(alert.id)).length === 4 ? true : undefined), { what: 'the four reports on one alert' });
+    expect((await alertRows(app)).filter((a) => a.text.includes('Kouakourou'))).toHaveLength(1);
   });
 
   it('splits a report out again, by command and by button: an alert of its own, notified, the first card counting one less', async () => {
