@@ -15,6 +15,7 @@ import type { WorkflowDeps } from '../deps.js';
 import { EarlierMessagePending, RecordNotFound, ReporterAlertsChanging, UnprocessableMessage, WarningsNotWrittenTogether } from '../errors.js';
 import { enqueueSends } from '../sending/pacing.js';
 import { queueCardUpdates } from '../sending/card-updates.js';
+import { corroborationOf } from '../../db/incidents.js';
 import type { JobData } from '../queue/jobs.js';
 import { handleOfficerUpdate } from '../officers/telegram/updates.js';
 import { applyReporterCommand, parseReporterCommand, type ReporterCommand } from '../reporters/commands.js';
@@ -164,8 +165,8 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
           : null,
         (tx) => forwardToHolders(tx, deps, { alert: followed, reporter, text: message.text, inboundId: message.id }),
       );
-      // A card that counts the reports ("3 reports from 2 reporters") is edited to count this one.
-      await queueCardUpdates(deps, followed.id);
+      // A card that counts the reports ("3 reports from 2 reporters": from two reporters on) is edited to count this one.
+      if ((await corroborationOf(deps.db, followed.id)).reporters > 1) await queueCardUpdates(deps, followed.id);
       return 'follow-up';
     }
     const warning = { message, reporter, basis, linkTo };

@@ -7,7 +7,7 @@ import type { ThreatType } from '../../domain/taxonomy.js';
 import type { WorkflowDeps } from '../deps.js';
 import { alertHolders } from '../reporters/conversation.js';
 import { deliveryAddress } from '../sending/recipients.js';
-import { classification } from './classify.js';
+import { classification, type ClassifiedStage } from './classify.js';
 import { routing } from './route.js';
 import type { FocalPointRow } from '../../db/focal-points.js';
 import type { InboundRow } from '../../db/inbound.js';
@@ -23,8 +23,8 @@ export type GroupedUnder = { alert: AlertRow } | { leader: number };
 
 /** New warnings sorted by incident: those that open alerts, and those grouped under one (README "Alerts about the same incident"). */
 export interface IncidentGroups<W extends Warning = Warning> {
-  /** Warnings that become alerts, in order, each with the reports that its alert starts with. */
-  leaders: { warning: W; corroboration: Corroboration }[];
+  /** Warnings that become alerts, in order, each with the reports that its alert starts with (and its classification, when made). */
+  leaders: { warning: W; corroboration: Corroboration; classified?: ClassifiedStage }[];
   grouped: { warning: W; under: GroupedUnder }[];
 }
 
@@ -52,13 +52,15 @@ export async function groupByIncident<W extends Warning>(tx: Tx, deps: WorkflowD
     const groupable = place !== null && threatType !== 'other';
     return {
       warning: w,
+      stage,
       exercise: w.message.channel === 'simulator',
       facts: { threatType, otherThreatTypes: (stage.set.otherThreatTypes ?? []) as ThreatType[], place },
       officeId: groupable ? (routing(deps, place.place).set.officeId ?? null) : null,
     };
   });
   const offices = [...new Set(analysed.flatMap((a) => (a.officeId ? [a.officeId] : [])))].sort();
-  if (offices.length === 0) return alone(warnings);
+  if (offices.length === 0)
+    return { leaders: analysed.map((a) => ({ warning: a.warning, corroboration: { reports: 1, reporters: 1 }, classified: a.stage })), grouped: [] };
   await lockIncidentOffices(tx, offices);
   // After the lock: alerts another job wrote meanwhile are seen.
   const open = await recentIncidentsIn(tx, { officeIds: offices, since: new Date(deps.now().getTime() - settings.window) });
@@ -93,7 +95,7 @@ export async function groupByIncident<W extends Warning>(tx: Tx, deps: WorkflowD
           index: groups.leaders.length,
           reporters: new Set([warning.reporter.id]),
         });
-      groups.leaders.push({ warning, corroboration: { reports: 1, reporters: 1 } });
+      groups.leaders.push({ warning, corroboration: { reports: 1, reporters: 1 }, classified: a.stage });
     }
   }
   return groups;

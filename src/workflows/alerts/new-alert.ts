@@ -22,6 +22,8 @@ export interface NewWarning {
   linkTo?: LinkedIncident;
   /** The reports its alert starts with: this warning and those of the same batch grouped under it (see groupByIncident). */
   corroboration?: Corroboration | null;
+  /** Its classification when already made (see groupByIncident): not made twice. */
+  classified?: ClassifiedStage;
 }
 
 /** The link to the reporter's earlier alert, as a stage written with the new alert (its `linked` event). */
@@ -112,7 +114,7 @@ export async function createWarningAlerts(
   };
   const plans: { warning: NewWarning; classified: ClassifiedStage; notification: NotificationPlan; alert: NewAlert }[] = [];
   for (const warning of warnings) {
-    const classified = classification(deps, { text: warning.text, language: warning.reporter.language }, warning.reporter);
+    const classified = warning.classified ?? classification(deps, { text: warning.text, language: warning.reporter.language }, warning.reporter);
     const routed = routing(deps, classified.place?.place ?? null);
     const notification = await planNotification(
       tx,

@@ -102,7 +102,7 @@ export async function alertWarnings(deps: WorkflowDeps, warnings: ReceivedWarnin
     const created = await createWarningAlerts(
       tx,
       deps,
-      leaders.map((l) => ({ ...warningOf(l.warning), corroboration: l.corroboration })),
+      leaders.map((l) => ({ ...warningOf(l.warning), corroboration: l.corroboration, classified: 'classified' in l ? l.classified : undefined })),
       stages,
       (alert, i) => confirmationOf(deps, leaders[i]!.warning, alert),
     );
