@@ -60,6 +60,16 @@ describe.each(queueBackends)('alerts about the same incident on the %s queue bac
     expect((await eventsOf(app, alert.id)).filter((e) => e.type === 'reporter_message')).toHaveLength(4);
   });
 
+  it("keeps an answer to an officer's question a follow-up, whatever it tells", async () => {
+    const phone = `+2237681${backend === 'redis' ? 1 : 2}004`;
+    const alert = await reportAndWaitNotified(app, phone, 'Des hommes armés à Sofara');
+    await app.send('+22370000001', `R ${alert.ref} Ont-ils fait des victimes ?`);
+    await eventually(async () => (await app.outbox(phone)).find((m) => m.purpose === 'question'), { what: 'the question' });
+    await app.send(phone, 'oui, ils ont enlevé 2 enseignants à Djenné');
+    await eventually(async () => ((await forwardedOf(alert.id)).length === 1 ? true : undefined), { what: 'the answer' });
+    expect(await alertsOf(alert.focalPointId)).toHaveLength(1);
+  });
+
   it('keeps a message naming the reference a follow-up, whatever it tells', async () => {
     const phone = `+2237681${backend === 'redis' ? 1 : 2}003`;
     const alert = await reportAndWaitNotified(app, phone, 'vol de betail cette nuit a Bankass');

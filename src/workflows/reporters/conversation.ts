@@ -57,11 +57,13 @@ export async function followUpTarget(
   if (named) return { target: named, newestOpenId: latest.id, lastMessageAt: null };
   const basis = { newestOpenId: latest.id, lastMessageAt: await lastMessageAbout(db, latest.id, reporter.id) };
   const lastAt = basis.lastMessageAt ?? latest.createdAt;
+  const within = now.getTime() - lastAt.getTime() <= followUpWindowMs;
+  const verdict = within ? await sameIncidentAs(db, deps, latest, text) : null;
+  if (verdict?.same) return { target: latest, ...basis };
+  // An answer to an officer's question follows up, whatever it tells.
   const asked = await questionAskedSince(db, latest.id, new Date(Math.max(lastAt.getTime(), now.getTime() - questionWindowMs)));
   if (asked) return { target: latest, ...basis };
-  if (now.getTime() - lastAt.getTime() > followUpWindowMs) return { target: null, ...basis };
-  const verdict = await sameIncidentAs(db, deps, latest, text);
-  return verdict.same ? { target: latest, ...basis } : { target: null, linkTo: { alert: latest, reason: verdict.reason }, ...basis };
+  return verdict ? { target: null, linkTo: { alert: latest, reason: verdict.reason }, ...basis } : { target: null, ...basis };
 }
 
 /** Whether a message tells of the incident of an alert (see followUpVerdict), from what the analyser makes of it. */
