@@ -175,6 +175,14 @@ describe.each(queueBackends)('warnings of one incident from several reporters on
     await eventually(async () => (await officerMessages(alert.id, 'card_update')).find((m) => m.text.includes('20 signalements de 8 sources')), {
       what: 'the count of 20 reports',
     });
+    // Every other reporter's warning is passed to the officers once, with its number to split it out.
+    const reports = await eventually(
+      async () => ((await officerMessages(alert.id, 'report_added')).length === 7 ? officerMessages(alert.id, 'report_added') : undefined),
+      {
+        what: 'the seven grouped warnings passed on',
+      },
+    );
+    expect(reports.map((m) => /SEPARER \w+ (\d+)/.exec(m.text)?.[1])).not.toContain(undefined);
     // Its escalation timer is the only one of the burst's alerts.
     const timers = (await app.deps.queues.get('escalation').getDelayed()).filter((job) => (job.data as { alertId: number }).alertId >= alert.id);
     expect(timers.map((job) => job.id)).toEqual([expect.stringMatching(new RegExp(`(^|-)escalate-${alert.id}-1$`))]);

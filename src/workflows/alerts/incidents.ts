@@ -104,17 +104,13 @@ export async function groupByIncident<W extends Warning>(tx: Tx, deps: WorkflowD
 /**
  * Records warnings grouped under alerts, in the caller's transaction: a `report_added` event on the
  * alert's timeline (the reporter's pseudonym and words, never their number), the reporter's
- * confirmation naming the alert's reference, and, for an alert already in officers' hands, the
- * report passed to those holding it. (An alert opened in the same batch has its count on its first
- * card instead.) Returns the queued messages.
+ * confirmation naming the alert's reference, and the report passed to the officers holding the
+ * alert (after its card, for an alert opened in the same batch), with its number and a button to
+ * split it out. Returns the queued messages.
  */
-export async function recordCorroborations(
-  tx: Tx,
-  deps: WorkflowDeps,
-  grouped: { warning: Warning; alert: AlertRow; openedTogether: boolean }[],
-): Promise<QueuedOutbound[]> {
+export async function recordCorroborations(tx: Tx, deps: WorkflowDeps, grouped: { warning: Warning; alert: AlertRow }[]): Promise<QueuedOutbound[]> {
   const rows: OutboundInput[] = [];
-  for (const { warning, alert, openedTogether } of grouped) {
+  for (const { warning, alert } of grouped) {
     const { message, reporter } = warning;
     // Through updateAlert (the alert's updated_at moves): its cards are edited to count the report.
     await updateAlert(
@@ -139,7 +135,6 @@ export async function recordCorroborations(
         dedupeKey: `corroboration:${message.id}`,
       });
     }
-    if (openedTogether) continue;
     // Its number among the alert's reports: what the officer types to split it out (SEPARER <ref> <n>).
     const n = (await reportsOf(tx, alert.id)).find((r) => r.inboundId === message.id)?.n ?? 0;
     for (const officer of await alertHolders(tx, alert)) {
