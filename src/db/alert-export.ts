@@ -31,7 +31,7 @@ export interface ExportedAlert {
   /** The pseudonym officers see (e.g. `PF-3F2A`): never the number or the name. */
   reporter: string | null;
   language: string | null;
-  /** Inbound messages about the alert (the first and the reporter's follow-ups). */
+  /** Reporters' messages about the alert: the first, follow-ups and warnings grouped under it (corroborations). */
   reports: number;
 }
 

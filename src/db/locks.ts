@@ -15,6 +15,11 @@ export const advisoryLocks = {
    * alerts wait for each other): two changes a moment apart are edited one after the other (lockAlertCards in cards.ts).
    */
   alertCardsSpace: 7_311,
+  /**
+   * Deciding whether warnings tell of an incident already alerted (second key: `hashtext(office id)`):
+   * two jobs grouping warnings of one office's area wait for each other (lockIncidentOffices in incidents.ts).
+   */
+  incidentOfficeSpace: 7_312,
   /** A gazetteer source's import: `hashtext('tamtam gazetteer <source>')`, one lock per file (replacePlaces in places.ts). */
   gazetteerSource: (source: string) => sql`hashtext(${`tamtam gazetteer ${source}`})`,
 } as const;

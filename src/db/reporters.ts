@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import { openStatuses } from '../domain/lifecycle.js';
 import type { AlertRow } from './alerts.js';
 import type { DbOrTx, Tx } from './index.js';
@@ -8,9 +8,13 @@ import { statement } from './statement.js';
 
 /** A reporter's open alerts and what they wrote: what decides whether their next message follows up. */
 
+// A reporter's alerts: those they opened, and those they corroborated (README "Alerts about the same incident").
 const reportersWithOpen = statement<{ focal_point_id: number }>(
   'reporters_with_open_alerts',
-  `select distinct focal_point_id from alerts where focal_point_id = any($1::int[]) and status = any($2::text[])`,
+  `select focal_point_id from alerts where focal_point_id = any($1::int[]) and status = any($2::text[])
+   union
+   select i.focal_point_id from inbound_messages i join alerts a on a.id = i.alert_id
+    where i.outcome = 'corroboration' and i.focal_point_id = any($1::int[]) and a.status = any($2::text[])`,
 );
 
 /** Which of these reporters have an alert still open (their next message may be a follow-up). */
@@ -37,8 +41,12 @@ const reporterStateOf = statement<{ kind: string; id: string; newest: string | n
   'reporters_state_for_new_alerts',
   `select 'open' as kind, o.focal_point_id::bigint as id, o.id as newest,
           (select max(i.received_at) from inbound_messages i where i.alert_id = o.id and i.focal_point_id = o.focal_point_id) as last_at
-     from (select distinct on (focal_point_id) focal_point_id, id from alerts
-            where focal_point_id = any($1::int[]) and status = any($2::text[])
+     from (select distinct on (focal_point_id) focal_point_id, id from (
+             select focal_point_id, id, created_at from alerts
+              where focal_point_id = any($1::int[]) and status = any($2::text[])
+             union all
+             select i.focal_point_id, a.id, a.created_at from inbound_messages i join alerts a on a.id = i.alert_id
+              where i.outcome = 'corroboration' and i.focal_point_id = any($1::int[]) and a.status = any($2::text[])) mine
             order by focal_point_id, created_at desc, id desc) o
    union all
    select 'behind', w.id, null, null from unnest($3::bigint[], $4::text[], $5::timestamptz[]) as w(id, from_hash, received_at)
@@ -79,12 +87,16 @@ export async function reportersState(
   };
 }
 
-/** A reporter's open alerts, newest first (at most `limit`). */
+/** A reporter's open alerts (those they opened or corroborated), newest first (at most `limit`). */
 export async function openAlertsOfReporter(db: DbOrTx, focalPointId: number, limit = 10): Promise<AlertRow[]> {
+  const corroborated = db
+    .select({ id: inboundMessages.alertId })
+    .from(inboundMessages)
+    .where(and(eq(inboundMessages.focalPointId, focalPointId), eq(inboundMessages.outcome, 'corroboration')));
   return db
     .select()
     .from(alerts)
-    .where(and(eq(alerts.focalPointId, focalPointId), inArray(alerts.status, [...openStatuses])))
+    .where(and(or(eq(alerts.focalPointId, focalPointId), inArray(alerts.id, corroborated)), inArray(alerts.status, [...openStatuses])))
     .orderBy(desc(alerts.createdAt), desc(alerts.id))
     .limit(limit);
 }

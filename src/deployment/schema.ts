@@ -117,6 +117,15 @@ const weeklyDigest = z
   })
   .strict();
 
+/**
+ * When warnings tell of the same incident (README "Alerts about the same incident"): places at most
+ * `nearKm` apart are one place; another reporter's warning is grouped under an alert received at
+ * most `window` before it, unless `group` is false (every warning then stays an alert of its own).
+ */
+const sameIncident = z
+  .object({ nearKm: z.number().min(0).max(100).default(10), window: duration.default(3 * 3_600_000), group: z.boolean().default(true) })
+  .strict();
+
 /** The digest's schedule as a cron pattern (minute hour * * weekday), read in the mission's time zone. */
 export const digestCron = (d: { day: (typeof weekdays)[number]; hour: number }) => `0 ${d.hour} * * ${weekdays.indexOf(d.day)}`;
 
@@ -133,6 +142,7 @@ export const deploymentSchema = z
     escalationPolicies: z.record(z.string(), escalationPolicy).default({ default: escalationPolicy.parse(builtInEscalationPolicy) }),
     gazetteers: z.array(z.object({ path: z.string().min(1), format: z.enum(['oad', 'plain']).optional() })).default([]),
     severity: severityRule.default({ base: defaultSeverityRule.base, urgencyShift: defaultSeverityRule.urgencyShift }),
+    sameIncident: sameIncident.default({ nearKm: 10, window: 3 * 3_600_000, group: true }),
   })
   .strict()
   // Cross-references are checked even when other parts are invalid, so every problem shows at once.

@@ -6,6 +6,7 @@ import type { Db } from '../db/index.js';
 import { unprocessableInbound } from '../db/inbound.js';
 import { outcomeOfTimeline } from '../db/outcomes.js';
 import { getPlace, type PlaceRow } from '../db/places.js';
+import { incidentFieldsOf } from '../db/incidents.js';
 import { normaliseReference } from '../domain/lifecycle.js';
 import { alertStatuses } from '../domain/taxonomy.js';
 import type { AdminAuth } from './auth.js';
@@ -66,7 +67,11 @@ export function registerApiRoutes(app: FastifyInstance, { db, authorize }: { db:
       return reply.code(400).send({ error: `${issue.path.join('.') || 'query'}: ${issue.message}` });
     }
     const rows = await listAlerts(db, { status: query.data.status, officeId: query.data.office, since: query.data.since, limit: query.data.limit });
-    return reply.send(rows.map((r) => alertJson(r.alert, r.place)));
+    const incidents = await incidentFieldsOf(
+      db,
+      rows.map((r) => r.alert),
+    );
+    return reply.send(rows.map((r) => ({ ...alertJson(r.alert, r.place), ...incidents.get(r.alert.id) })));
   });
 
   // Messages received that no attempt could process (parked, never retried): what and why, never who.
@@ -90,9 +95,15 @@ export function registerApiRoutes(app: FastifyInstance, { db, authorize }: { db:
     if (!/^[A-Z0-9]{5,8}$/.test(ref)) return reply.code(400).send({ error: 'ref: must be an alert reference such as A7K3Q' });
     const alert = await getAlertByRef(db, ref);
     if (!alert) return reply.code(404).send({ error: `no alert ${ref}` });
-    const [place, events] = await Promise.all([alert.placeId ? getPlace(db, alert.placeId) : null, alertTimeline(db, alert.id)]);
+    const [place, events, incidents] = await Promise.all([
+      alert.placeId ? getPlace(db, alert.placeId) : null,
+      alertTimeline(db, alert.id),
+      incidentFieldsOf(db, [alert]),
+    ]);
     return reply.send({
       ...alertJson(alert, place),
+      // linkedTo: the reporter's earlier alert of another incident; corroboration: { reports, reporters } (DESIGN.md).
+      ...incidents.get(alert.id),
       ...outcomeOfTimeline(events),
       events: events.map((e) => ({ at: e.at.toISOString(), type: e.type, actor: e.actor, from: e.fromStatus, to: e.toStatus, data: e.data })),
     });

@@ -16,7 +16,15 @@ export const adminToken = 'test-admin-token-0123456789';
 const gazetteerDir = fileURLToPath(new URL('../../deploy/gazetteer', import.meta.url));
 
 /** A deployment for workflow tests: short deadlines so escalation runs in seconds. */
-export function testDeployment({ ackTimeout = '2s', repeatLast = 1 }: { ackTimeout?: string; repeatLast?: number } = {}): string {
+/**
+ * `groupIncidents`: whether other reporters' warnings of one incident are grouped under the first alert
+ * (off by default here: most tests send many warnings about Mopti and count the alerts; test/workflow/incidents.test.ts turns it on).
+ */
+export function testDeployment({
+  ackTimeout = '2s',
+  repeatLast = 1,
+  groupIncidents = false,
+}: { ackTimeout?: string; repeatLast?: number; groupIncidents?: boolean } = {}): string {
   return `
 mission: TEST
 defaultLanguage: fr
@@ -40,6 +48,7 @@ escalationPolicies:
     repeatLast: ${repeatLast}
 gazetteers:
   - path: ${path.join(gazetteerDir, 'mali.csv')}
+sameIncident: { group: ${groupIncidents} }
 `;
 }
 

@@ -71,6 +71,14 @@ describe('the deployment file', () => {
     expect(parsed.officers[0]!.phone).toBe('+22370000001');
   });
 
+  it('groups warnings of one incident within 10 km and 3 hours unless the file says otherwise', () => {
+    const without = valid.replace(/^sameIncident:.*\n/m, '');
+    expect(parseDeployment(without, '/srv/tamtam/deployment.yaml').sameIncident).toEqual({ nearKm: 10, window: 3 * 3_600_000, group: true });
+    const set = `${without}sameIncident: { nearKm: 5, window: 90m }\n`;
+    expect(parseDeployment(set, '/srv/tamtam/deployment.yaml').sameIncident).toEqual({ nearKm: 5, window: 90 * 60_000, group: true });
+    expect(problems(`${without}sameIncident: { window: soon }\n`).some((line) => line.startsWith('sameIncident.window'))).toBe(true);
+  });
+
   it('reports every problem at once, one line each', () => {
     const yaml = valid.replace('office: gao, role: officer', 'office: gaoo, role: officer').replace('critical: 2s', 'critical: soon');
     expect(problems(yaml)).toHaveLength(2);

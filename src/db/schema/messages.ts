@@ -40,6 +40,10 @@ export const inboundMessages = pgTable(
       .where(sql`processed_at is null`),
     // An alert's messages (is a reporter's new message a follow-up? the alert's timeline).
     index('inbound_alert_idx').on(t.alertId),
+    // The alerts a reporter corroborated (their next message may follow up on one).
+    index('inbound_corroboration_idx')
+      .on(t.focalPointId)
+      .where(sql`outcome = 'corroboration'`),
     // The parked messages, for admins.
     index('inbound_unprocessable_idx')
       .on(t.id)

@@ -14,6 +14,8 @@ import { followUpTarget, forwardToHolders, noOpenAlert } from '../reporters/conv
 import type { WorkflowDeps } from '../deps.js';
 import { EarlierMessagePending, RecordNotFound, ReporterAlertsChanging, UnprocessableMessage, WarningsNotWrittenTogether } from '../errors.js';
 import { enqueueSends } from '../sending/pacing.js';
+import { queueCardUpdates } from '../sending/card-updates.js';
+import { corroborationOf } from '../../db/incidents.js';
 import type { JobData } from '../queue/jobs.js';
 import { handleOfficerUpdate } from '../officers/telegram/updates.js';
 import { applyReporterCommand, parseReporterCommand, type ReporterCommand } from '../reporters/commands.js';
@@ -152,7 +154,7 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
   }
   // Decided again if another job made an alert of this reporter meanwhile (see stillNew).
   for (let decision = 1; decision <= 3; decision++) {
-    const { target: followed, ...basis } = await followUpTarget(deps.db, reporter, message.text, message.receivedAt);
+    const { target: followed, linkTo, ...basis } = await followUpTarget(deps.db, deps, reporter, message.text, message.receivedAt);
     if (followed) {
       const language = reporterLanguage(deps, reporter, { alert: followed, text: message.text });
       await finish(
@@ -164,9 +166,11 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
           : null,
         (tx) => forwardToHolders(tx, deps, { alert: followed, reporter, text: message.text, inboundId: message.id }),
       );
+      // A card that counts the reports ("3 reports from 2 reporters": from two reporters on) is edited to count this one.
+      if ((await corroborationOf(deps.db, followed.id)).reporters > 1) await queueCardUpdates(deps, followed.id);
       return 'follow-up';
     }
-    const warning = { message, reporter, basis };
+    const warning = { message, reporter, basis, linkTo };
     // First attempt: the whole way to the officers in one transaction (see new-alert.ts).
     if ((await alertWarnings(deps, [warning], allStages ? 'now' : 'as jobs')).length === 0)
       return allStages ? 'alert created and notified' : 'alert created';

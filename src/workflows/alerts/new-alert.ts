@@ -1,5 +1,7 @@
 import type { NewJob } from '../queue/queues.js';
-import { createAlerts, newAlertOf, type AlertRow, type AlertStage, type NewAlert } from '../../db/alerts.js';
+import { createAlerts, newAlertOf, recordEvent, type AlertRow, type AlertStage, type NewAlert } from '../../db/alerts.js';
+import type { LinkedIncident } from '../reporters/conversation.js';
+import type { Corroboration } from '../../db/incidents.js';
 import { learnFocalPointLanguages, type FocalPointRow } from '../../db/focal-points.js';
 import type { Tx } from '../../db/index.js';
 import { insertOutbound, type OutboundInput, type QueuedOutbound } from '../../db/outbox.js';
@@ -16,6 +18,35 @@ export interface NewWarning {
   text: string;
   channel: string;
   reporter: FocalPointRow;
+  /** The reporter's earlier alert of another incident, which this one is linked to. */
+  linkTo?: LinkedIncident;
+  /** The reports its alert starts with: this warning and those of the same batch grouped under it (see groupByIncident). */
+  corroboration?: Corroboration | null;
+  /** Its classification when already made (see groupByIncident): not made twice. */
+  classified?: ClassifiedStage;
+}
+
+/** The link to the reporter's earlier alert, as a stage written with the new alert (its `linked` event). */
+const linkStage = (warning: NewWarning): AlertStage[] =>
+  warning.linkTo
+    ? [
+        {
+          set: { linkedToId: warning.linkTo.alert.id },
+          event: { type: 'linked', actor: 'system', data: { linkedTo: warning.linkTo.alert.ref, reason: warning.linkTo.reason } },
+        },
+      ]
+    : [];
+
+/** The `linked` event on the earlier alert's timeline, naming the new one. */
+async function recordLinks(tx: Tx, warnings: NewWarning[], alerts: AlertRow[]): Promise<void> {
+  for (const [i, warning] of warnings.entries()) {
+    if (warning.linkTo)
+      await recordEvent(tx, warning.linkTo.alert.id, {
+        type: 'linked',
+        actor: 'system',
+        data: { linkedFrom: alerts[i]!.ref, reason: warning.linkTo.reason },
+      });
+  }
 }
 
 const alertValues = (warning: NewWarning) => ({
@@ -64,8 +95,9 @@ export async function createWarningAlerts(
   if (stages === 'as jobs') {
     const alerts = await createAlerts(
       tx,
-      warnings.map((warning) => newAlertOf(alertValues(warning))),
+      warnings.map((warning) => newAlertOf(alertValues(warning), linkStage(warning))),
     );
+    await recordLinks(tx, warnings, alerts);
     const outbound = await insertOutbound(
       tx,
       alerts.flatMap((alert, i) => alongside(alert, i)),
@@ -82,7 +114,7 @@ export async function createWarningAlerts(
   };
   const plans: { warning: NewWarning; classified: ClassifiedStage; notification: NotificationPlan; alert: NewAlert }[] = [];
   for (const warning of warnings) {
-    const classified = classification(deps, { text: warning.text, language: warning.reporter.language }, warning.reporter);
+    const classified = warning.classified ?? classification(deps, { text: warning.text, language: warning.reporter.language }, warning.reporter);
     const routed = routing(deps, classified.place?.place ?? null);
     const notification = await planNotification(
       tx,
@@ -91,13 +123,20 @@ export async function createWarningAlerts(
       now,
       recipientsOf,
     );
-    const decided: AlertStage[] = [classified, routed, notification.stage, ...notification.after.map((event) => ({ set: {}, event }))];
+    const decided: AlertStage[] = [
+      ...linkStage(warning),
+      classified,
+      routed,
+      notification.stage,
+      ...notification.after.map((event) => ({ set: {}, event })),
+    ];
     plans.push({ warning, classified, notification, alert: newAlertOf(alertValues(warning), decided) });
   }
   const alerts = await createAlerts(
     tx,
     plans.map((p) => p.alert),
   );
+  await recordLinks(tx, warnings, alerts);
   // Replies go out in the reporter's language: learn it from their first message.
   await learnFocalPointLanguages(
     tx,
@@ -106,7 +145,19 @@ export async function createWarningAlerts(
   // An officer's address is sealed once for the whole batch: the same officers get most cards.
   const seal = memo((address) => deps.pii.encrypt(address));
   const levels = plans.map(({ warning, classified, notification }, i) =>
-    levelZero(deps, alerts[i]!, notification, now, { place: classified.place?.place ?? null, pseudonym: warning.reporter.pseudonym }, seal),
+    levelZero(
+      deps,
+      alerts[i]!,
+      notification,
+      now,
+      {
+        place: classified.place?.place ?? null,
+        pseudonym: warning.reporter.pseudonym,
+        linkedTo: warning.linkTo?.alert.ref ?? null,
+        corroboration: warning.corroboration ?? null,
+      },
+      seal,
+    ),
   );
   const outbound = await insertOutbound(
     tx,

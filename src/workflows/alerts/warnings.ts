@@ -1,7 +1,7 @@
 import { lockReporters, reportersState } from '../../db/reporters.js';
 import { type AlertRow } from '../../db/alerts.js';
 import type { Tx } from '../../db/index.js';
-import type { FollowUpBasis } from '../reporters/conversation.js';
+import type { FollowUpBasis, LinkedIncident } from '../reporters/conversation.js';
 import type { FocalPointRow } from '../../db/focal-points.js';
 import type { OutboundInput } from '../../db/outbox.js';
 import { markInboundsProcessed, type InboundRow } from '../../db/inbound.js';
@@ -10,6 +10,8 @@ import { EarlierMessagePending, ProcessedConcurrently } from '../errors.js';
 import { enqueueSends } from '../sending/pacing.js';
 import { reporterLanguage } from '../reporters/language.js';
 import { createWarningAlerts, type Stages } from './new-alert.js';
+import { groupByIncident, recordCorroborations } from './incidents.js';
+import { queueCardUpdates } from '../sending/card-updates.js';
 
 /** A message found to be a new warning, and its reporter (registered by now). */
 export interface ReceivedWarning {
@@ -17,6 +19,8 @@ export interface ReceivedWarning {
   reporter: FocalPointRow;
   /** What the message was found to be new against (see followUpTarget); nulls: no open alert. */
   basis: FollowUpBasis;
+  /** The reporter's alert this warning came soon after but tells of another incident (see followUpTarget). */
+  linkTo?: LinkedIncident;
 }
 
 /** How long a message waits for an earlier one of its sender still being handled elsewhere. */
@@ -79,7 +83,7 @@ function confirmationOf(deps: WorkflowDeps, { message, reporter }: ReceivedWarni
   ];
 }
 
-const warningOf = ({ message, reporter }: ReceivedWarning) => ({ text: message.text, channel: message.channel, reporter });
+const warningOf = ({ message, reporter, linkTo }: ReceivedWarning) => ({ text: message.text, channel: message.channel, reporter, linkTo });
 
 /**
  * New warnings become alerts, confirmed to their reporters, with the messages marked processed:
@@ -90,21 +94,38 @@ const warningOf = ({ message, reporter }: ReceivedWarning) => ({ text: message.t
  * written for them.
  */
 export async function alertWarnings(deps: WorkflowDeps, warnings: ReceivedWarning[], stages: Stages = 'now'): Promise<ReceivedWarning[]> {
-  const { created, again } = await deps.db.transaction(async (tx) => {
+  const { created, again, regrouped } = await deps.db.transaction(async (tx) => {
     const { kept, again } = await stillNew(tx, warnings);
-    if (kept.length === 0) return { created: null, again };
-    const created = await createWarningAlerts(tx, deps, kept.map(warningOf), stages, (alert, i) => confirmationOf(deps, kept[i]!, alert));
-    const marked = await markInboundsProcessed(
+    if (kept.length === 0) return { created: null, again, regrouped: [] };
+    // Stages as jobs (a retry): not classified yet, so each warning is an alert of its own.
+    const { leaders, grouped } =
+      stages === 'now' ? await groupByIncident(tx, deps, kept) : { leaders: kept.map((warning) => ({ warning, corroboration: null })), grouped: [] };
+    const created = await createWarningAlerts(
       tx,
-      kept.map((w, i) => ({ id: w.message.id, outcome: 'alert', alertId: created.alerts[i]!.id, focalPointId: w.reporter.id })),
+      deps,
+      leaders.map((l) => ({ ...warningOf(l.warning), corroboration: l.corroboration, classified: 'classified' in l ? l.classified : undefined })),
+      stages,
+      (alert, i) => confirmationOf(deps, leaders[i]!.warning, alert),
     );
+    const under = grouped.map((g) =>
+      'alert' in g.under
+        ? { warning: g.warning, alert: g.under.alert, openedTogether: false }
+        : { warning: g.warning, alert: created.alerts[g.under.leader]!, openedTogether: true },
+    );
+    const marked = await markInboundsProcessed(tx, [
+      ...leaders.map((l, i) => ({ id: l.warning.message.id, outcome: 'alert', alertId: created.alerts[i]!.id, focalPointId: l.warning.reporter.id })),
+      ...under.map((u) => ({ id: u.warning.message.id, outcome: 'corroboration', alertId: u.alert.id, focalPointId: u.warning.reporter.id })),
+    ]);
     // Rolls every alert back: the retry finds which messages are still to do.
     if (marked.size !== kept.length) throw new ProcessedConcurrently(kept.map((w) => w.message.id).filter((id) => !marked.has(id)));
-    return { created, again };
+    created.outbound.push(...(await recordCorroborations(tx, deps, under)));
+    return { created, again, regrouped: [...new Set(under.filter((u) => !u.openedTogether).map((u) => u.alert.id))] };
   });
   if (created) {
     try {
       await enqueueSends(deps, created.outbound, created.jobs);
+      // The count on the cards of alerts already sent ("3 reports from 2 reporters"), edited in place.
+      for (const alertId of regrouped) await queueCardUpdates(deps, alertId);
     } catch (error) {
       // Written and committed: not a reason to write them again. What is left to queue is the
       // reconciler's (queued messages, stalled new alerts and due timers), as after a crash at this point.

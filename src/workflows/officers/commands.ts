@@ -42,6 +42,8 @@ export type OfficerCommand =
   | { action: 'resolve'; ref: string; outcomes: OutcomeId[]; note?: string }
   /** `DOUBLON A7K3Q B8M4R`: dismissed as a duplicate of another alert. */
   | { action: 'dismiss'; ref: string; duplicateOf: string }
+  /** `SEPARER A7K3Q 3` / `SPLIT A7K3Q 3`: report 3 of the alert is not the same incident (an alert of its own). */
+  | { action: 'split'; ref: string; n: number }
   /** `NOTE A7K3Q <text>`: a note on the alert's timeline. */
   | { action: 'note'; ref: string; text: string }
   | { action: 'reply'; ref: string; text: string }
@@ -58,6 +60,8 @@ export function parseOfficerCommand(text: string): OfficerCommand | null {
     const [ref, duplicateOf] = [normaliseReference(twoRefs[1]!), normaliseReference(twoRefs[2]!)];
     return isAlertReference(ref) && isAlertReference(duplicateOf) ? { action: 'dismiss', ref, duplicateOf } : null;
   }
+  const split = text.trim().match(/^(?:split|separer|séparer|separe|sépare)\s+([A-Za-z0-9]{5,6})\s+(\d{1,4})$/i);
+  if (split && isAlertReference(normaliseReference(split[1]!))) return { action: 'split', ref: normaliseReference(split[1]!), n: Number(split[2]) };
   const note = text.trim().match(/^note\s+([A-Za-z0-9]{5,6})\s+(.+)$/is);
   if (note && isAlertReference(normaliseReference(note[1]!))) return { action: 'note', ref: normaliseReference(note[1]!), text: note[2]!.trim() };
   const resolved = resolveWithOutcomes(text);

@@ -2,6 +2,7 @@ import type { OfficerRow } from '../../db/offices.js';
 import type { WorkflowDeps } from '../deps.js';
 import { bridgeToReporter, type BridgeOutcome } from '../reporters/bridge.js';
 import { actOnAlert } from './actions.js';
+import { splitReport, type SplitOutcome } from '../alerts/split.js';
 import { parseOfficerCommand } from './commands.js';
 import { answerCorrection } from './correction-replies.js';
 import { addNote, recordOutcomes, type OutcomeChange } from './outcomes.js';
@@ -20,6 +21,8 @@ export async function answerOfficerText(deps: WorkflowDeps, officer: OfficerRow,
       return actionReply(deps, officer, command.ref, await bridgeToReporter(deps, { alert, officerId: officer.id, text: command.text }));
     case 'correct':
       return answerCorrection(deps, officer, command);
+    case 'split':
+      return splitReply(deps, officer, command.ref, await splitReport(deps, { ref: command.ref, n: command.n, officerId: officer.id }));
     case 'note':
       return actionReply(
         deps,
@@ -48,6 +51,21 @@ export async function answerOfficerText(deps: WorkflowDeps, officer: OfficerRow,
         ? `${answer} ${deps.t(officer.language, 'officer:reply.outcomeHint', { ref: command.ref })}`
         : answer;
     }
+  }
+}
+
+/** Reply text for splitting a report out of an alert (SEPARER <ref> <n>, or the button). */
+export function splitReply(deps: WorkflowDeps, officer: OfficerRow, ref: string, result: SplitOutcome): string {
+  const t = (key: string, vars: Record<string, unknown>) => deps.t(officer.language, key, vars);
+  switch (result.outcome) {
+    case 'done':
+      return t('officer:reply.split', { ref, split: result.split.ref, n: result.n });
+    case 'no_such_report':
+      return t('officer:reply.noSuchReport', { ref, n: result.n });
+    case 'not_allowed':
+      return t('officer:reply.notAllowed', { ref });
+    default:
+      return t('officer:reply.unknownAlert', { ref });
   }
 }
 

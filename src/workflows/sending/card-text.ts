@@ -19,6 +19,10 @@ export interface AlertCardView {
   outcome?: RecordedOutcome | null;
   /** On the copies of an office the alert left: where it went, and who moved it (null: the system). */
   movedTo?: { office: string; officer: string | null } | null;
+  /** The reference of the reporter's earlier alert this one is linked to. */
+  linkedTo?: string | null;
+  /** Reports and distinct reporters telling of the incident (shown from two reporters on). */
+  corroboration?: { reports: number; reporters: number } | null;
 }
 
 const hhmm = (d: Date) => d.toISOString().slice(11, 16);
@@ -56,6 +60,8 @@ export function renderAlertCard(
     ...(alert.confidence === null ? [] : [analysisLine(tr, alert.confidence, alert.evidence ?? [])]),
     tr('officer:card.words', { text: alert.text }),
     tr('officer:card.reporter', { pseudonym: view.pseudonym ?? '?', time: `${day(alert.createdAt)} ${hhmm(alert.createdAt)}` }),
+    ...(view.corroboration && view.corroboration.reporters > 1 ? [tr('officer:card.corroboration', view.corroboration)] : []),
+    ...(view.linkedTo ? [tr('officer:card.linkedTo', { ref: view.linkedTo })] : []),
   ];
   if (opts.escalation) lines.unshift(tr('officer:card.escalation', opts.escalation));
   if (view.statusBy) {

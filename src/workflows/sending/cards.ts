@@ -1,4 +1,5 @@
-import type { AlertRow } from '../../db/alerts.js';
+import { getAlert, type AlertRow } from '../../db/alerts.js';
+import { corroborationOf, type Corroboration } from '../../db/incidents.js';
 import type { DbOrTx, Tx } from '../../db/index.js';
 import { getFocalPoint } from '../../db/focal-points.js';
 import { insertOutbound, type OutboundInput, type QueuedOutbound } from '../../db/outbox.js';
@@ -35,13 +36,19 @@ export function outcomeActions(t: WorkflowDeps['t'], language: string, ref: stri
 export interface CardContext {
   place: PlaceNames | null;
   pseudonym: string | null;
+  /** The reference of the reporter's earlier alert this one is linked to (another incident told soon after). */
+  linkedTo?: string | null;
+  /** How many reports, from how many reporters, tell of this alert's incident. */
+  corroboration?: Corroboration | null;
 }
 
 /** What a card shows of an alert's place and reporter, read from the database. */
-export async function cardContextOf(db: DbOrTx, alert: Pick<AlertRow, 'placeId' | 'focalPointId'>): Promise<CardContext> {
+export async function cardContextOf(db: DbOrTx, alert: Pick<AlertRow, 'id' | 'placeId' | 'focalPointId' | 'linkedToId'>): Promise<CardContext> {
   return {
     place: alert.placeId ? await getPlace(db, alert.placeId) : null,
     pseudonym: alert.focalPointId ? ((await getFocalPoint(db, alert.focalPointId))?.pseudonym ?? null) : null,
+    linkedTo: alert.linkedToId ? ((await getAlert(db, alert.linkedToId))?.ref ?? null) : null,
+    corroboration: await corroborationOf(db, alert.id),
   };
 }
 
@@ -81,14 +88,14 @@ export function alertCardRows(
 ): OutboundInput[] {
   const seal = args.seal ?? deps.pii.encrypt;
   const { alert, office, level } = args;
-  const { place, pseudonym } = args.context;
+
   const cards = memo((variant: string) => {
     const [language, channel] = variant.split('|') as [string, string];
     return {
       body: renderAlertCard(
         deps.t,
         language,
-        { alert, office, place, pseudonym },
+        { alert, office, ...args.context },
         { escalation: level > 0 ? { level, minutes: args.escalatedMinutes ?? 0 } : undefined, smsHelp: channel === 'sms' },
       ),
       actions: cardActions(deps.t, language, alert.ref),

@@ -2,6 +2,8 @@ import { actOnAlert, type OfficerAction } from '../actions.js';
 import { tr, type ButtonAnswer, type OfficerTurn } from './context.js';
 import { pressOutcomeButton } from './outcome-buttons.js';
 import { pressCorrectionButton, type PressedCard } from './correction-buttons.js';
+import { splitReport } from '../../alerts/split.js';
+import { splitReply } from '../messages.js';
 
 const buttonAction: Record<string, OfficerAction> = {
   ack: 'acknowledge',
@@ -17,6 +19,11 @@ const buttonAction: Record<string, OfficerAction> = {
  * Outcome buttons and the correction keyboard (`fix:…`, on the pressed `card`) have files of their own.
  */
 export async function pressButton(turn: OfficerTurn, data: string, card: PressedCard | null = null): Promise<ButtonAnswer> {
+  const split = /^split:([A-Z0-9]{5,8}):(\d{1,4})$/.exec(data);
+  if (split) {
+    const result = await splitReport(turn.deps, { ref: split[1]!, n: Number(split[2]), officerId: turn.officer.id });
+    return { text: splitReply(turn.deps, turn.officer, split[1]!, result), alert: result.outcome !== 'done' };
+  }
   const match = /^(ack|responding|resolve|dismiss|escalate):([A-Z0-9]{5,8})$/.exec(data);
   if (!match) return (await pressOutcomeButton(turn, data)) ?? (await pressCorrectionButton(turn, data, card)) ?? { alert: false };
   const action = buttonAction[match[1]!]!;

@@ -1,0 +1,1 @@
+CREATE INDEX "inbound_corroboration_idx" ON "inbound_messages" USING btree ("focal_point_id") WHERE outcome = 'corroboration';
