@@ -12,8 +12,19 @@ export interface Queues {
   add<N extends JobName>(name: N, data: JobData<N>, options?: Pick<JobsOptions, 'delay' | 'priority'>): Promise<void>;
   /** Adds several jobs, one round trip per queue (BullMQ `addBulk`). */
   addMany(jobs: readonly NewJob[]): Promise<void>;
-  /** Like `add`, but also revives the job if it exists and has failed for good (reconciler). */
-  ensure<N extends JobName>(name: N, data: JobData<N>, options?: Pick<JobsOptions, 'delay'>): Promise<'exists' | 'added' | 'retried'>;
+  /**
+   * Like `add`, but also revives the job if it exists and has failed for good (reconciler). With
+   * `backoffMs`, a failed job is revived only once it has been failed for `backoffMs` doubled for
+   * each revival already made (at most 15 minutes), so work that keeps failing (an outage) is taken
+   * again less and less often; until then it counts as 'exists'.
+   */
+  ensure<N extends JobName>(
+    name: N,
+    data: JobData<N>,
+    options?: Pick<JobsOptions, 'delay'> & { backoffMs?: number },
+  ): Promise<'exists' | 'added' | 'retried'>;
+  /** Runs the job again whatever became of it (an admin's retry): a finished one is replaced by a new one. */
+  rerun<N extends JobName>(name: N, data: JobData<N>, options?: Pick<JobsOptions, 'attempts'>): Promise<void>;
   /** Removes a waiting or delayed job; true if it was there. */
   remove<N extends JobName>(name: N, data: JobData<N>): Promise<boolean>;
   /** Runs a delayed job now (adding it if it is missing). */
@@ -63,17 +74,25 @@ export function createQueues(backend: QueueBackend, { jobIdPrefix }: QueuesOptio
       }
       await Promise.all([...byQueue].map(([queue, list]) => queues[queue].addBulk(list)));
     },
-    async ensure(name, data, options = {}) {
+    async ensure(name, data, { backoffMs, ...options } = {}) {
       const job = await find(name, data);
       if (!job) {
         await queueFor(name, data).add(name, data, { ...options, jobId: idFor(name, data) });
         return 'added';
       }
       if ((await job.getState()) === 'failed') {
+        if (backoffMs !== undefined && Date.now() - (job.finishedOn ?? 0) < reviveAfterMs(job, backoffMs)) return 'exists';
         await job.retry('failed');
         return 'retried';
       }
       return 'exists';
+    },
+    async rerun(name, data, options = {}) {
+      const job = await find(name, data);
+      const state = job ? await job.getState() : 'missing';
+      if (state === 'failed' || state === 'completed') await job!.remove();
+      else if (state !== 'missing' && state !== 'unknown') return; // about to run anyway
+      await queueFor(name, data).add(name, data, { ...options, jobId: idFor(name, data) });
     },
     async remove(name, data) {
       const job = await find(name, data);
@@ -110,4 +129,13 @@ export function createQueues(backend: QueueBackend, { jobIdPrefix }: QueuesOptio
       await Promise.all(Object.values(queues).map((q) => q.close()));
     },
   };
+}
+
+/** Longest wait before a failed job is revived again. */
+const maxReviveAfterMs = 15 * 60_000;
+
+/** How long a job failed for good waits before the reconciler revives it: doubled for each revival already made. */
+function reviveAfterMs(job: Job, backoffMs: number): number {
+  const revivals = Math.max(0, job.attemptsMade - (job.opts.attempts ?? 1));
+  return Math.min(backoffMs * 2 ** Math.min(revivals, 20), maxReviveAfterMs);
 }
