@@ -46,9 +46,25 @@ export interface QueuesOptions {
    * new job with an old id would be taken for a duplicate and never run. Default none.
    */
   jobIdPrefix?: string;
+  /**
+   * Jobs delayed by at least this long (ms) are added together a moment later rather than one
+   * call each: escalation timers, minutes away. Default: 60 s on the PostgreSQL backend, where each
+   * add is a statement and a NOTIFY that wakes the queue's worker (the dearest operation of a
+   * single warning there), never on Redis. A timer lost to a crash in that moment is re-created by
+   * the reconciler, which adds every timer due before its next run.
+   */
+  deferDelayedFromMs?: number;
+  /** Where a deferred add that failed is reported. Default: ignored (the reconciler re-creates it). */
+  onDeferredError?: (error: Error) => void;
 }
 
-export function createQueues(backend: QueueBackend, { jobIdPrefix }: QueuesOptions = {}): Queues {
+/** How long deferred jobs wait to be added together (ms). */
+const deferForMs = 200;
+
+export function createQueues(
+  backend: QueueBackend,
+  { jobIdPrefix, deferDelayedFromMs = backend.kind === 'postgres' ? 60_000 : Infinity, onDeferredError = () => {} }: QueuesOptions = {},
+): Queues {
   const queues = Object.fromEntries(
     (Object.keys(queueDefinitions) as QueueName[]).map((name) => [
       name,
@@ -58,6 +74,30 @@ export function createQueues(backend: QueueBackend, { jobIdPrefix }: QueuesOptio
   const queueFor = <N extends JobName>(job: N, data: JobData<N>) => queues[queueOf(job, data)];
   const idFor = <N extends JobName>(job: N, data: JobData<N>) => (jobIdPrefix ? `${jobIdPrefix}-${jobIdFor(job, data)}` : jobIdFor(job, data));
   const find = (name: JobName, data: JobData<JobName>): Promise<Job | undefined> => queueFor(name, data).getJob(idFor(name, data));
+  /** One addBulk per queue. */
+  const addBulk = async (jobs: readonly NewJob[]) => {
+    const byQueue = new Map<QueueName, Parameters<Queue['addBulk']>[0]>();
+    for (const job of jobs) {
+      const queue = queueOf(job.name, job.data);
+      const list = byQueue.get(queue) ?? [];
+      list.push({ name: job.name, data: job.data, opts: { ...job.options, jobId: idFor(job.name, job.data) } });
+      byQueue.set(queue, list);
+    }
+    await Promise.all([...byQueue].map(([queue, list]) => queues[queue].addBulk(list)));
+  };
+  // Delayed jobs waiting to be added together (see QueuesOptions.deferDelayedFromMs). Their delay
+  // counts from when they were asked for: the moment they wait is taken off.
+  let deferred: { job: NewJob; at: number }[] = [];
+  let flushTimer: NodeJS.Timeout | undefined;
+  const flushDeferred = async () => {
+    flushTimer = undefined;
+    const now = Date.now();
+    const jobs = deferred.map(
+      ({ job, at }) => ({ ...job, options: { ...job.options, delay: Math.max(0, job.options!.delay! - (now - at)) } }) as NewJob,
+    );
+    deferred = [];
+    for (let i = 0; i < jobs.length; i += 500) await addBulk(jobs.slice(i, i + 500)).catch((error: Error) => onDeferredError(error));
+  };
 
   return {
     backend,
@@ -65,14 +105,13 @@ export function createQueues(backend: QueueBackend, { jobIdPrefix }: QueuesOptio
       await queueFor(name, data).add(name, data, { ...options, jobId: idFor(name, data) });
     },
     async addMany(jobs) {
-      const byQueue = new Map<QueueName, Parameters<Queue['addBulk']>[0]>();
-      for (const job of jobs) {
-        const queue = queueOf(job.name, job.data);
-        const list = byQueue.get(queue) ?? [];
-        list.push({ name: job.name, data: job.data, opts: { ...job.options, jobId: idFor(job.name, job.data) } });
-        byQueue.set(queue, list);
+      const later = jobs.filter((job) => (job.options?.delay ?? 0) >= deferDelayedFromMs);
+      if (later.length > 0) {
+        const at = Date.now();
+        deferred.push(...later.map((job) => ({ job, at })));
+        flushTimer ??= setTimeout(() => void flushDeferred(), deferForMs);
       }
-      await Promise.all([...byQueue].map(([queue, list]) => queues[queue].addBulk(list)));
+      await addBulk(later.length > 0 ? jobs.filter((job) => !later.includes(job)) : jobs);
     },
     async ensure(name, data, { backoffMs, ...options } = {}) {
       const job = await find(name, data);
@@ -126,6 +165,8 @@ export function createQueues(backend: QueueBackend, { jobIdPrefix }: QueuesOptio
       return Object.fromEntries(entries) as Record<QueueName, Record<string, number>>;
     },
     async close() {
+      if (flushTimer) clearTimeout(flushTimer);
+      await flushDeferred();
       await Promise.all(Object.values(queues).map((q) => q.close()));
     },
   };
