@@ -3,7 +3,12 @@
 // --only classify|workflow|webhooks (the parts of a full run), or --only throughput (the workflow
 // part's first figure alone), --only ceiling (BullMQ's own ceiling, no-op processors: bench/ceiling.ts)
 // or --only floor (PostgreSQL alone running the workflow's statements under pgbench: bench/postgres-floor.ts),
-// --only reports (the response and seasonal reports and the alerts export on 100,000 alerts: bench/reports.ts);
+// --only reports (the response and seasonal reports and the alerts export on 100,000 alerts: bench/reports.ts),
+// --only latency (intake → officer card sent, single warnings at --rate N a second, default 100, for
+// --seconds S twice, default 10: the workflow part's latency figure alone),
+// --only soak (bench/soak.ts: --rate N warnings a second, default 20, with an officer's acks,
+// replies and resolutions, for --minutes M, default 30; prints RSS, event-loop delay p99 and
+// errors each minute; not part of a full run);
 // a full run ends with both, as the limits of the machine the other figures were measured on.
 // --workers N (throughput measured with N `--role worker` processes doing the work, the benchmark's
 // own instance taking warnings in as role `web`; default 0: one instance with role `all`),
@@ -14,6 +19,7 @@ import { benchClassification } from './classify.js';
 import { benchPostgresFloor } from './postgres-floor.js';
 import { benchReports } from './reports.js';
 import { cpus, loadavg } from 'node:os';
+import { benchSoak } from './soak.js';
 import { benchWebhookThroughput, benchWebhookToCard } from './webhooks.js';
 import { benchEscalationLateness, benchLatency, benchThroughput } from './workflow.js';
 
@@ -35,8 +41,8 @@ const part = flag('--only');
 const workers = count('--workers', 0, 0);
 const burst = count('--alerts', quick ? 500 : 2_000, 1);
 const backends = (['redis', 'postgres'] as const).filter((b) => !only || b === only);
-if (part && !['classify', 'workflow', 'throughput', 'ceiling', 'floor', 'webhooks', 'reports'].includes(part)) {
-  console.error(`--only: must be classify, workflow, throughput, ceiling, floor, webhooks or reports (got "${part}")`);
+if (part && !['classify', 'workflow', 'throughput', 'latency', 'soak', 'ceiling', 'floor', 'webhooks', 'reports'].includes(part)) {
+  console.error(`--only: must be classify, workflow, throughput, latency, soak, ceiling, floor, webhooks or reports (got "${part}")`);
   process.exit(2);
 }
 
@@ -68,6 +74,41 @@ for (const backend of part === 'throughput' ? backends : []) {
     `\n== throughput on the ${backend} queue backend (npx tsx bench/run.ts --only throughput --backend ${backend}${workers ? ` --workers ${workers}` : ''})`,
   );
   await throughput(backend);
+}
+
+for (const backend of part === 'soak' ? backends : []) {
+  const minutes = count('--minutes', 30, 1);
+  const rate = count('--rate', 20, 1);
+  console.log(
+    `\n== soak on the ${backend} queue backend (npx tsx bench/run.ts --only soak --backend ${backend} --minutes ${minutes} --rate ${rate}), load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
+  );
+  const figures = await benchSoak(backend, {
+    minutes,
+    rate,
+    print: (m) =>
+      console.log(
+        `minute ${String(m.minute).padStart(3)}: RSS ${m.rssMb.toFixed(0)} MB, heap ${m.heapMb.toFixed(0)} MB, event-loop delay p99 ${m.loopDelayP99Ms.toFixed(1)} ms, ${m.warnings} warnings in, ${m.alerts} alerts, ${m.acks} acks, ${m.replies} replies and resolutions, ${m.errors} errors; load average ${loadavg()[0]!.toFixed(1)}`,
+      ),
+  });
+  const after5 = figures.filter((m) => m.minute >= 5);
+  if (after5.length > 1) {
+    const growth = (after5.at(-1)!.rssMb / after5[0]!.rssMb - 1) * 100;
+    console.log(
+      `soak, ${backend}: RSS ${after5[0]!.rssMb.toFixed(0)} MB at minute 5, ${after5.at(-1)!.rssMb.toFixed(0)} MB at minute ${after5.at(-1)!.minute} (${growth >= 0 ? '+' : ''}${growth.toFixed(1)}%, goal ≤ +10%); errors ${figures.reduce((a, m) => a + m.errors, 0)} (goal 0)`,
+    );
+  }
+}
+
+for (const backend of part === 'latency' ? backends : []) {
+  const rate = count('--rate', 100, 1);
+  const seconds = count('--seconds', 10, 1);
+  console.log(
+    `\n== latency on the ${backend} queue backend (npx tsx bench/run.ts --only latency --backend ${backend} --rate ${rate} --seconds ${seconds}), load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
+  );
+  const { cold, warm } = await benchLatency(backend, rate, seconds);
+  console.log(
+    `latency, intake → officer card sent at ${rate} alerts/s: first ${seconds} s from a cold start p50 ${fmt(cold.p50)} ms, p99 ${fmt(cold.p99)} ms (${cold.count} cards); next ${seconds} s p50 ${fmt(warm.p50)} ms, p99 ${fmt(warm.p99)} ms (${warm.count} cards)`,
+  );
 }
 
 for (const backend of !part || part === 'workflow' ? backends : []) {

@@ -132,6 +132,19 @@ export async function parkInbound(db: DbOrTx, id: number, reason: string): Promi
   return rows.length > 0;
 }
 
+/**
+ * Takes a parked message out of the car park (an admin's retry): unprocessed again, its reason
+ * cleared. False if it was not parked.
+ */
+export async function unparkInbound(db: DbOrTx, id: number): Promise<boolean> {
+  const rows = await db
+    .update(inboundMessages)
+    .set({ processedAt: null, outcome: null, unprocessableReason: null })
+    .where(and(eq(inboundMessages.id, id), eq(inboundMessages.outcome, 'unprocessable')))
+    .returning({ id: inboundMessages.id });
+  return rows.length > 0;
+}
+
 /** A parked message as admins see it: never its sender, nor its text. */
 export interface UnprocessableInbound {
   id: number;

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { alertTimeline, listAlerts } from '../db/alert-lists.js';
 import { getAlertByRef, type AlertRow } from '../db/alerts.js';
 import type { Db } from '../db/index.js';
-import { unprocessableInbound } from '../db/inbound.js';
+import { unparkInbound, unprocessableInbound } from '../db/inbound.js';
+import type { Queues } from '../workflows/queue/queues.js';
 import { outcomeOfTimeline } from '../db/outcomes.js';
 import { getPlace, type PlaceRow } from '../db/places.js';
 import { incidentFieldsOf } from '../db/incidents.js';
@@ -58,7 +59,7 @@ const listQuery = z
   })
   .strict();
 
-export function registerApiRoutes(app: FastifyInstance, { db, authorize }: { db: Db; authorize: AdminAuth }): void {
+export function registerApiRoutes(app: FastifyInstance, { db, queues, authorize }: { db: Db; queues: Queues; authorize: AdminAuth }): void {
   app.get('/api/alerts', async (request, reply) => {
     if (!authorize(request, reply)) return reply;
     const query = listQuery.safeParse(request.query);
@@ -87,6 +88,20 @@ export function registerApiRoutes(app: FastifyInstance, { db, authorize }: { db:
         reason: r.reason,
       })),
     );
+  });
+
+  // An admin's retry of a parked message (the cause mended: a key restored, a bug fixed, an outage
+  // over): unprocessed again and given one attempt now, in an inbound job of its own. Parked again if
+  // that attempt fails for good; left to the reconciler if it fails for a transient reason.
+  app.post<{ Params: { id: string } }>('/api/inbound/unprocessable/:id/retry', async (request, reply) => {
+    if (!authorize(request, reply)) return reply;
+    const id = Number(request.params.id);
+    if (!/^[1-9][0-9]{0,15}$/.test(request.params.id) || !Number.isSafeInteger(id))
+      return reply.code(400).send({ error: 'id: must be the id of a parked message' });
+    if (!(await unparkInbound(db, id))) return reply.code(404).send({ error: `no parked message ${id}` });
+    await queues.rerun('inbound', { inboundIds: [id] }, { attempts: 1 });
+    request.log.info({ inboundId: id }, 'parked inbound message retried by an admin');
+    return reply.code(202).send({ id, retried: true });
   });
 
   app.get<{ Params: { ref: string } }>('/api/alerts/:ref', async (request, reply) => {

@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { insertInbounds } from '../../src/db/inbound.js';
-import { inboundMessages } from '../../src/db/schema/index.js';
+import { insertInbounds, parkInbound } from '../../src/db/inbound.js';
+import { alerts, inboundMessages } from '../../src/db/schema/index.js';
 import { createIntake } from '../../src/workflows/alerts/intake.js';
 import { reportAndWaitNotified } from '../helpers/alerts.js';
 import { queueBackends } from '../helpers/env.js';
@@ -125,4 +125,113 @@ describe.each(queueBackends)('a message that can never be processed, on the %s b
     expect(logged('reconciler re-enqueued lost work')).toEqual([]);
     expect((await (await t.api('/api/inbound/unprocessable')).json()) as unknown[]).toHaveLength(1);
   });
+  /** A warning from the simulator, stored as the intake stores it, and its job with 2 quick attempts. */
+  const warningWithQuickJob = async (t: TestTamtam, from: string, text: string, providerMessageId: string) => {
+    const [id] = await insertInbounds(t.deps.db, [
+      {
+        channel: 'simulator',
+        providerMessageId,
+        fromHash: t.deps.pii.hash(`phone:${from}`),
+        fromEnc: t.deps.pii.encrypt(from),
+        text,
+        meta: {},
+        receivedAt: new Date(),
+      },
+    ]);
+    const queue = t.deps.queues.backend.createQueue('inbound', {});
+    closeAfter = () => queue.close();
+    await queue.add('inbound', { inboundIds: [id!] }, { jobId: `inbound-${id}`, attempts: 2, backoff: { type: 'fixed', delay: 100 } });
+    return { id: id!, queue };
+  };
+  /** The warning's alert, once its card has gone out to an officer. */
+  const cardSent = (t: TestTamtam, id: number) =>
+    eventually(
+      async () => {
+        const { alertId } = await rowOf(t, id);
+        if (!alertId) return undefined;
+        const cards = (await t.outbox()).filter((m) => m.alertId === alertId && m.purpose !== 'confirmation');
+        return cards.length > 0 ? cards : undefined;
+      },
+      { what: "the warning's card sent", timeout: 20_000 },
+    );
+
+  it('a warning failing for a transient reason on every attempt is not parked: taken again once the cause is gone, and its card goes out', async () => {
+    const t = await start();
+    // PostgreSQL refuses new alerts as it does while starting up (SQLSTATE 57P03) for as long as the trigger stands.
+    await t.deps.db.execute(
+      sql.raw(`create function refuse_alerts() returns trigger language plpgsql as $$ begin
+        raise exception 'the database system is starting up' using errcode = '57P03'; end $$`),
+    );
+    await t.deps.db.execute(sql.raw('create trigger refuse_alerts before insert on alerts for each row execute function refuse_alerts()'));
+    const { id, queue } = await warningWithQuickJob(t, '+22376100004', 'Des hommes armés encerclent le village près de Mopti', 'sim-transient');
+    await eventually(async () => (await (await queue.getJob(`inbound-${id}`))?.getState()) === 'failed', { what: 'its job failed for good' });
+    await reconcilerRuns();
+    // Still unprocessed: not parked, not listed.
+    expect(await rowOf(t, id)).toMatchObject({ processedAt: null, outcome: null, unprocessableReason: null });
+    expect(await (await t.api('/api/inbound/unprocessable')).json()).toEqual([]);
+    expect(logged('inbound message unprocessable')).toEqual([]);
+
+    await t.deps.db.execute(sql.raw('drop trigger refuse_alerts on alerts'));
+    await cardSent(t, id);
+    expect(await rowOf(t, id)).toMatchObject({ outcome: 'alert' });
+    expect(await t.deps.db.select().from(alerts)).toHaveLength(1);
+    expect(logged('inbound message unprocessable')).toEqual([]);
+  }, 60_000);
+
+  it('an admin re-queues a parked warning: it becomes an alert, its card goes out, and it leaves the list', async () => {
+    const t = await start();
+    // Parked as the code before this fix parked a warning whose attempts were spent on an outage.
+    const [id] = await insertInbounds(t.deps.db, [
+      {
+        channel: 'simulator',
+        providerMessageId: 'sim-parked',
+        fromHash: t.deps.pii.hash('phone:+22376100005'),
+        fromEnc: t.deps.pii.encrypt('+22376100005'),
+        text: 'Enlèvement de deux personnes à Mopti',
+        meta: {},
+        receivedAt: new Date(),
+      },
+    ]);
+    expect(await parkInbound(t.deps.db, id!, 'failed on every attempt (12): Connection terminated unexpectedly')).toBe(true);
+    expect(((await (await t.api('/api/inbound/unprocessable')).json()) as { id: number }[]).map((m) => m.id)).toEqual([id]);
+
+    const retry = (path: string, auth = true) => (auth ? t.api(path, { method: 'POST' }) : fetch(`${t.url}${path}`, { method: 'POST' }));
+    expect((await retry(`/api/inbound/unprocessable/${id}/retry`, false)).status).toBe(401);
+    expect((await retry('/api/inbound/unprocessable/abc/retry')).status).toBe(400);
+    expect((await retry(`/api/inbound/unprocessable/${id! + 1000}/retry`)).status).toBe(404);
+    const response = await retry(`/api/inbound/unprocessable/${id}/retry`);
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ id, retried: true });
+
+    await cardSent(t, id!);
+    expect(await rowOf(t, id!)).toMatchObject({ outcome: 'alert', unprocessableReason: null });
+    expect(await (await t.api('/api/inbound/unprocessable')).json()).toEqual([]);
+    // Retried once: a second request finds nothing parked.
+    expect((await retry(`/api/inbound/unprocessable/${id}/retry`)).status).toBe(404);
+    expect(await t.deps.db.select().from(alerts)).toHaveLength(1);
+  });
+
+  it('a poison message retried by an admin is parked again after that one attempt', async () => {
+    const t = await start();
+    const [id] = await insertInbounds(t.deps.db, [
+      {
+        channel: 'sms',
+        providerMessageId: 'SMpoison2',
+        fromHash: 'h2',
+        fromEnc: 'not-sealed',
+        text: 'Hommes armés',
+        meta: {},
+        receivedAt: new Date(),
+      },
+    ]);
+    expect(await parkInbound(t.deps.db, id!, 'failed on every attempt (12): unreadable sender')).toBe(true);
+    expect((await t.api(`/api/inbound/unprocessable/${id}/retry`, { method: 'POST' })).status).toBe(202);
+    await eventually(
+      async () => (await rowOf(t, id!)).unprocessableReason?.startsWith('failed on every attempt (1)') && (await rowOf(t, id!)).processedAt !== null,
+      {
+        what: 'parked again',
+        timeout: 30_000,
+      },
+    );
+  }, 40_000);
 });

@@ -34,8 +34,10 @@ export async function reconcileStep(_job: Job<JobData<'reconcile'>>, deps: Workf
 
   for (const a of await stalledNewAlerts(deps.db, now, options.staleAfterMs)) {
     const step = !a.classifiedAt ? 'classify' : !a.routedAt ? 'route' : 'notify';
-    if ((await deps.queues.ensure(step, { alertId: a.id })) !== 'exists') counts.alerts++;
+    if ((await deps.queues.ensure(step, { alertId: a.id }, { backoffMs: options.everyMs })) !== 'exists') counts.alerts++;
   }
+  // A job failed for good (its attempts spent on an outage) is revived after a pause that doubles
+  // with each revival (everyMs, 2 × everyMs, … up to 15 minutes): see Queues.ensure.
   // Lost messages come back together, a job per batch, as a burst does from the intake. A message
   // still held by a job (a queue that is behind, a job waiting to be retried) is not lost: a second
   // job, grouped differently, would handle it twice (an officer's command run twice).
@@ -44,7 +46,7 @@ export async function reconcileStep(_job: Job<JobData<'reconcile'>>, deps: Workf
   const inbound = unprocessed.filter((id) => !heldInbound.has(id));
   for (let i = 0; i < inbound.length; i += maxIdsPerJob) {
     const inboundIds = inbound.slice(i, i + maxIdsPerJob);
-    if ((await deps.queues.ensure('inbound', { inboundIds })) !== 'exists') counts.inbound += inboundIds.length;
+    if ((await deps.queues.ensure('inbound', { inboundIds }, { backoffMs: options.everyMs })) !== 'exists') counts.inbound += inboundIds.length;
   }
   // One job per message: a lost send job may have carried others that were delivered since. A
   // message waiting in a send job of several (the simulator's) is left to it.
@@ -54,7 +56,8 @@ export async function reconcileStep(_job: Job<JobData<'reconcile'>>, deps: Workf
     const queue = queueOf('send', { outboundIds: [m.id], channel: m.channel as ChannelName });
     if (!isRateLimited(m.channel as ChannelName) && !heldOutbound.has(queue)) heldOutbound.set(queue, await deps.queues.heldIds(queue));
     if (heldOutbound.get(queue)?.has(m.id)) continue;
-    if ((await deps.queues.ensure('send', { outboundIds: [m.id], channel: m.channel as ChannelName })) !== 'exists') counts.outbound++;
+    if ((await deps.queues.ensure('send', { outboundIds: [m.id], channel: m.channel as ChannelName }, { backoffMs: options.everyMs })) !== 'exists')
+      counts.outbound++;
   }
   if (counts.timers + counts.alerts + counts.inbound + counts.outbound > 0) deps.log.warn(counts, 'reconciler re-enqueued lost work');
   return counts;

@@ -1,5 +1,7 @@
 import { Queue, Worker, createPostgresBackend, withBackend, type Processor, type QueueOptions, type WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import type pg from 'pg';
+import { isDatabaseUnreachable } from '../../db/unreachable.js';
 import type { FaultLog } from '../../faults.js';
 
 /**
@@ -42,7 +44,7 @@ export function createQueueBackend({ redisUrl, databaseUrl, namespace = 'tamtam'
       },
     };
   }
-  const pg = withBackend(createPostgresBackend);
+  const pg = withBackend(patientPostgresBackend(faults));
   // Each queue and worker owns a small pool (plus one LISTEN connection per worker).
   // The queue's own commits do not wait for the disk (synchronous_commit=off, on these connections
   // only): a crash of PostgreSQL may lose its last fraction of a second of queue changes, the same
@@ -61,5 +63,80 @@ export function createQueueBackend({ redisUrl, databaseUrl, namespace = 'tamtam'
     createQueue: (name, options) => report('queues', new pg.Queue(name, { ...options, connection }) as unknown as Queue),
     createWorker: (name, processor, options) => report('workers', new pg.Worker(name, processor, { ...options, connection }) as unknown as Worker),
     close: async () => {},
+  };
+}
+
+/**
+ * BullMQ's PostgreSQL backend, made to wait out a PostgreSQL that is down instead of spinning.
+ * As shipped (bullmq 6.7), a worker whose query fails with "Connection terminated unexpectedly" or
+ * "not queryable" emits the error and asks again at once: about 100,000 times a second per worker,
+ * starving the event loop (nothing else runs, not even the journal's replay). And a pooled client
+ * losing its server mid-query emits 'error' with no listener (the pool only listens to idle
+ * clients), which crashes the process. Here every statement of the backend goes through one gate:
+ * once a statement finds PostgreSQL unreachable, the next ones wait until a retry is due (0.25 s,
+ * doubling up to 2 s) and then try; the first that succeeds opens the gate for all. Errors are
+ * rethrown unchanged, so BullMQ's own handling (jobs stalled, retried) is as before.
+ */
+function patientPostgresBackend(faults: FaultLog | undefined): typeof createPostgresBackend {
+  const gate = createRetryGate();
+  const reportClient = (error: Error) => faults?.fault('queue', 'queue connections', error);
+  return (name, opts, factoryOpts) => {
+    const backend = createPostgresBackend(name, opts, factoryOpts);
+    // `query` is private in BullMQ's types; every statement of the backend goes through it.
+    const inside = backend as unknown as {
+      connection: { pool: pg.Pool; readyPromise?: Promise<void>; waitUntilReady(): Promise<void> };
+      readyPromise?: Promise<void>;
+      waitUntilReady(): Promise<void>;
+      query(text: string, params?: unknown[]): Promise<unknown>;
+    };
+    // A client checked out when its server goes away emits 'error': report it, never crash.
+    inside.connection.pool.on('connect', (client) => client.on('error', reportClient));
+    // Readiness (the schema's migration, on first use) is memoized, failure included: a queue
+    // whose first statement met the outage would fail every later one. Forget a failed attempt.
+    const forgetFailure = <T extends { readyPromise?: Promise<void>; waitUntilReady(): Promise<void> }>(target: T) => {
+      const ready = target.waitUntilReady.bind(target);
+      target.waitUntilReady = () =>
+        ready().catch((error: unknown) => {
+          target.readyPromise = undefined;
+          throw error;
+        });
+    };
+    forgetFailure(inside.connection);
+    forgetFailure(inside);
+    const query = inside.query.bind(backend);
+    inside.query = async (text, params) => {
+      await gate.wait();
+      try {
+        const result = await query(text, params);
+        gate.succeeded();
+        return result;
+      } catch (error) {
+        if (isDatabaseUnreachable(error)) gate.failed();
+        throw error;
+      }
+    };
+    return backend;
+  };
+}
+
+/** Retry pacing shared by every statement to one database: see {@link patientPostgresBackend}. */
+export function createRetryGate({ firstMs = 250, maxMs = 2_000 } = {}) {
+  let pauseMs = 0;
+  let retryAt = 0;
+  return {
+    /** Resolves at once while the database answers; otherwise when the next retry is due. */
+    async wait(): Promise<void> {
+      const ms = retryAt - Date.now();
+      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    },
+    failed(): void {
+      if (retryAt > Date.now()) return; // already paused: statements started before the pause
+      pauseMs = pauseMs ? Math.min(pauseMs * 2, maxMs) : firstMs;
+      retryAt = Date.now() + pauseMs;
+    },
+    succeeded(): void {
+      pauseMs = 0;
+      retryAt = 0;
+    },
   };
 }

@@ -12,8 +12,19 @@ export interface Queues {
   add<N extends JobName>(name: N, data: JobData<N>, options?: Pick<JobsOptions, 'delay' | 'priority'>): Promise<void>;
   /** Adds several jobs, one round trip per queue (BullMQ `addBulk`). */
   addMany(jobs: readonly NewJob[]): Promise<void>;
-  /** Like `add`, but also revives the job if it exists and has failed for good (reconciler). */
-  ensure<N extends JobName>(name: N, data: JobData<N>, options?: Pick<JobsOptions, 'delay'>): Promise<'exists' | 'added' | 'retried'>;
+  /**
+   * Like `add`, but also revives the job if it exists and has failed for good (reconciler). With
+   * `backoffMs`, a failed job is revived only once it has been failed for `backoffMs` doubled for
+   * each revival already made (at most 15 minutes), so work that keeps failing (an outage) is taken
+   * again less and less often; until then it counts as 'exists'.
+   */
+  ensure<N extends JobName>(
+    name: N,
+    data: JobData<N>,
+    options?: Pick<JobsOptions, 'delay'> & { backoffMs?: number },
+  ): Promise<'exists' | 'added' | 'retried'>;
+  /** Runs the job again whatever became of it (an admin's retry): a finished one is replaced by a new one. */
+  rerun<N extends JobName>(name: N, data: JobData<N>, options?: Pick<JobsOptions, 'attempts'>): Promise<void>;
   /** Removes a waiting or delayed job; true if it was there. */
   remove<N extends JobName>(name: N, data: JobData<N>): Promise<boolean>;
   /** Runs a delayed job now (adding it if it is missing). */
@@ -35,9 +46,25 @@ export interface QueuesOptions {
    * new job with an old id would be taken for a duplicate and never run. Default none.
    */
   jobIdPrefix?: string;
+  /**
+   * Jobs delayed by at least this long (ms) are added together a moment later rather than one
+   * call each: escalation timers, minutes away. Default: 60 s on the PostgreSQL backend, where each
+   * add is a statement and a NOTIFY that wakes the queue's worker (the dearest operation of a
+   * single warning there), never on Redis. A timer lost to a crash in that moment is re-created by
+   * the reconciler, which adds every timer due before its next run.
+   */
+  deferDelayedFromMs?: number;
+  /** Where a deferred add that failed is reported. Default: ignored (the reconciler re-creates it). */
+  onDeferredError?: (error: Error) => void;
 }
 
-export function createQueues(backend: QueueBackend, { jobIdPrefix }: QueuesOptions = {}): Queues {
+/** How long deferred jobs wait to be added together (ms). */
+const deferForMs = 200;
+
+export function createQueues(
+  backend: QueueBackend,
+  { jobIdPrefix, deferDelayedFromMs = backend.kind === 'postgres' ? 60_000 : Infinity, onDeferredError = () => {} }: QueuesOptions = {},
+): Queues {
   const queues = Object.fromEntries(
     (Object.keys(queueDefinitions) as QueueName[]).map((name) => [
       name,
@@ -47,6 +74,30 @@ export function createQueues(backend: QueueBackend, { jobIdPrefix }: QueuesOptio
   const queueFor = <N extends JobName>(job: N, data: JobData<N>) => queues[queueOf(job, data)];
   const idFor = <N extends JobName>(job: N, data: JobData<N>) => (jobIdPrefix ? `${jobIdPrefix}-${jobIdFor(job, data)}` : jobIdFor(job, data));
   const find = (name: JobName, data: JobData<JobName>): Promise<Job | undefined> => queueFor(name, data).getJob(idFor(name, data));
+  /** One addBulk per queue. */
+  const addBulk = async (jobs: readonly NewJob[]) => {
+    const byQueue = new Map<QueueName, Parameters<Queue['addBulk']>[0]>();
+    for (const job of jobs) {
+      const queue = queueOf(job.name, job.data);
+      const list = byQueue.get(queue) ?? [];
+      list.push({ name: job.name, data: job.data, opts: { ...job.options, jobId: idFor(job.name, job.data) } });
+      byQueue.set(queue, list);
+    }
+    await Promise.all([...byQueue].map(([queue, list]) => queues[queue].addBulk(list)));
+  };
+  // Delayed jobs waiting to be added together (see QueuesOptions.deferDelayedFromMs). Their delay
+  // counts from when they were asked for: the moment they wait is taken off.
+  let deferred: { job: NewJob; at: number }[] = [];
+  let flushTimer: NodeJS.Timeout | undefined;
+  const flushDeferred = async () => {
+    flushTimer = undefined;
+    const now = Date.now();
+    const jobs = deferred.map(
+      ({ job, at }) => ({ ...job, options: { ...job.options, delay: Math.max(0, job.options!.delay! - (now - at)) } }) as NewJob,
+    );
+    deferred = [];
+    for (let i = 0; i < jobs.length; i += 500) await addBulk(jobs.slice(i, i + 500)).catch((error: Error) => onDeferredError(error));
+  };
 
   return {
     backend,
@@ -54,26 +105,33 @@ export function createQueues(backend: QueueBackend, { jobIdPrefix }: QueuesOptio
       await queueFor(name, data).add(name, data, { ...options, jobId: idFor(name, data) });
     },
     async addMany(jobs) {
-      const byQueue = new Map<QueueName, Parameters<Queue['addBulk']>[0]>();
-      for (const job of jobs) {
-        const queue = queueOf(job.name, job.data);
-        const list = byQueue.get(queue) ?? [];
-        list.push({ name: job.name, data: job.data, opts: { ...job.options, jobId: idFor(job.name, job.data) } });
-        byQueue.set(queue, list);
+      const later = jobs.filter((job) => (job.options?.delay ?? 0) >= deferDelayedFromMs);
+      if (later.length > 0) {
+        const at = Date.now();
+        deferred.push(...later.map((job) => ({ job, at })));
+        flushTimer ??= setTimeout(() => void flushDeferred(), deferForMs);
       }
-      await Promise.all([...byQueue].map(([queue, list]) => queues[queue].addBulk(list)));
+      await addBulk(later.length > 0 ? jobs.filter((job) => !later.includes(job)) : jobs);
     },
-    async ensure(name, data, options = {}) {
+    async ensure(name, data, { backoffMs, ...options } = {}) {
       const job = await find(name, data);
       if (!job) {
         await queueFor(name, data).add(name, data, { ...options, jobId: idFor(name, data) });
         return 'added';
       }
       if ((await job.getState()) === 'failed') {
+        if (backoffMs !== undefined && Date.now() - (job.finishedOn ?? 0) < reviveAfterMs(job, backoffMs)) return 'exists';
         await job.retry('failed');
         return 'retried';
       }
       return 'exists';
+    },
+    async rerun(name, data, options = {}) {
+      const job = await find(name, data);
+      const state = job ? await job.getState() : 'missing';
+      if (state === 'failed' || state === 'completed') await job!.remove();
+      else if (state !== 'missing' && state !== 'unknown') return; // about to run anyway
+      await queueFor(name, data).add(name, data, { ...options, jobId: idFor(name, data) });
     },
     async remove(name, data) {
       const job = await find(name, data);
@@ -107,7 +165,18 @@ export function createQueues(backend: QueueBackend, { jobIdPrefix }: QueuesOptio
       return Object.fromEntries(entries) as Record<QueueName, Record<string, number>>;
     },
     async close() {
+      if (flushTimer) clearTimeout(flushTimer);
+      await flushDeferred();
       await Promise.all(Object.values(queues).map((q) => q.close()));
     },
   };
+}
+
+/** Longest wait before a failed job is revived again. */
+const maxReviveAfterMs = 15 * 60_000;
+
+/** How long a job failed for good waits before the reconciler revives it: doubled for each revival already made. */
+function reviveAfterMs(job: Job, backoffMs: number): number {
+  const revivals = Math.max(0, job.attemptsMade - (job.opts.attempts ?? 1));
+  return Math.min(backoffMs * 2 ** Math.min(revivals, 20), maxReviveAfterMs);
 }
