@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPlaceFinder } from '../gazetteer/find.js';
 import { readPlaceStopWords } from '../gazetteer/stopwords.js';
-import { classifyWarning } from './classifier.js';
+import { classifyWarning, languageOf } from './classifier.js';
 import { CueMatcher } from './cues.js';
 import { bundledLexiconDir, loadLexicons } from './lexicon.js';
 import { loadTargetModel, type TargetModel } from './target-model.js';
@@ -33,5 +33,6 @@ export function createWarningAnalyser(options: WarningAnalyserOptions): WarningA
   return {
     classify: (text) => classifyWarning(text, matcher, rules, model),
     findPlace: (text, hint) => places.findPlace(text, hint),
+    language: (text) => languageOf(text, matcher),
   };
 }

@@ -157,6 +157,11 @@ function targetFinder(words: Words, hits: readonly CueHit[], rules: Classificati
   };
 }
 
+/** The language of a message alone (ISO 639-1, or null), as `classifyWarning` finds it, without classifying it. */
+export function languageOf(text: string, matcher: CueMatcher): string | null {
+  return detectLanguage(text, matcher.match(splitWords(text).normal), matcher);
+}
+
 function chooseUrgency(hits: CueHit[]): Urgency | undefined {
   const totals = new Map<Urgency, number>();
   for (const h of hits) totals.set(h.cue.label as Urgency, (totals.get(h.cue.label as Urgency) ?? 0) + h.cue.weight);

@@ -26,4 +26,6 @@ export interface Classification {
 export interface WarningAnalyser {
   classify(text: string): Classification;
   findPlace(text: string, hint?: PlaceHint): PlaceMatch | null;
+  /** The message's language alone (as `classify` finds it), for answering a reporter before their alert is classified. */
+  language(text: string): string | null;
 }

@@ -82,7 +82,11 @@ const insertAlertsStatement = memo((keys: string) => {
 
 /** A new row's columns before anything is set: the columns' own defaults, else null (`created_at` comes from the database). */
 const blankAlert = Object.fromEntries(
-  Object.entries(alertColumns).map(([key, column]) => [key, column.hasDefault && typeof column.default !== 'object' ? column.default : null]),
+  // Plain defaults (numbers, booleans, the empty list of other types); SQL ones (now()) are read back.
+  Object.entries(alertColumns).map(([key, column]) => [
+    key,
+    column.hasDefault && (typeof column.default !== 'object' || Array.isArray(column.default)) ? column.default : null,
+  ]),
 ) as unknown as AlertRow;
 
 /** References for `count` new alerts, distinct from each other (the unique index checks the rest). */
@@ -119,7 +123,7 @@ export async function createAlerts(tx: Tx, batch: NewAlert[]): Promise<AlertRow[
     // An alert whose reference was already taken gets another on the next round.
     waiting.forEach((i, k) => {
       const written = byRef.get(refs[k]!);
-      if (written) created.set(i, { ...blankAlert, ...values[k], ...written });
+      if (written) created.set(i, { ...structuredClone(blankAlert), ...values[k], ...written });
     });
   }
   return batch.map((_, i) => created.get(i)!);

@@ -29,7 +29,7 @@ export function reporterLanguage(
   if (hasLocale(reporter?.language)) return reporter.language;
   const { alert, text } = seen;
   // A classified alert's language is what the classifier made of its text: no need to read it again.
-  const detected = alert?.classifiedAt ? alert.language : text ? deps.analyser.classify(text).language : (alert?.language ?? null);
+  const detected = alert?.classifiedAt ? alert.language : text ? deps.analyser.language(text) : (alert?.language ?? null);
   if (hasLocale(detected)) return detected;
   return deps.deployment.defaultLanguage;
 }
