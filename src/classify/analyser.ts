@@ -36,3 +36,25 @@ export function createWarningAnalyser(options: WarningAnalyserOptions): WarningA
     language: (text) => languageOf(text, matcher),
   };
 }
+
+/**
+ * What the learnt target model is asked about a text, with the lexicons alone: its features when the
+ * lexicons choose attack_on_civilians or armed_clash and the text names no target for its acts,
+ * else null (the model is never asked). The training learns from exactly these questions.
+ */
+export function createModelQuestion(
+  options: Pick<WarningAnalyserOptions, 'lexiconDir' | 'placeStopWordsPath'> = {},
+): (text: string) => string[] | null {
+  const dir = options.lexiconDir ?? bundledLexiconDir;
+  const { languages, rules } = loadLexicons(dir);
+  const missionStopWords = join(dir, 'place-stopwords.txt');
+  const matcher = new CueMatcher(
+    languages,
+    readPlaceStopWords(options.placeStopWordsPath ?? (existsSync(missionStopWords) ? missionStopWords : undefined)),
+  );
+  return (text) => {
+    let asked: string[] | null = null;
+    classifyWarning(text, matcher, rules, null, (features) => (asked = features));
+    return asked;
+  };
+}

@@ -23,7 +23,14 @@ interface Words {
  * adjusted by `rules.yaml` (implied types damped, calm reports damped); below `minScore` the
  * warning is `other`. Hearsay lowers the confidence; it never raises an alarm by itself.
  */
-export function classifyWarning(text: string, matcher: CueMatcher, rules: ClassificationRules, model: TargetModel | null = null): Classification {
+export function classifyWarning(
+  text: string,
+  matcher: CueMatcher,
+  rules: ClassificationRules,
+  model: TargetModel | null = null,
+  /** Called with the model's features whenever the model is (or, without one, would be) asked: what the training learns from. */
+  onModelQuestion?: (features: string[]) => void,
+): Classification {
   const words = splitWords(text);
   const hits = matcher.match(words.normal);
   const negations = hits.filter((h) => h.cue.kind === 'negation');
@@ -76,10 +83,18 @@ export function classifyWarning(text: string, matcher: CueMatcher, rules: Classi
   let dropped: ThreatType | null = null;
   // Asked only when the message names no target for its acts: a named target decides ("attacked the army post").
   const targeted = counted.some((h) => modelTypes.includes(h.cue.label as ThreatType) && h.cue.weight > 0 && targetOf(h) !== undefined);
-  if (model && !targeted && modelTypes.includes(type)) {
+  if ((model || onModelQuestion) && !targeted && modelTypes.includes(type)) {
     const lexiconOthers = ranked.filter(([other, s]) => other !== type && s >= rules.minScore).map(([other]) => other);
-    const p = attackProbability(model, modelFeatures(text, type, lexiconOthers));
-    const chosen: ThreatType | null = p >= 0.5 + rules.modelMargin ? 'attack_on_civilians' : p <= 0.5 - rules.modelMargin ? 'armed_clash' : null;
+    const features = modelFeatures(text, type, lexiconOthers, hits);
+    onModelQuestion?.(features);
+    const p = model ? attackProbability(model, features) : 0.5;
+    const chosen: ThreatType | null = !model
+      ? null
+      : p >= 0.5 + rules.modelMargin
+        ? 'attack_on_civilians'
+        : p <= 0.5 - rules.modelMargin
+          ? 'armed_clash'
+          : null;
     if (chosen && chosen !== type) {
       dropped = type;
       type = chosen;

@@ -3,11 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { normalizeText } from '../gazetteer/normalize.js';
 import type { ThreatType } from '../domain/taxonomy.js';
+import type { CueHit } from './cues.js';
 
 /**
  * The learnt half of "who was attacked": a logistic regression that tells an attack on civilians
  * from fighting between armed forces, over the message's words and word pairs and what the
- * lexicons made of it. Trained by `npx tsx src/classify/train-cli.ts` on the
+ * lexicons made of it (types, target groups, cue types). Asked, and trained, only on messages that
+ * name no target for their acts. Trained by `npx tsx src/classify/train-cli.ts` on the
  * corpus and the train split of the UCDP headlines; shipped as feature weights
  * (`target-model.json`), never the text it was trained on.
  */
@@ -29,12 +31,26 @@ export function loadTargetModel(path: string = bundledTargetModelPath): TargetMo
   return targetModelSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
 }
 
-/** Features of a message: its words, its word pairs and the lexicons' types (primary and others). */
-export function modelFeatures(text: string, lexiconType: ThreatType, lexiconOthers: readonly ThreatType[]): string[] {
+/**
+ * Features of a message: its words, its word pairs, the lexicons' types (primary and others), and,
+ * language-neutral, the target groups its words name (`t:civilians`, `t:forces`, `t:positions`,
+ * `t:property`) and the types of the threat cues it holds (`c:armed_clash`…): what the lexicons
+ * found in it, whatever the language.
+ */
+export function modelFeatures(
+  text: string,
+  lexiconType: ThreatType,
+  lexiconOthers: readonly ThreatType[],
+  cues: readonly Pick<CueHit, 'cue'>[] = [],
+): string[] {
   const words = normalizeText(text)
     .split(' ')
     .filter((w) => w !== '' && !/^\d+$/.test(w));
   const features = new Set<string>([`type:${lexiconType}`, ...lexiconOthers.map((t) => `also:${t}`)]);
+  for (const { cue } of cues) {
+    if (cue.kind === 'target') features.add(`t:${cue.label}`);
+    else if (cue.kind === 'threat') features.add(`c:${cue.label}`);
+  }
   for (let i = 0; i < words.length; i += 1) {
     features.add(`w:${words[i]}`);
     if (i + 1 < words.length) features.add(`b:${words[i]} ${words[i + 1]}`);

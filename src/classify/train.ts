@@ -2,8 +2,7 @@
  * Trains the target model (src/classify/target-model.ts) reproducibly: the same data, seed and
  * settings give the same weights, byte for byte. Run by `npx tsx src/classify/train-cli.ts`.
  */
-import type { Classification } from './types.js';
-import { modelFeatures, modelTypes, type TargetModel } from './target-model.js';
+import { modelTypes, type TargetModel } from './target-model.js';
 import type { ThreatType } from '../domain/taxonomy.js';
 
 /** One text with its label, as the training reads it. */
@@ -39,24 +38,20 @@ function random(seed: number): () => number {
 
 /**
  * Logistic regression by stochastic gradient descent (seeded shuffle, L2, classes balanced), on the
- * examples the lexicons call an attack on civilians or a clash (the only ones the model is asked
- * about). `lexicon` is the rules-only classifier.
+ * examples the model is asked about at run time: those the lexicons call an attack on civilians or
+ * a clash and that name no target for their acts. `question` gives an example's features when the
+ * model would be asked about it, else null (`createModelQuestion`).
  */
 export function trainTargetModel(
   examples: readonly TrainingExample[],
-  lexicon: (text: string) => Classification,
+  question: (text: string) => string[] | null,
   data: string,
   settings: TrainingSettings = defaultTrainingSettings,
 ): TargetModel {
   const rows = examples
     .filter((e) => modelTypes.includes(e.threatType))
-    .map((e) => ({ ...e, lexicon: lexicon(e.text) }))
-    .filter((e) => modelTypes.includes(e.lexicon.threatType))
-    .map((e) => ({
-      y: e.threatType === 'attack_on_civilians' ? 1 : 0,
-      weight: e.weight,
-      features: modelFeatures(e.text, e.lexicon.threatType, e.lexicon.otherThreatTypes),
-    }));
+    .map((e) => ({ y: e.threatType === 'attack_on_civilians' ? 1 : 0, weight: e.weight, features: question(e.text) }))
+    .filter((r): r is { y: number; weight: number; features: string[] } => r.features !== null);
   const counts = new Map<string, number>();
   for (const r of rows) for (const f of r.features) counts.set(f, (counts.get(f) ?? 0) + 1);
   const vocabulary = new Set([...counts].filter(([, n]) => n >= settings.minCount).map(([f]) => f));
