@@ -99,6 +99,14 @@ export function createQueues(
     for (let i = 0; i < jobs.length; i += 500) await addBulk(jobs.slice(i, i + 500)).catch((error: Error) => onDeferredError(error));
   };
 
+  /** Drops a job still waiting to be added together; true if there was one (removed or promoted before it was added). */
+  const undefer = (name: JobName, data: JobData<JobName>) => {
+    const id = idFor(name, data);
+    const before = deferred.length;
+    deferred = deferred.filter(({ job }) => idFor(job.name, job.data) !== id);
+    return deferred.length < before;
+  };
+
   return {
     backend,
     async add(name, data, options = {}) {
@@ -134,6 +142,8 @@ export function createQueues(
       await queueFor(name, data).add(name, data, { ...options, jobId: idFor(name, data) });
     },
     async remove(name, data) {
+      // Not added yet: removing it is not adding it (else a timer a correction replaced comes back).
+      if (undefer(name, data)) return true;
       const job = await find(name, data);
       if (!job) return false;
       const state = await job.getState();
@@ -142,6 +152,7 @@ export function createQueues(
       return true;
     },
     async promote(name, data) {
+      undefer(name, data);
       const job = await find(name, data);
       if (job && (await job.getState()) === 'delayed') await job.promote();
       else if (!job) await queueFor(name, data).add(name, data, { jobId: idFor(name, data) });
