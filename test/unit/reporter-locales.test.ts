@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyseSms, SEGMENT_CAPACITY, ucs2Culprits } from '../../src/channels/sms-segments.js';
-import type { Classification } from '../../src/classify/types.js';
 import { createI18n, type I18n } from '../../src/i18n.js';
 import { parseReporterCommand } from '../../src/workflows/reporters/commands.js';
 import { reporterLanguage, reporterLanguages } from '../../src/workflows/reporters/language.js';
@@ -90,9 +89,9 @@ describe('the language a reporter is written to in', () => {
   const deps = {
     deployment: { defaultLanguage: 'fr' },
     analyser: {
-      classify: (text: string) => {
+      language: (text: string) => {
         reads++;
-        return { language: detected.get(text) ?? null } as Classification;
+        return detected.get(text) ?? null;
       },
     },
   } as unknown as Pick<WorkflowDeps, 'analyser' | 'deployment'>;

@@ -113,9 +113,12 @@ describe.each(queueBackends)('a message that can never be processed, on the %s b
       what: 'the message parked',
     });
     expect(parked.unprocessableReason).toMatch(/^failed on every attempt \(2\): /);
-    // The first failure was an ordinary one (retried, logged as such); the last parked it.
-    expect(logged('inbound message failed')).toHaveLength(1);
-    expect(logged('job failed')).toHaveLength(1);
+    // The first failure was an ordinary one (retried, logged as such); the last parked it. On a
+    // loaded machine the reconciler (every 500 ms here) may catch the message between two attempts
+    // and give it one more: never more than one, and it is parked once all the same.
+    expect(logged('inbound message failed').length).toBeGreaterThanOrEqual(1);
+    expect(logged('inbound message failed').length).toBeLessThanOrEqual(2);
+    expect(logged('job failed').length).toBeLessThanOrEqual(2);
     expect(logged('inbound message unprocessable')).toHaveLength(1);
 
     expect(await rowOf(t, goodId!)).toMatchObject({ outcome: 'alert' });

@@ -18,6 +18,8 @@ export interface AlertPageData {
   conversation: ConversationTurn[];
   outcomes: OutcomeId[];
   duplicateOf: string | null;
+  /** The reporter's earlier alert this one was split from as another incident, and how many reports tell of it. */
+  incident: { linkedTo: string | null; corroboration: { reports: number; reporters: number } };
   timezone: string;
   /** Null for an administrator signed in with the token: no forms. */
   canAct: boolean;
@@ -50,6 +52,9 @@ const knownEvents = new Set([
   'escalation_exhausted',
   'deadline_changed',
   'send_retry',
+  'linked',
+  'report_added',
+  'report_split',
 ]);
 
 function actorName(t: PageText, actor: string | null, names: Map<string, string>, reporter: string | null): string {
@@ -66,6 +71,8 @@ function eventDetail(t: PageText, event: AlertEventRow): string {
     parts.push(`${t(`common:status.${event.fromStatus}`)} → ${t(`common:status.${event.toStatus}`)}`);
   if (Array.isArray(d.outcomes)) parts.push((d.outcomes as string[]).map((o) => t(`common:outcome.${o}`)).join(', '));
   if (typeof d.duplicateOf === 'string') parts.push(`${t('alert.duplicateOf')} ${d.duplicateOf}`);
+  for (const key of ['linkedTo', 'linkedFrom', 'splitInto', 'splitFrom'] as const) if (typeof d[key] === 'string') parts.push(`→ ${d[key]}`);
+  if (event.type === 'report_added' && typeof d.text === 'string') parts.push(`“${d.text}”`);
   if (event.type === 'escalated' && typeof d.level === 'number') parts.push(`${t('alert.level')} ${d.level}`);
   if (typeof d.note === 'string') parts.push(`“${d.note}”`);
   if (event.type === 'reply_bridged' && typeof d.text === 'string') parts.push(`“${d.text}”`);
@@ -90,6 +97,8 @@ function card(t: PageText, data: AlertPageData, lang: string): Html {
     ${a.ackDeadline ? row('alert.deadline', dateTime(a.ackDeadline, lang, data.timezone)) : ''}
     ${data.outcomes.length ? row('alert.outcomes', data.outcomes.map((o) => t(`common:outcome.${o}`)).join(', ')) : ''}
     ${data.duplicateOf ? row('alert.duplicateOf', html`<a href="/alerts/${data.duplicateOf}">${data.duplicateOf}</a>`) : ''}
+    ${data.incident.corroboration.reports > 1 ? row('alert.reports', t('alert.reportsFrom', data.incident.corroboration)) : ''}
+    ${data.incident.linkedTo ? row('alert.linkedTo', html`<a href="/alerts/${data.incident.linkedTo}">${data.incident.linkedTo}</a>`) : ''}
     ${row('alert.message', html`<q>${a.text}</q>`)}
   </dl></section>`;
 }

@@ -22,6 +22,7 @@ import { messagePage } from '../layout.js';
 import { alertLive, alertPage, type AlertPageData } from '../pages/alert.js';
 import { alertScript } from '../pages/alert-correct.js';
 import { csrfMatches, requireViewer, sees, type Viewer } from '../session.js';
+import { incidentFieldsOf } from '../../db/incidents.js';
 
 type Form = Record<string, string | string[] | undefined>;
 const field = (form: Form, key: string) => (typeof form[key] === 'string' ? (form[key] as string).trim() : '');
@@ -49,6 +50,7 @@ async function alertData(deps: WebDeps, viewer: Viewer, alert: AlertRow, notice?
     alertConversation(deps.db, alert.id),
     viewer.session.officerId ? activeOffices(deps.db) : [],
   ]);
+  const incident = (await incidentFieldsOf(deps.db, [alert])).get(alert.id)!;
   const ids = [
     ...new Set(
       [...events.map((e) => e.actor), ...conversation.map((c) => c.actor ?? '')].filter((a) => a.startsWith('officer:')).map((a) => a.slice(8)),
@@ -65,6 +67,7 @@ async function alertData(deps: WebDeps, viewer: Viewer, alert: AlertRow, notice?
     events,
     conversation,
     ...outcomeOfTimeline(events),
+    incident,
     timezone: deps.timezone,
     canAct: viewer.session.officerId !== null,
     offices: offices.map((o) => ({ id: o.id, name: o.name })),

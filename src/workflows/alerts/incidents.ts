@@ -11,6 +11,7 @@ import { classification, type ClassifiedStage } from './classify.js';
 import { routing } from './route.js';
 import type { FocalPointRow } from '../../db/focal-points.js';
 import type { InboundRow } from '../../db/inbound.js';
+import { reporterLanguage } from '../reporters/language.js';
 
 /** A new warning as the inbound step hands it over (see ReceivedWarning in warnings.ts). */
 interface Warning {
@@ -124,7 +125,7 @@ export async function recordCorroborations(tx: Tx, deps: WorkflowDeps, grouped: 
       },
     );
     if (!reporter.silent && !reporter.optedOut) {
-      const language = reporter.language ?? deps.deployment.defaultLanguage;
+      const language = reporterLanguage(deps, reporter, { text: message.text });
       rows.push({
         alertId: alert.id,
         channel: message.channel,

@@ -7,6 +7,7 @@ import { mayActOn } from '../officers/permissions.js';
 import { queueCardUpdates } from '../sending/card-updates.js';
 import { enqueueSends } from '../sending/pacing.js';
 import { createWarningAlerts } from './new-alert.js';
+import { reporterLanguage } from '../reporters/language.js';
 
 /** What splitting a report out of an alert came to. */
 export type SplitOutcome =
@@ -41,7 +42,7 @@ export async function splitReport(deps: WorkflowDeps, args: { ref: string; n: nu
     const report = (await reportsOf(tx, alert.id)).find((r) => r.n === args.n);
     const reporter = report && report.outcome !== 'alert' ? await getFocalPoint(tx, report.focalPointId) : null;
     if (!report || !reporter) return { outcome: 'no_such_report' as const, alert, n: args.n };
-    const language = reporter.language ?? deps.deployment.defaultLanguage;
+    const language = reporterLanguage(deps, reporter, { text: report.text });
     const created = await createWarningAlerts(tx, deps, [{ text: report.text, channel: report.channel, reporter }], 'now', (split) =>
       reporter.silent || reporter.optedOut
         ? []

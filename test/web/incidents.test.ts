@@ -1,0 +1,58 @@
+import type { Browser } from 'playwright-core';
+import type { Update } from 'grammy/types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeProviderEnv } from '../fakes/env.js';
+import { telegramTextUpdate, postTelegramUpdate } from '../fakes/sign.js';
+import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
+import { alertRows } from '../helpers/alerts.js';
+import { eventually, freePort, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
+import { launchChromium, loginLink, signInWith } from './browser.js';
+
+const secret = 'telegram-webhook-secret-web-incidents';
+const diallo = 565656;
+const [first, second] = [700000401, 700000402];
+const deployment = testDeployment({ ackTimeout: '1h', groupIncidents: true }).replace(
+  'role: officer, phone: "+22370000001"',
+  `role: officer, telegramId: ${diallo}, phone: "+22370000001"`,
+);
+
+describe('the alert page shows the reports grouped under an alert and the link to an earlier one (chromium)', () => {
+  let telegram: FakeTelegram;
+  let app: TestTamtam;
+  let browser: Browser;
+  const post = (update: Update) => postTelegramUpdate(app.url!, secret, update);
+  const notified = (text: string) =>
+    eventually(async () => (await alertRows(app)).find((a) => a.text === text && a.status === 'notified'), { what: text });
+
+  beforeAll(async () => {
+    telegram = await startFakeTelegram();
+    const port = await freePort();
+    const env = { ...fakeProviderEnv({ telegram, webhookSecret: secret }), PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` };
+    [app, browser] = await Promise.all([startTestTamtam({ backend: 'redis', deployment, env }), launchChromium()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await telegram?.close();
+  });
+
+  it('counts two reporters’ warnings of one attack on the first alert, and links a reporter’s other incident to it', async () => {
+    await post(telegramTextUpdate({ text: 'attaque a Dialloubé, 3 morts', fromId: first }));
+    const alert = await notified('attaque a Dialloubé, 3 morts');
+    await post(telegramTextUpdate({ text: 'des tirs à Dialloubé, des gens tués', fromId: second }));
+    // The first reporter, minutes later, about an abduction elsewhere: a new alert linked to the first.
+    await post(telegramTextUpdate({ text: 'enlèvement de deux enseignants à Djenné', fromId: first }));
+    const abduction = await notified('enlèvement de deux enseignants à Djenné');
+    expect((await alertRows(app)).filter((a) => a.text.includes('Dialloubé'))).toHaveLength(1);
+
+    const page = await signInWith(browser, await loginLink(telegram, post, diallo), app.url!, 'wide');
+    await page.goto(`${app.url}/alerts/${alert.ref}`);
+    const card = page.getByRole('region', { name: 'Alerte', exact: true });
+    await card.getByRole('definition').filter({ hasText: '2 signalements de 2 sources' }).waitFor();
+    expect(await page.getByRole('list').filter({ hasText: "Signalement d'une autre source" }).textContent()).toContain('des tirs à Dialloubé');
+
+    await page.goto(`${app.url}/alerts/${abduction.ref}`);
+    await card.getByRole('link', { name: alert.ref }).click();
+    await page.waitForURL(`**/alerts/${alert.ref}`);
+  });
+});
