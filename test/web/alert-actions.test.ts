@@ -121,8 +121,11 @@ describe('correcting and escalating an alert from the operations room (chromium,
       .filter({ hasText: /^.*Escaladée · Tamtam/ })
       .waitFor({ timeout: 10_000 });
     expect(navigations).toBe(seen);
+    // Within one refresh of the page (every 5 s).
     await expect
-      .poll(() => page.getByRole('region', { name: 'Alerte', exact: true }).getByRole('definition').filter({ hasText: /^1$/ }).count())
+      .poll(() => page.getByRole('region', { name: 'Alerte', exact: true }).getByRole('definition').filter({ hasText: /^1$/ }).count(), {
+        timeout: 10_000,
+      })
       .toBe(1);
   });
 
