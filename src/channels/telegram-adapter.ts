@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import { optional, url, withoutTrailingSlash } from '../environment.js';
 import { channelAdapter } from './channel.js';
-
-/** Telegram settings, from TELEGRAM_* (README, "Telegram"). */
-export interface TelegramConfig {
-  botToken: string;
-  webhookSecret?: string;
-  apiRoot: string;
-  mode: 'webhook' | 'polling';
-}
+import type { TelegramConfig } from './telegram.js';
 
 /** Telegram through grammY: on when TELEGRAM_BOT_TOKEN is set. */
 export const telegramAdapter = channelAdapter({

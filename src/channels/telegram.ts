@@ -4,8 +4,15 @@ import type { InlineKeyboardButton, Update } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ChannelSendError, type Channel, type InboundMessage, type Intake, type OutgoingMessage } from './channel.js';
-import type { TelegramConfig } from './telegram-adapter.js';
 import { readTelegramUpdate } from './telegram-update.js';
+
+/** Telegram settings, from TELEGRAM_* (README, "Telegram"). */
+export interface TelegramConfig {
+  botToken: string;
+  webhookSecret?: string;
+  apiRoot: string;
+  mode: 'webhook' | 'polling';
+}
 
 /** Inline keyboard: two buttons a row. */
 function keyboard(actions: OutgoingMessage['actions']): { inline_keyboard: InlineKeyboardButton[][] } | undefined {

@@ -1,14 +1,6 @@
 import { optional, url, withoutTrailingSlash } from '../environment.js';
 import { channelAdapter } from './channel.js';
-
-/** Twilio settings, from TWILIO_* (README, "SMS"). */
-export interface TwilioConfig {
-  accountSid: string;
-  authToken: string;
-  from?: string;
-  messagingServiceSid?: string;
-  apiBase: string;
-}
+import type { TwilioConfig } from './twilio.js';
 
 /** SMS through Twilio: on when TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are set. */
 export const twilioAdapter = channelAdapter({

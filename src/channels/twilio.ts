@@ -6,7 +6,15 @@ import { analyseSms } from './sms-segments.js';
 import { createTwilioClient } from './twilio-client.js';
 import { twilioSendError } from './twilio-errors.js';
 import { registerTwilioWebhooks } from './twilio-webhooks.js';
-import type { TwilioConfig } from './twilio-adapter.js';
+
+/** Twilio settings, from TWILIO_* (README, "SMS"). */
+export interface TwilioConfig {
+  accountSid: string;
+  authToken: string;
+  from?: string;
+  messagingServiceSid?: string;
+  apiBase: string;
+}
 
 /** What the Twilio channel needs. */
 export interface TwilioChannelOptions {
