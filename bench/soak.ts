@@ -39,6 +39,9 @@ escalationPolicies:
     levels: [{ notify: [office.officers] }, { notify: [office.supervisors] }, { notify: [role.joc] }]
     repeatLast: 0
 gazetteers: [{ path: ${gazetteer} }]
+# Every warning here names Mopti with the same words: one incident, which grouping would make one
+# alert. The benchmark measures distinct warnings, each an alert of its own.
+sameIncident: { group: false }
 `;
 
 export interface SoakMinute {
