@@ -5,8 +5,7 @@ import { insertOutbound, type OutboundInput, type QueuedOutbound } from '../../d
 import { corroborates, defaultIncidentSettings, type IncidentFacts } from '../../domain/incidents.js';
 import type { ThreatType } from '../../domain/taxonomy.js';
 import type { WorkflowDeps } from '../deps.js';
-import { alertHolders } from '../reporters/conversation.js';
-import { deliveryAddress } from '../sending/recipients.js';
+import { messagesToHolders } from '../reporters/conversation.js';
 import { classification, type ClassifiedStage } from './classify.js';
 import { routing } from './route.js';
 import type { FocalPointRow } from '../../db/focal-points.js';
@@ -138,20 +137,14 @@ export async function recordCorroborations(tx: Tx, deps: WorkflowDeps, grouped: 
     }
     // Its number among the alert's reports: what the officer types to split it out (SEPARER <ref> <n>).
     const n = (await reportsOf(tx, alert.id)).find((r) => r.inboundId === message.id)?.n ?? 0;
-    for (const officer of await alertHolders(tx, alert)) {
-      const address = deliveryAddress({ kind: 'officer', officer }, deps.channels);
-      if (!address) continue;
-      rows.push({
-        alertId: alert.id,
-        channel: address.channel,
-        recipient: `officer:${officer.id}`,
-        toEnc: deps.pii.encrypt(address.to),
+    rows.push(
+      ...(await messagesToHolders(tx, deps, alert, (officer) => ({
         purpose: 'report_added',
         body: deps.t(officer.language, 'officer:conversation.reportAdded', { pseudonym: reporter.pseudonym, ref: alert.ref, text: message.text, n }),
         actions: [{ label: deps.t(officer.language, 'officer:button.split'), data: `split:${alert.ref}:${n}` }],
         dedupeKey: `report:${message.id}:${officer.id}`,
-      });
-    }
+      }))),
+    );
   }
   return insertOutbound(tx, rows);
 }

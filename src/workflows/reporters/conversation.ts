@@ -2,8 +2,8 @@ import type { ChannelName } from '../../channels/channel.js';
 import { updateAlert, type AlertRow } from '../../db/alerts.js';
 import type { FocalPointRow } from '../../db/focal-points.js';
 import type { DbOrTx, Tx } from '../../db/index.js';
-import { insertOutbound, type QueuedOutbound } from '../../db/outbox.js';
-import { findOfficers } from '../../db/offices.js';
+import { insertOutbound, type OutboundInput, type QueuedOutbound } from '../../db/outbox.js';
+import { findOfficers, type OfficerRow } from '../../db/offices.js';
 import { cardRecipients } from '../../db/cards.js';
 import { lastMessageAbout, openAlertsOfReporter, questionAskedSince } from '../../db/reporters.js';
 import { getPlace, toPlace } from '../../db/places.js';
@@ -93,6 +93,31 @@ export async function alertHolders(db: DbOrTx, alert: AlertRow) {
   return ids.length ? findOfficers(db, { ids }) : [];
 }
 
+/**
+ * One message to each officer holding the alert, at the address their channel uses (sealed), built
+ * by `content` in that officer's language; officers with no usable address are skipped.
+ */
+export async function messagesToHolders(
+  tx: Tx,
+  deps: Pick<WorkflowDeps, 'pii' | 'channels'>,
+  alert: AlertRow,
+  content: (officer: OfficerRow) => Pick<OutboundInput, 'purpose' | 'body' | 'actions' | 'dedupeKey'>,
+): Promise<OutboundInput[]> {
+  const rows: OutboundInput[] = [];
+  for (const officer of await alertHolders(tx, alert)) {
+    const address = deliveryAddress({ kind: 'officer', officer }, deps.channels);
+    if (!address) continue;
+    rows.push({
+      alertId: alert.id,
+      channel: address.channel,
+      recipient: `officer:${officer.id}`,
+      toEnc: deps.pii.encrypt(address.to),
+      ...content(officer),
+    });
+  }
+  return rows;
+}
+
 /** Passes a reporter's follow-up to the officers holding the alert, as an event and messages. */
 export async function forwardToHolders(
   tx: Tx,
@@ -102,20 +127,11 @@ export async function forwardToHolders(
   const { alert, reporter, text } = args;
   // Through updateAlert (the alert's updated_at moves): a card counting the reports is edited again.
   await updateAlert(tx, alert.id, {}, { type: 'reporter_message', actor: `reporter:${reporter.pseudonym}`, data: { text } });
-  const rows = [];
-  for (const officer of await alertHolders(tx, alert)) {
-    const address = deliveryAddress({ kind: 'officer', officer }, deps.channels);
-    if (!address) continue;
-    rows.push({
-      alertId: alert.id,
-      channel: address.channel,
-      recipient: `officer:${officer.id}`,
-      toEnc: deps.pii.encrypt(address.to),
-      purpose: 'reporter_message',
-      body: deps.t(officer.language, 'officer:conversation.fromReporter', { pseudonym: reporter.pseudonym, ref: alert.ref, text }),
-      dedupeKey: `forward:${args.inboundId}:${officer.id}`,
-    });
-  }
+  const rows = await messagesToHolders(tx, deps, alert, (officer) => ({
+    purpose: 'reporter_message',
+    body: deps.t(officer.language, 'officer:conversation.fromReporter', { pseudonym: reporter.pseudonym, ref: alert.ref, text }),
+    dedupeKey: `forward:${args.inboundId}:${officer.id}`,
+  }));
   return insertOutbound(tx, rows);
 }
 
