@@ -89,7 +89,10 @@ export function createQueues(
   // counts from when they were asked for: the moment they wait is taken off.
   let deferred: { job: NewJob; at: number }[] = [];
   let flushTimer: NodeJS.Timeout | undefined;
-  const flushDeferred = async () => {
+  // The add of the jobs taken from `deferred` while it is in flight: remove and promote wait for it.
+  let flushing: Promise<void> | undefined;
+  const flushDeferred = () => (flushing = addDeferred().finally(() => (flushing = undefined)));
+  const addDeferred = async () => {
     flushTimer = undefined;
     const now = Date.now();
     const jobs = deferred.map(
@@ -144,6 +147,7 @@ export function createQueues(
     async remove(name, data) {
       // Not added yet: removing it is not adding it (else a timer a correction replaced comes back).
       if (undefer(name, data)) return true;
+      await flushing;
       const job = await find(name, data);
       if (!job) return false;
       const state = await job.getState();
@@ -153,6 +157,7 @@ export function createQueues(
     },
     async promote(name, data) {
       undefer(name, data);
+      await flushing;
       const job = await find(name, data);
       if (job && (await job.getState()) === 'delayed') await job.promote();
       else if (!job) await queueFor(name, data).add(name, data, { jobId: idFor(name, data) });
