@@ -250,11 +250,12 @@ describe.each(queueBackends)('a burst of messages on the %s queue backend', (bac
       const alerts = await eventually(
         async () => {
           const rows = (await alertRows(app)).filter((a) => a.text.startsWith('Incendie criminel au marché de Mopti') && a.status === 'notified');
-          return rows.length === 3 ? rows : undefined;
+          // The refusal is counted once the wrapper has looked the alerts up, which can be after
+          // they show as notified on a loaded machine: wait for both.
+          return rows.length === 3 && refused >= 1 ? rows : undefined;
         },
-        { what: 'three notified alerts' },
+        { what: 'three notified alerts whose cards the queue refused' },
       );
-      expect(refused).toBeGreaterThanOrEqual(1);
       const { rows } = await app.deps.db.execute<{ outcome: string }>(
         sql`select outcome from inbound_messages where provider_message_id like 'unqueued-%'`,
       );

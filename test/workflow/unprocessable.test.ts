@@ -76,7 +76,9 @@ describe.each(queueBackends)('a message that can never be processed, on the %s b
     expect(logged('inbound message unprocessable')).toHaveLength(1);
     expect(logged('inbound message unprocessable')[0]).toMatchObject({ inboundId: id, channel: 'telegram', reason: parked.unprocessableReason });
     expect(logged('job failed')).toEqual([]);
-    expect(logged('reconciler re-enqueued lost work')).toEqual([]);
+    // Never re-enqueued as lost inbound work. (On a loaded machine the next warning's sends can
+    // outlast the 200 ms this test's reconciler waits; re-sending them is not what is tested here.)
+    expect(logged('reconciler re-enqueued lost work').filter((l) => l.inbound !== 0)).toEqual([]);
   });
 
   it('a message that fails on every attempt is parked after its last one; the reconciler leaves it alone', async () => {
@@ -125,7 +127,7 @@ describe.each(queueBackends)('a message that can never be processed, on the %s b
     await reportAndWaitNotified(t, '+22376100002', 'Hommes armés vus près de Mopti');
     await reconcilerRuns();
     expect(await rowOf(t, id)).toEqual(parked);
-    expect(logged('reconciler re-enqueued lost work')).toEqual([]);
+    expect(logged('reconciler re-enqueued lost work').filter((l) => l.inbound !== 0)).toEqual([]);
     expect((await (await t.api('/api/inbound/unprocessable')).json()) as unknown[]).toHaveLength(1);
   });
   /** A warning from the simulator, stored as the intake stores it, and its job with 2 quick attempts. */
