@@ -60,5 +60,7 @@ export async function reconcileStep(_job: Job<JobData<'reconcile'>>, deps: Workf
       counts.outbound++;
   }
   if (counts.timers + counts.alerts + counts.inbound + counts.outbound > 0) deps.log.warn(counts, 'reconciler re-enqueued lost work');
+  // Finished jobs past their keeping time (the PostgreSQL backend does not delete them as they finish).
+  await deps.queues.trimFinished();
   return counts;
 }

@@ -1,4 +1,4 @@
-import type { Job, JobsOptions, Queue } from 'bullmq';
+import type { DefaultJobOptions, Job, JobsOptions, KeepJobs, Queue } from 'bullmq';
 import type { QueueBackend } from './backend.js';
 import { jobIdFor, queueDefinitions, queueOf, type JobData, type JobName, type QueueName } from './jobs.js';
 
@@ -10,7 +10,7 @@ export interface Queues {
   readonly backend: QueueBackend;
   /** Adds the job under its deterministic id (a second add of the same work is ignored). */
   add<N extends JobName>(name: N, data: JobData<N>, options?: Pick<JobsOptions, 'delay' | 'priority'>): Promise<void>;
-  /** Adds several jobs, one round trip per queue (BullMQ `addBulk`). */
+  /** Adds several jobs: a bulk per queue, or on the PostgreSQL backend one by one when they are few (see `postgresBulkFrom`). */
   addMany(jobs: readonly NewJob[]): Promise<void>;
   /**
    * Like `add`, but also revives the job if it exists and has failed for good (reconciler). With
@@ -36,6 +36,11 @@ export interface Queues {
    */
   heldIds(queue: QueueName): Promise<Set<number>>;
   counts(): Promise<Record<QueueName, Record<string, number>>>;
+  /**
+   * Deletes the finished jobs older than their queue keeps them, where the backend does not on
+   * each job's completion (PostgreSQL: see `onBackend`); the number deleted. The reconciler calls it.
+   */
+  trimFinished(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -58,6 +63,9 @@ export interface QueuesOptions {
   onDeferredError?: (error: Error) => void;
 }
 
+/** On the PostgreSQL backend, the fewest jobs for one queue that are added as a bulk rather than one by one. */
+export const postgresBulkFrom = 20;
+
 /** How long deferred jobs wait to be added together (ms). */
 const deferForMs = 200;
 
@@ -68,9 +76,15 @@ export function createQueues(
   const queues = Object.fromEntries(
     (Object.keys(queueDefinitions) as QueueName[]).map((name) => [
       name,
-      backend.createQueue(name, { defaultJobOptions: queueDefinitions[name].defaultJobOptions }),
+      backend.createQueue(name, { defaultJobOptions: onBackend(backend.kind, queueDefinitions[name].defaultJobOptions) }),
     ]),
   ) as Record<QueueName, Queue>;
+  // BullMQ's PostgreSQL backend adds a bulk through two temporary tables: about 6 ms of the
+  // database's time whatever its size, against 0.5 ms for one job added on its own (bench/
+  // add-costs.ts). At 100 warnings a second, each with a few jobs, the bulks alone overloaded it
+  // (BENCHMARKS.md). Every job has its own id, so jobs added one by one stay idempotent: one that
+  // failed half-way is added again, the others are not added twice.
+  const bulkFrom = backend.kind === 'postgres' ? postgresBulkFrom : 1;
   const queueFor = <N extends JobName>(job: N, data: JobData<N>) => queues[queueOf(job, data)];
   const idFor = <N extends JobName>(job: N, data: JobData<N>) => (jobIdPrefix ? `${jobIdPrefix}-${jobIdFor(job, data)}` : jobIdFor(job, data));
   const find = (name: JobName, data: JobData<JobName>): Promise<Job | undefined> => queueFor(name, data).getJob(idFor(name, data));
@@ -83,7 +97,11 @@ export function createQueues(
       list.push({ name: job.name, data: job.data, opts: { ...job.options, jobId: idFor(job.name, job.data) } });
       byQueue.set(queue, list);
     }
-    await Promise.all([...byQueue].map(([queue, list]) => queues[queue].addBulk(list)));
+    await Promise.all(
+      [...byQueue].map(([queue, list]) =>
+        list.length < bulkFrom ? Promise.all(list.map((job) => queues[queue].add(job.name, job.data, job.opts))) : queues[queue].addBulk(list),
+      ),
+    );
   };
   // Delayed jobs waiting to be added together (see QueuesOptions.deferDelayedFromMs). Their delay
   // counts from when they were asked for: the moment they wait is taken off.
@@ -180,6 +198,21 @@ export function createQueues(
       );
       return Object.fromEntries(entries) as Record<QueueName, Record<string, number>>;
     },
+    async trimFinished() {
+      if (backend.kind !== 'postgres') return 0;
+      let deleted = 0;
+      for (const name of Object.keys(queues) as QueueName[]) {
+        const { removeOnComplete, removeOnFail } = queueDefinitions[name].defaultJobOptions;
+        for (const [state, kept] of [
+          ['completed', removeOnComplete],
+          ['failed', removeOnFail],
+        ] as const) {
+          const ageMs = keptForMs(kept);
+          if (ageMs !== undefined) deleted += (await queues[name].clean(ageMs, trimmedPerRun, state)).length;
+        }
+      }
+      return deleted;
+    },
     async close() {
       if (flushTimer) clearTimeout(flushTimer);
       await flushDeferred();
@@ -187,6 +220,28 @@ export function createQueues(
     },
   };
 }
+
+/**
+ * A queue's job options as its backend can afford them. BullMQ's PostgreSQL backend trims finished
+ * jobs on every job's completion with statements that read all the queue's finished jobs (by count,
+ * and by age through a plan that cannot use the index): about 1 ms of the database's time per job
+ * with a few thousand kept, which overloaded it at 100 warnings a second (BENCHMARKS.md). There,
+ * jobs kept by age are left in place on completion and deleted by `trimFinished` instead, an index
+ * range delete each reconciler run: kept as long as on Redis, give or take that run's interval.
+ */
+function onBackend(kind: QueueBackend['kind'], options: DefaultJobOptions): DefaultJobOptions {
+  if (kind !== 'postgres') return options;
+  const trimmedLater = (kept: KeepJobs | boolean | number | undefined) => (keptForMs(kept) === undefined ? kept : false);
+  return { ...options, removeOnComplete: trimmedLater(options.removeOnComplete), removeOnFail: trimmedLater(options.removeOnFail) };
+}
+
+/** How long finished jobs are kept by age (ms), when retention says so. */
+function keptForMs(kept: KeepJobs | boolean | number | undefined): number | undefined {
+  return typeof kept === 'object' && 'age' in kept && kept.age !== undefined ? kept.age * 1_000 : undefined;
+}
+
+/** At most this many finished jobs of a state are deleted per queue and reconciler run (its next run takes the rest). */
+const trimmedPerRun = 20_000;
 
 /** Longest wait before a failed job is revived again. */
 const maxReviveAfterMs = 15 * 60_000;
