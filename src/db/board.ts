@@ -1,4 +1,4 @@
-import { aliasedTable, and, asc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { aliasedTable, and, asc, eq, gte, inArray, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from './index.js';
 import { alerts, fieldOffices, officers, places } from './schema/index.js';
 
@@ -6,6 +6,7 @@ import { alerts, fieldOffices, officers, places } from './schema/index.js';
 export interface BoardFilter {
   /** The office whose alerts are shown; undefined = every office. */
   officeId?: string;
+  /** Alerts that tell of this type, as their main type or another. */
   threatType?: string;
   status: readonly string[];
   /** Only alerts created since. */
@@ -45,7 +46,10 @@ export async function boardAlerts(db: DbOrTx, filter: BoardFilter): Promise<Boar
   const conditions = [
     inArray(alerts.status, [...filter.status]),
     filter.officeId ? eq(alerts.officeId, filter.officeId) : undefined,
-    filter.threatType ? eq(alerts.threatType, filter.threatType) : undefined,
+    // A type is on an alert as its main type or as one of the others it tells of.
+    filter.threatType
+      ? or(eq(alerts.threatType, filter.threatType), sql`${alerts.otherThreatTypes} @> ${JSON.stringify([filter.threatType])}::jsonb`)
+      : undefined,
     filter.since ? gte(alerts.createdAt, filter.since) : undefined,
   ].filter((c) => c !== undefined);
   return db

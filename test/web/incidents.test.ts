@@ -54,5 +54,17 @@ describe('the alert page shows the reports grouped under an alert and the link t
     await page.goto(`${app.url}/alerts/${abduction.ref}`);
     await card.getByRole('link', { name: alert.ref }).click();
     await page.waitForURL(`**/alerts/${alert.ref}`);
+
+    // An abduction that is also sexual violence is on the board filtered for either type.
+    await post(telegramTextUpdate({ text: 'ils ont enlevé une jeune femme et l’ont violée à Bandiagara', fromId: 700000403 }));
+    const both = await notified('ils ont enlevé une jeune femme et l’ont violée à Bandiagara');
+    expect([both.threatType, ...both.otherThreatTypes].sort()).toEqual(['abduction', 'sexual_violence']);
+    for (const type of ['sexual_violence', 'abduction']) {
+      await page.goto(`${app.url}/?type=${type}`);
+      await page.getByRole('link', { name: both.ref }).waitFor({ timeout: 5_000 });
+    }
+    await page.goto(`${app.url}/?type=looting_destruction`);
+    expect(await page.getByRole('combobox', { name: 'Type de menace' }).inputValue()).toBe('looting_destruction');
+    expect(await page.getByRole('link', { name: both.ref }).count()).toBe(0);
   });
 });
