@@ -91,6 +91,10 @@ export const outboundMessages = pgTable(
   (t) => [
     index('outbound_alert_idx').on(t.alertId),
     index('outbound_provider_idx').on(t.channel, t.providerMessageId),
+    // A card edit about to be sent looks for a newer edit of the same message (hasNewerEdit).
+    index('outbound_edit_of_idx')
+      .on(t.editOf, t.id)
+      .where(sql`edit_of is not null`),
     index('outbound_queued_idx')
       .on(t.createdAt)
       .where(sql`status = 'queued'`),

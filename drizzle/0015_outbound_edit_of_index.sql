@@ -1,0 +1,1 @@
+CREATE INDEX "outbound_edit_of_idx" ON "outbound_messages" USING btree ("edit_of","id") WHERE edit_of is not null;
