@@ -4,7 +4,7 @@ import type { Classification } from './types.js';
 import type { CueHit, CueMatcher } from './cues.js';
 import { detectLanguage } from './language.js';
 import type { ClassificationRules, TargetClass } from './lexicon.js';
-import { attackProbability, modelFeatures, modelTypes, type TargetModel } from './target-model.js';
+import { attackProbability, modelFeatures, modelTypes, unglue, type TargetedAct, type TargetModel } from './target-model.js';
 
 /** Words after a negation cue within which a threat cue counts as denied ("pas d hommes armes"). */
 const negationReach = 3;
@@ -85,7 +85,7 @@ export function classifyWarning(
   const targeted = counted.some((h) => modelTypes.includes(h.cue.label as ThreatType) && h.cue.weight > 0 && targetOf(h) !== undefined);
   if ((model || onModelQuestion) && !targeted && modelTypes.includes(type)) {
     const lexiconOthers = ranked.filter(([other, s]) => other !== type && s >= rules.minScore).map(([other]) => other);
-    const features = modelFeatures(text, type, lexiconOthers, hits);
+    const features = modelFeatures(text, type, lexiconOthers, hits, targetedActs(counted, targetOf));
     onModelQuestion?.(features);
     const p = model ? attackProbability(model, features) : 0.5;
     const chosen: ThreatType | null = !model
@@ -133,6 +133,16 @@ export function classifyWarning(
     evidence: unique(deciding.map((h) => spanText(words, h))),
     language,
   };
+}
+
+/** The attack and clash acts whose object the rules found, with that object's class. */
+function targetedActs(counted: readonly CueHit[], targetOf: (hit: CueHit) => CueHit | undefined): TargetedAct[] {
+  const found: TargetedAct[] = [];
+  for (const h of counted) {
+    const target = modelTypes.includes(h.cue.label as ThreatType) && h.cue.weight > 0 ? targetOf(h) : undefined;
+    if (target) found.push({ act: h.cue.label as ThreatType, target: target.cue.label });
+  }
+  return found;
 }
 
 /** Words that count victims ("killed 38", "tué 3"): an act followed by one has its object after it. */
@@ -203,7 +213,7 @@ function splitWords(text: string): Words {
   for (const chunk of text.split(/\s+/)) {
     const clean = chunk.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{M}\p{N}]+$/gu, '');
     if (/^[-–—|]+$/.test(chunk)) current += 1;
-    for (const word of normalizeText(chunk).split(' ')) {
+    for (const word of normalizeText(unglue(chunk)).split(' ')) {
       if (word === '') continue;
       normal.push(word);
       original.push(clean);

@@ -8,8 +8,8 @@ import type { CueHit } from './cues.js';
 /**
  * The learnt half of "who was attacked": a logistic regression that tells an attack on civilians
  * from fighting between armed forces, over the message's words and word pairs and what the
- * lexicons made of it (types, target groups, cue types). Asked, and trained, only on messages that
- * name no target for their acts. Trained by `npx tsx src/classify/train-cli.ts` on the
+ * lexicons made of it (types, target groups, cue types, and the target each act was found to be
+ * done to). Asked, and trained, on the messages the lexicons call an attack or a clash. Trained by `npx tsx src/classify/train-cli.ts` on the
  * corpus and the train split of the UCDP headlines; shipped as feature weights
  * (`target-model.json`), never the text it was trained on.
  */
@@ -32,21 +32,39 @@ export function loadTargetModel(path: string = bundledTargetModelPath): TargetMo
 }
 
 /**
+ * Splits words glued together by a lost space where a capital follows a small letter ("Boko
+ * HaramKills 22", "GunmenAttack"): the classifier and the model read them as two words.
+ */
+export function unglue(text: string): string {
+  return text.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2');
+}
+
+/** An act whose object the rules found ("attacked the army post"): the act's cue type and the target's class. */
+export interface TargetedAct {
+  act: ThreatType;
+  target: string;
+}
+
+/**
  * Features of a message: its words, its word pairs, the lexicons' types (primary and others), and,
  * language-neutral, the target groups its words name (`t:civilians`, `t:forces`, `t:positions`,
- * `t:property`) and the types of the threat cues it holds (`c:armed_clash`…): what the lexicons
- * found in it, whatever the language.
+ * `t:property`), the types of the threat cues it holds (`c:armed_clash`…) and, when the rules found
+ * who an act was done to, `targeted` and each such act with its target
+ * (`tg:attack_on_civilians>forces`): what the lexicons found in it, whatever the language.
  */
 export function modelFeatures(
   text: string,
   lexiconType: ThreatType,
   lexiconOthers: readonly ThreatType[],
   cues: readonly Pick<CueHit, 'cue'>[] = [],
+  targetedActs: readonly TargetedAct[] = [],
 ): string[] {
-  const words = normalizeText(text)
+  const words = normalizeText(unglue(text))
     .split(' ')
     .filter((w) => w !== '' && !/^\d+$/.test(w));
   const features = new Set<string>([`type:${lexiconType}`, ...lexiconOthers.map((t) => `also:${t}`)]);
+  if (targetedActs.length > 0) features.add('targeted');
+  for (const { act, target } of targetedActs) features.add(`tg:${act}>${target}`);
   for (const { cue } of cues) {
     if (cue.kind === 'target') features.add(`t:${cue.label}`);
     else if (cue.kind === 'threat') features.add(`c:${cue.label}`);
