@@ -81,11 +81,17 @@ export function classifyWarning(
   let [type, score] = best;
   // Attack on civilians or fighting: the learnt model has the last word when it is sure enough.
   let dropped: ThreatType | null = null;
-  // Asked only when the message names no target for its acts: a named target decides ("attacked the army post").
-  const targeted = counted.some((h) => modelTypes.includes(h.cue.label as ThreatType) && h.cue.weight > 0 && targetOf(h) !== undefined);
-  if ((model || onModelQuestion) && !targeted && modelTypes.includes(type)) {
+  // A named armed target decides ("attacked the army post", "trois militaires tués"): the model is
+  // not asked. A named civilian target is a weaker reading ("40 people killed in rebel attack":
+  // people, soldiers or both), so the model is asked then too, the rules' reading among its
+  // features (UCDP train split, 5-fold CV: 0.861 → 0.866; dev 0.889 → 0.893). Letting it overrule
+  // armed targets too scored higher on the headlines' CV (0.876) but turned plain SMS such as
+  // "des hommes armés ont attaqué le poste militaire" into attacks on civilians.
+  const acts = targetedActs(counted, targetOf);
+  const clashWithNamedTarget = acts.length > 0 && type !== 'attack_on_civilians';
+  if ((model || onModelQuestion) && !clashWithNamedTarget && modelTypes.includes(type)) {
     const lexiconOthers = ranked.filter(([other, s]) => other !== type && s >= rules.minScore).map(([other]) => other);
-    const features = modelFeatures(text, type, lexiconOthers, hits, targetedActs(counted, targetOf));
+    const features = modelFeatures(text, type, lexiconOthers, hits, acts);
     onModelQuestion?.(features);
     const p = model ? attackProbability(model, features) : 0.5;
     const chosen: ThreatType | null = !model

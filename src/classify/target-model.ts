@@ -9,7 +9,8 @@ import type { CueHit } from './cues.js';
  * The learnt half of "who was attacked": a logistic regression that tells an attack on civilians
  * from fighting between armed forces, over the message's words and word pairs and what the
  * lexicons made of it (types, target groups, cue types, and the target each act was found to be
- * done to). Asked, and trained, on the messages the lexicons call an attack or a clash. Trained by `npx tsx src/classify/train-cli.ts` on the
+ * done to). Asked, and trained, on the messages the lexicons call an attack or a clash, except a
+ * clash they chose for a target they found named (soldiers, a base: that decides). Trained by `npx tsx src/classify/train-cli.ts` on the
  * corpus and the train split of the UCDP headlines; shipped as feature weights
  * (`target-model.json`), never the text it was trained on.
  */
