@@ -90,8 +90,9 @@ export function classifyWarning(
   const acts = targetedActs(counted, targetOf);
   const clashWithNamedTarget = acts.length > 0 && type !== 'attack_on_civilians';
   if ((model || onModelQuestion) && !clashWithNamedTarget && modelTypes.includes(type)) {
-    const lexiconOthers = ranked.filter(([other, s]) => other !== type && s >= rules.minScore).map(([other]) => other);
-    const features = modelFeatures(text, type, lexiconOthers, hits, acts);
+    const others = ranked.filter(([other, s]) => other !== type && s >= rules.minScore).map(([other]) => other);
+    const attackLead = (scores.get('attack_on_civilians') ?? 0) - (scores.get('armed_clash') ?? 0);
+    const features = modelFeatures(text, { type, others, cues: hits, targetedActs: acts, attackLead });
     onModelQuestion?.(features);
     const p = model ? attackProbability(model, features) : 0.5;
     const chosen: ThreatType | null = !model

@@ -46,24 +46,36 @@ export interface TargetedAct {
   target: string;
 }
 
+/** What the rules made of a message, as the model reads it. */
+export interface RulesReading {
+  /** The type the lexicons chose, and the others that reached the minimum score. */
+  type: ThreatType;
+  others: readonly ThreatType[];
+  cues: readonly Pick<CueHit, 'cue'>[];
+  /** The acts whose object the rules found. */
+  targetedActs: readonly TargetedAct[];
+  /** The attack on civilians' score minus armed clash's, after targets moved them: how sure the rules are. */
+  attackLead: number;
+}
+
+/** Bounds of the `lead:` buckets (the rules' attack-minus-clash score): a near tie is weak evidence. */
+const leadBounds = [-6, -3, -1, 1, 3, 6];
+
 /**
  * Features of a message: its words, its word pairs, the lexicons' types (primary and others), and,
  * language-neutral, the target groups its words name (`t:civilians`, `t:forces`, `t:positions`,
- * `t:property`), the types of the threat cues it holds (`c:armed_clash`…) and, when the rules found
+ * `t:property`), the types of the threat cues it holds (`c:armed_clash`…), when the rules found
  * who an act was done to, `targeted` and each such act with its target
- * (`tg:attack_on_civilians>forces`): what the lexicons found in it, whatever the language.
+ * (`tg:attack_on_civilians>forces`), and how far the rules' attack score leads the clash score
+ * (`lead:0` … `lead:6`, bucketed): what the lexicons found in it, whatever the language.
  */
-export function modelFeatures(
-  text: string,
-  lexiconType: ThreatType,
-  lexiconOthers: readonly ThreatType[],
-  cues: readonly Pick<CueHit, 'cue'>[] = [],
-  targetedActs: readonly TargetedAct[] = [],
-): string[] {
+export function modelFeatures(text: string, reading: RulesReading): string[] {
+  const { type, others, cues, targetedActs, attackLead } = reading;
   const words = normalizeText(unglue(text))
     .split(' ')
     .filter((w) => w !== '' && !/^\d+$/.test(w));
-  const features = new Set<string>([`type:${lexiconType}`, ...lexiconOthers.map((t) => `also:${t}`)]);
+  const features = new Set<string>([`type:${type}`, ...others.map((t) => `also:${t}`)]);
+  features.add(`lead:${leadBounds.filter((bound) => attackLead > bound).length}`);
   if (targetedActs.length > 0) features.add('targeted');
   for (const { act, target } of targetedActs) features.add(`tg:${act}>${target}`);
   for (const { cue } of cues) {
