@@ -1,11 +1,13 @@
 /**
- * Evaluates the analyser: `npm run eval [-- --errors] [--ucdp file.jsonl] [labelledDir] [deployment]`.
+ * Evaluates the analyser: `npm run eval [-- --errors] [--test] [--ucdp file.jsonl] [labelledDir] [deployment]`.
  *
  * Without a folder it scores the sets kept apart (README "How warnings are understood"):
  * 1. what the classifier was tuned and trained on: the labelled corpus (test/fixtures/corpus) and
  *    the train split of the UCDP headlines;
  * 2. the development split of the UCDP headlines (used to choose settings, never trained on);
- * 3. the test split (never looked at while tuning: only its figures are printed, never its texts);
+ * 3. the test split (never looked at while tuning: only its figures are printed, never its texts,
+ *    and only with `--test`: without it the split is not scored at all, so tuning cannot peek at it;
+ *    print it once, after every choice is frozen);
  * and the held-out SMS sets (test/fixtures/holdout: written after the lexicons, never tuned on).
  * With a folder it scores that folder alone. Each set reports macro-F1 over the types it carries,
  * per-class precision, recall and F1, and urgency, language, place and office accuracy where the
@@ -173,6 +175,7 @@ function scoreHeadlines(name: string, examples: OpenExample[], context: Context)
 
 async function main(args: string[]) {
   const showErrors = args.includes('--errors');
+  const showTest = args.includes('--test');
   const ucdpAt = args.indexOf('--ucdp');
   const ucdpPath = ucdpAt >= 0 ? (args[ucdpAt + 1] ?? defaultUcdpPath) : defaultUcdpPath;
   const positional = args.filter((a, i) => !a.startsWith('--') && !(ucdpAt >= 0 && i === ucdpAt + 1));
@@ -208,7 +211,8 @@ async function main(args: string[]) {
     const split = (s: OpenExample['split']) => open.examples.filter((e) => e.split === s);
     summaries.push(scoreHeadlines('1b. UCDP train split (trained on)', split('train'), context));
     summaries.push(scoreHeadlines('2. UCDP dev split (settings chosen on it, never trained on)', split('dev'), context));
-    summaries.push(scoreHeadlines('3. UCDP test split (never looked at while tuning)', split('test'), context));
+    if (showTest) summaries.push(scoreHeadlines('3. UCDP test split (never looked at while tuning)', split('test'), context));
+    else console.log('\n3. UCDP test split: not scored (`--test` scores it, once, after the settings are frozen)');
   } else console.log(`\n${ucdpPath}: not found; the UCDP splits are left out (--ucdp file.jsonl to name it)`);
   summaries.push(scoreWarnings('held-out SMS (test/fixtures/holdout, never tuned on)', readCorpus(join(root, 'test/fixtures/holdout')), context));
 

@@ -39,8 +39,8 @@ export function createWarningAnalyser(options: WarningAnalyserOptions): WarningA
 
 /**
  * What the learnt target model is asked about a text, with the lexicons alone: its features when the
- * lexicons choose attack_on_civilians or armed_clash and the text names no target for its acts,
- * else null (the model is never asked). The training learns from exactly these questions.
+ * lexicons choose attack_on_civilians or armed_clash, unless they chose armed_clash for a target the
+ * text names for its acts ("attacked the army post"), else null (the model is never asked). The training learns from exactly these questions.
  */
 export function createModelQuestion(
   options: Pick<WarningAnalyserOptions, 'lexiconDir' | 'placeStopWordsPath'> = {},

@@ -4,7 +4,7 @@ import type { Classification } from './types.js';
 import type { CueHit, CueMatcher } from './cues.js';
 import { detectLanguage } from './language.js';
 import type { ClassificationRules, TargetClass } from './lexicon.js';
-import { attackProbability, modelFeatures, modelTypes, type TargetModel } from './target-model.js';
+import { attackProbability, modelFeatures, modelTypes, unglue, type TargetedAct, type TargetModel } from './target-model.js';
 
 /** Words after a negation cue within which a threat cue counts as denied ("pas d hommes armes"). */
 const negationReach = 3;
@@ -81,11 +81,18 @@ export function classifyWarning(
   let [type, score] = best;
   // Attack on civilians or fighting: the learnt model has the last word when it is sure enough.
   let dropped: ThreatType | null = null;
-  // Asked only when the message names no target for its acts: a named target decides ("attacked the army post").
-  const targeted = counted.some((h) => modelTypes.includes(h.cue.label as ThreatType) && h.cue.weight > 0 && targetOf(h) !== undefined);
-  if ((model || onModelQuestion) && !targeted && modelTypes.includes(type)) {
-    const lexiconOthers = ranked.filter(([other, s]) => other !== type && s >= rules.minScore).map(([other]) => other);
-    const features = modelFeatures(text, type, lexiconOthers, hits);
+  // A named armed target decides ("attacked the army post", "trois militaires tués"): the model is
+  // not asked. A named civilian target is a weaker reading ("40 people killed in rebel attack":
+  // people, soldiers or both), so the model is asked then too, the rules' reading among its
+  // features (UCDP train split, 5-fold CV: 0.861 → 0.866; dev 0.889 → 0.893). Letting it overrule
+  // armed targets too scored higher on the headlines' CV (0.876) but turned plain SMS such as
+  // "des hommes armés ont attaqué le poste militaire" into attacks on civilians.
+  const acts = targetedActs(counted, targetOf);
+  const clashWithNamedTarget = acts.length > 0 && type !== 'attack_on_civilians';
+  if ((model || onModelQuestion) && !clashWithNamedTarget && modelTypes.includes(type)) {
+    const others = ranked.filter(([other, s]) => other !== type && s >= rules.minScore).map(([other]) => other);
+    const attackLead = (scores.get('attack_on_civilians') ?? 0) - (scores.get('armed_clash') ?? 0);
+    const features = modelFeatures(text, { type, others, cues: hits, targetedActs: acts, attackLead });
     onModelQuestion?.(features);
     const p = model ? attackProbability(model, features) : 0.5;
     const chosen: ThreatType | null = !model
@@ -133,6 +140,16 @@ export function classifyWarning(
     evidence: unique(deciding.map((h) => spanText(words, h))),
     language,
   };
+}
+
+/** The attack and clash acts whose object the rules found, with that object's class. */
+function targetedActs(counted: readonly CueHit[], targetOf: (hit: CueHit) => CueHit | undefined): TargetedAct[] {
+  const found: TargetedAct[] = [];
+  for (const h of counted) {
+    const target = modelTypes.includes(h.cue.label as ThreatType) && h.cue.weight > 0 ? targetOf(h) : undefined;
+    if (target) found.push({ act: h.cue.label as ThreatType, target: target.cue.label });
+  }
+  return found;
 }
 
 /** Words that count victims ("killed 38", "tué 3"): an act followed by one has its object after it. */
@@ -203,7 +220,7 @@ function splitWords(text: string): Words {
   for (const chunk of text.split(/\s+/)) {
     const clean = chunk.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{M}\p{N}]+$/gu, '');
     if (/^[-–—|]+$/.test(chunk)) current += 1;
-    for (const word of normalizeText(chunk).split(' ')) {
+    for (const word of normalizeText(unglue(chunk)).split(' ')) {
       if (word === '') continue;
       normal.push(word);
       original.push(clean);

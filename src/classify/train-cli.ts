@@ -4,7 +4,7 @@
  * Training data: the labelled corpus (test/fixtures/corpus, attack_on_civilians and armed_clash
  * warnings, each counting 3 times) and the train split of the UCDP headlines (src/evaluation/ucdp.ts:
  * split, mapping and cleaning); of these, only those the model is asked about at run time (the
- * lexicons say attack or clash and no target is named). Deterministic (fixed seed, split by a hash
+ * lexicons say attack or clash, but for a clash chosen for a named target). Deterministic (fixed seed, split by a hash
  * of the event id): the same data give the same file. `--check` retrains and fails unless the shipped file is the same.
  * Prints the development split's figures (never the test split's).
  */

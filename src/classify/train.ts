@@ -39,7 +39,7 @@ function random(seed: number): () => number {
 /**
  * Logistic regression by stochastic gradient descent (seeded shuffle, L2, classes balanced), on the
  * examples the model is asked about at run time: those the lexicons call an attack on civilians or
- * a clash and that name no target for their acts. `question` gives an example's features when the
+ * a clash, but for a clash chosen for a named target. `question` gives an example's features when the
  * model would be asked about it, else null (`createModelQuestion`).
  */
 export function trainTargetModel(

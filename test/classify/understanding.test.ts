@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createWarningAnalyser } from '../../src/classify/analyser.js';
+import { createModelQuestion, createWarningAnalyser } from '../../src/classify/analyser.js';
 import { bundledTargetModelPath } from '../../src/classify/target-model.js';
 import { trainedModelText } from '../../src/classify/train-cli.js';
 import { severityOfTypes } from '../../src/domain/severity.js';
@@ -48,11 +48,28 @@ describe('who was attacked decides between an attack on civilians and a clash', 
     expect(classify(text).threatType).toBe(type);
   });
 
-  it('a named target is not overruled by the learnt model', () => {
-    // The same decision with and without the model: the target decides.
-    for (const text of ['des hommes armés ont attaqué le camp des FAMa', 'armed men attacked the army post']) {
+  it('a named armed target is not overruled by the learnt model', () => {
+    // The same decision with and without the model: the target decides, and the model is not asked.
+    const asked = createModelQuestion();
+    for (const text of [
+      'des hommes armés ont attaqué le camp des FAMa',
+      'armed men attacked the army post',
+      'des hommes armés ont attaqué le poste militaire',
+    ]) {
       expect(classify(text).threatType).toBe(rulesAlone.classify(text).threatType);
+      expect(asked(text)).toBeNull();
     }
+  });
+
+  it('a named civilian target is a reading the model is asked about, with the target among its features', () => {
+    const features = createModelQuestion()('armed men attacked the village and killed three farmers');
+    expect(features).toEqual(expect.arrayContaining(['targeted', 'tg:attack_on_civilians>civilians']));
+    expect(classify('armed men attacked the village and killed three farmers').threatType).toBe('attack_on_civilians');
+  });
+
+  it('reads words glued by a lost space as two words', () => {
+    expect(rulesAlone.classify('Boko HaramKills 22 villagers in Borno').threatType).toBe('attack_on_civilians');
+    expect(rulesAlone.classify('GunmenAttacked the village').threatType).toBe('attack_on_civilians');
   });
 });
 
