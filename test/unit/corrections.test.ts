@@ -91,23 +91,24 @@ describe('corrections as labelled examples', () => {
 
   it('one example per correction, predicted from the classifier and router, corrected cumulatively', () => {
     const events = [
-      event(1, 'classified', 'system', { threatType: 'displacement', urgency: 'ongoing', place: null }),
+      event(1, 'classified', 'system', { threatType: 'displacement', otherThreatTypes: ['armed_group_presence'], urgency: 'ongoing', place: null }),
       event(2, 'routed', 'system', { office: 'joc', reason: 'triage' }),
       event(3, 'corrected', 'officer:o-joc', { field: 'threatType', from: 'displacement', to: 'attack_on_civilians' }, at(10)),
-      event(4, 'corrected', 'officer:o-joc', { field: 'severity', from: 'high', to: 'critical' }, at(10)),
-      event(5, 'corrected', 'officer:o-joc', { field: 'place', from: null, to: { id: 9, name: 'Gao' } }, at(20)),
-      event(6, 'rerouted', 'officer:o-joc', { from: 'joc', to: 'gao', reason: 'area' }, at(20)),
+      event(4, 'corrected', 'officer:o-joc', { field: 'otherThreatTypes', from: ['armed_group_presence'], to: ['abduction'] }, at(10)),
+      event(5, 'corrected', 'officer:o-joc', { field: 'severity', from: 'high', to: 'critical' }, at(10)),
+      event(6, 'corrected', 'officer:o-joc', { field: 'place', from: null, to: { id: 9, name: 'Gao' } }, at(20)),
+      event(7, 'rerouted', 'officer:o-joc', { from: 'joc', to: 'gao', reason: 'area' }, at(20)),
     ];
     const examples = correctionExamples(alert, events);
-    const predicted = { threatType: 'displacement', urgency: 'ongoing', place: null, office: 'joc' };
+    const predicted = { threatType: 'displacement', otherThreatTypes: ['armed_group_presence'], urgency: 'ongoing', place: null, office: 'joc' };
     expect(examples).toEqual([
       {
         ref: 'A7K3Q',
         text: alert.text,
         language: 'fr',
         predicted,
-        corrected: { ...predicted, threatType: 'attack_on_civilians' },
-        fields: ['threatType'],
+        corrected: { ...predicted, threatType: 'attack_on_civilians', otherThreatTypes: ['abduction'] },
+        fields: ['threatType', 'otherThreatTypes'],
         by: 'o-joc',
         at: at(10).toISOString(),
       },
@@ -116,7 +117,7 @@ describe('corrections as labelled examples', () => {
         text: alert.text,
         language: 'fr',
         predicted,
-        corrected: { threatType: 'attack_on_civilians', urgency: 'ongoing', place: 'Gao', office: 'gao' },
+        corrected: { threatType: 'attack_on_civilians', otherThreatTypes: ['abduction'], urgency: 'ongoing', place: 'Gao', office: 'gao' },
         fields: ['place', 'office'],
         by: 'o-joc',
         at: at(20).toISOString(),

@@ -3,6 +3,8 @@ import type { AlertEventRow, AlertRow } from '../../db/alerts.js';
 /** An alert's analysis: what the classifier and router said, or what an officer made of it. */
 export interface AnalysisLabels {
   threatType: string | null;
+  /** The other types the warning tells of, most severe first. */
+  otherThreatTypes: string[];
   urgency: string | null;
   /** The place's gazetteer name. */
   place: string | null;
@@ -36,6 +38,7 @@ export function correctionExamples(alert: AlertRow, events: readonly AlertEventR
   const routed = events.find((e) => e.type === 'routed')?.data ?? {};
   const predicted: AnalysisLabels = {
     threatType: (classified.threatType as string | undefined) ?? null,
+    otherThreatTypes: (classified.otherThreatTypes as string[] | undefined) ?? [],
     urgency: (classified.urgency as string | undefined) ?? null,
     place: name(classified.place),
     office: (routed.office as string | undefined) ?? null,
@@ -53,6 +56,7 @@ export function correctionExamples(alert: AlertRow, events: readonly AlertEventR
     }
     const field = event.type === 'rerouted' ? 'office' : String(event.data.field);
     if (field === 'threatType') current.threatType = event.data.to as string;
+    else if (field === 'otherThreatTypes') current.otherThreatTypes = event.data.to as string[];
     else if (field === 'place') current.place = name(event.data.to);
     else if (field === 'office') current.office = event.data.to as string;
     else continue; // severity follows from the type
