@@ -10,7 +10,7 @@ import { classification, type ClassifiedStage } from './classify.js';
 import { routing } from './route.js';
 import type { FocalPointRow } from '../../db/focal-points.js';
 import type { InboundRow } from '../../db/inbound.js';
-import { reporterLanguage } from '../reporters/language.js';
+import { acknowledgementTo } from '../reporters/acknowledgements.js';
 
 /** A new warning as the inbound step hands it over (see ReceivedWarning in warnings.ts). */
 interface Warning {
@@ -123,18 +123,7 @@ export async function recordCorroborations(tx: Tx, deps: WorkflowDeps, grouped: 
         data: { pseudonym: reporter.pseudonym, text: message.text, inboundId: message.id },
       },
     );
-    if (!reporter.silent && !reporter.optedOut) {
-      const language = reporterLanguage(deps, reporter, { text: message.text });
-      rows.push({
-        alertId: alert.id,
-        channel: message.channel,
-        recipient: `reporter:${reporter.id}`,
-        toEnc: message.fromEnc,
-        purpose: 'confirmation',
-        body: deps.t(language, 'reporter:followUp', { ref: alert.ref }),
-        dedupeKey: `corroboration:${message.id}`,
-      });
-    }
+    rows.push(...acknowledgementTo(deps, reporter, message, alert, { message: 'reporter:followUp', dedupeKey: `corroboration:${message.id}` }));
     // Its number among the alert's reports: what the officer types to split it out (SEPARER <ref> <n>).
     const n = (await reportsOf(tx, alert.id)).find((r) => r.inboundId === message.id)?.n ?? 0;
     rows.push(

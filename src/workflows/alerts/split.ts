@@ -7,7 +7,7 @@ import { mayActOn } from '../officers/permissions.js';
 import { queueCardUpdates } from '../sending/card-updates.js';
 import { enqueueSends } from '../sending/pacing.js';
 import { createWarningAlerts } from './new-alert.js';
-import { reporterLanguage } from '../reporters/language.js';
+import { acknowledgementTo } from '../reporters/acknowledgements.js';
 
 /** What splitting a report out of an alert came to. */
 export type SplitOutcome =
@@ -42,21 +42,8 @@ export async function splitReport(deps: WorkflowDeps, args: { ref: string; n: nu
     const report = (await reportsOf(tx, alert.id)).find((r) => r.n === args.n);
     const reporter = report && report.outcome !== 'alert' ? await getFocalPoint(tx, report.focalPointId) : null;
     if (!report || !reporter) return { outcome: 'no_such_report' as const, alert, n: args.n };
-    const language = reporterLanguage(deps, reporter, { text: report.text });
     const created = await createWarningAlerts(tx, deps, [{ text: report.text, channel: report.channel, reporter }], 'now', (split) =>
-      reporter.silent || reporter.optedOut
-        ? []
-        : [
-            {
-              alertId: split.id,
-              channel: report.channel,
-              recipient: `reporter:${reporter.id}`,
-              toEnc: report.fromEnc,
-              purpose: 'confirmation',
-              body: deps.t(language, 'reporter:confirmation', { ref: split.ref }),
-              dedupeKey: `confirmation:${split.id}`,
-            },
-          ],
+      acknowledgementTo(deps, reporter, report, split, { message: 'reporter:confirmation', dedupeKey: `confirmation:${split.id}` }),
     );
     const split = created.alerts[0]!;
     if (!(await moveReport(tx, report.inboundId, alert.id, split.id))) return { outcome: 'no_such_report' as const, alert, n: args.n };

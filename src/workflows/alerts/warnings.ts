@@ -8,7 +8,7 @@ import { markInboundsProcessed, type InboundRow } from '../../db/inbound.js';
 import type { WorkflowDeps } from '../deps.js';
 import { EarlierMessagePending, ProcessedConcurrently } from '../errors.js';
 import { enqueueSends } from '../sending/pacing.js';
-import { reporterLanguage } from '../reporters/language.js';
+import { acknowledgementTo } from '../reporters/acknowledgements.js';
 import { createWarningAlerts, type Stages } from './new-alert.js';
 import { groupByIncident, recordCorroborations } from './incidents.js';
 import { queueCardUpdates } from '../sending/card-updates.js';
@@ -66,21 +66,13 @@ function sameBasis(now: { id: number; lastMessageAt: Date | null } | undefined, 
   return now.id === then.newestOpenId && (now.lastMessageAt?.getTime() ?? null) === (then.lastMessageAt?.getTime() ?? null);
 }
 
-/** The reporter's confirmation with the alert's reference: none to a silent or opted-out reporter. */
+/** The reporter's confirmation with the alert's reference (the alert's language when it was read as written). */
 function confirmationOf(deps: WorkflowDeps, { message, reporter }: ReceivedWarning, alert: AlertRow): OutboundInput[] {
-  if (reporter.silent || reporter.optedOut) return [];
-  const language = reporterLanguage(deps, reporter, { alert, text: message.text });
-  return [
-    {
-      alertId: alert.id,
-      channel: message.channel,
-      recipient: `reporter:${reporter.id}`,
-      toEnc: message.fromEnc,
-      purpose: 'confirmation',
-      body: deps.t(language, 'reporter:confirmation', { ref: alert.ref }),
-      dedupeKey: `confirmation:${alert.id}`,
-    },
-  ];
+  return acknowledgementTo(deps, reporter, message, alert, {
+    message: 'reporter:confirmation',
+    dedupeKey: `confirmation:${alert.id}`,
+    seen: { alert, text: message.text },
+  });
 }
 
 const warningOf = ({ message, reporter, linkTo }: ReceivedWarning) => ({ text: message.text, channel: message.channel, reporter, linkTo });
