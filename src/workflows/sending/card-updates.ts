@@ -73,13 +73,13 @@ async function cardUpdatesOf(
   if (!alert) return [];
   const copies = await sentCardCopies(tx, only ?? { alertId }, editable);
   if (copies.length === 0) return [];
-  const [office, context, statusBy, outcome, movedBy] = await Promise.all([
-    alert.officeId ? getOffice(tx, alert.officeId) : null,
-    cardContextOf(tx, alert),
-    by === undefined ? lastDoneBy(tx, alert.id, alert.status) : by,
-    alert.status === 'resolved' || alert.status === 'dismissed' ? recordedOutcomeOf(tx, alert.id) : null,
-    lastDoneBy(tx, alert.id, 'rerouted'),
-  ]);
+  // One after the other: a transaction is one connection, which runs one statement at a time
+  // (pg queues concurrent ones, a use it deprecates).
+  const office = alert.officeId ? await getOffice(tx, alert.officeId) : null;
+  const context = await cardContextOf(tx, alert);
+  const statusBy = by === undefined ? await lastDoneBy(tx, alert.id, alert.status) : by;
+  const outcome = alert.status === 'resolved' || alert.status === 'dismissed' ? await recordedOutcomeOf(tx, alert.id) : null;
+  const movedBy = await lastDoneBy(tx, alert.id, 'rerouted');
   const officerIds = copies
     .map((c) => c.recipient)
     .filter((r) => r.startsWith('officer:'))
