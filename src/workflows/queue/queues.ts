@@ -64,7 +64,7 @@ export interface QueuesOptions {
 }
 
 /** On the PostgreSQL backend, the fewest jobs for one queue that are added as a bulk rather than one by one. */
-export const postgresBulkFrom = 20;
+export const postgresBulkFrom = 8;
 
 /** How long deferred jobs wait to be added together (ms). */
 const deferForMs = 200;
@@ -79,7 +79,7 @@ export function createQueues(
       backend.createQueue(name, { defaultJobOptions: onBackend(backend.kind, queueDefinitions[name].defaultJobOptions) }),
     ]),
   ) as Record<QueueName, Queue>;
-  // BullMQ's PostgreSQL backend adds a bulk through two temporary tables: about 6 ms of the
+  // BullMQ's PostgreSQL backend adds a bulk through two temporary tables: 2.5–6 ms of the
   // database's time whatever its size, against 0.5 ms for one job added on its own (bench/
   // add-costs.ts). At 100 warnings a second, each with a few jobs, the bulks alone overloaded it
   // (BENCHMARKS.md). Every job has its own id, so jobs added one by one stay idempotent: one that
@@ -88,7 +88,7 @@ export function createQueues(
   const queueFor = <N extends JobName>(job: N, data: JobData<N>) => queues[queueOf(job, data)];
   const idFor = <N extends JobName>(job: N, data: JobData<N>) => (jobIdPrefix ? `${jobIdPrefix}-${jobIdFor(job, data)}` : jobIdFor(job, data));
   const find = (name: JobName, data: JobData<JobName>): Promise<Job | undefined> => queueFor(name, data).getJob(idFor(name, data));
-  /** One addBulk per queue. */
+  /** Per queue, one addBulk, or the jobs one by one (see bulkFrom). */
   const addBulk = async (jobs: readonly NewJob[]) => {
     const byQueue = new Map<QueueName, Parameters<Queue['addBulk']>[0]>();
     for (const job of jobs) {
@@ -97,11 +97,7 @@ export function createQueues(
       list.push({ name: job.name, data: job.data, opts: { ...job.options, jobId: idFor(job.name, job.data) } });
       byQueue.set(queue, list);
     }
-    await Promise.all(
-      [...byQueue].map(([queue, list]) =>
-        list.length < bulkFrom ? Promise.all(list.map((job) => queues[queue].add(job.name, job.data, job.opts))) : queues[queue].addBulk(list),
-      ),
-    );
+    await Promise.all([...byQueue].map(([queue, list]) => (list.length < bulkFrom ? addOneByOne(queues[queue], list) : queues[queue].addBulk(list))));
   };
   // Delayed jobs waiting to be added together (see QueuesOptions.deferDelayedFromMs). Their delay
   // counts from when they were asked for: the moment they wait is taken off.
@@ -249,6 +245,16 @@ const trimmedPerRun = 20_000;
  * finished jobs kept, once per acknowledged alert, whose timer is removed).
  */
 const withoutChildren = { removeChildren: false };
+
+/**
+ * Adds jobs one after the other: as fast as all at once on the PostgreSQL backend
+ * (bench/add-costs.ts), and on one connection of the queue's pool rather than all of them: a
+ * Tamtam process on that backend holds a few connections per queue and worker, and PostgreSQL's
+ * default limit is 100.
+ */
+async function addOneByOne(queue: Queue, jobs: Parameters<Queue['addBulk']>[0]): Promise<void> {
+  for (const job of jobs) await queue.add(job.name, job.data, job.opts);
+}
 
 /** Longest wait before a failed job is revived again. */
 const maxReviveAfterMs = 15 * 60_000;
