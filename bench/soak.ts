@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../src/config.js';
@@ -20,29 +19,10 @@ import { startTamtam } from '../src/main.js';
 import { createIntake } from '../src/workflows/alerts/intake.js';
 import { deleteQueueNamespace } from '../test/helpers/redis.js';
 import { benchDatabase } from './database.js';
-import { redisUrl } from './workflow.js';
+import { benchDeployment, redisUrl } from './workflow.js';
 
-const gazetteer = fileURLToPath(new URL('../deploy/gazetteer/mali.csv', import.meta.url));
 const officerPhone = '+22370000001';
-const deployment = `
-mission: SOAK
-fieldOffices:
-  - { id: mopti, name: Mopti, area: { admin1: [Mopti] }, location: [14.49, -4.19] }
-  - { id: joc, name: JOC, area: {}, triage: true }
-officers:
-  - { id: o-1, name: Officer 1, office: mopti, role: officer, phone: "${officerPhone}" }
-  - { id: o-s, name: Supervisor, office: mopti, role: supervisor }
-  - { id: o-j, name: JOC, office: joc, role: joc }
-escalationPolicies:
-  default:
-    ackTimeout: { critical: 10m, high: 10m, medium: 10m, low: 10m }
-    levels: [{ notify: [office.officers] }, { notify: [office.supervisors] }, { notify: [role.joc] }]
-    repeatLast: 0
-gazetteers: [{ path: ${gazetteer} }]
-# Every warning here names Mopti with the same words: one incident, which grouping would make one
-# alert. The benchmark measures distinct warnings, each an alert of its own.
-sameIncident: { group: false }
-`;
+const deployment = benchDeployment('10m', { mission: 'SOAK', officers: 1, officerPhone });
 
 export interface SoakMinute {
   minute: number;

@@ -20,14 +20,21 @@ import { spawnTamtam, type TamtamChild } from './tamtam-child.js';
 export const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const gazetteer = fileURLToPath(new URL('../deploy/gazetteer/mali.csv', import.meta.url));
 
-export const benchDeployment = (ackTimeout: string) => `
-mission: BENCH
+/**
+ * The benchmarks' deployment: Mopti and a triage JOC, `officers` officers in Mopti (the first
+ * reachable by SMS at `officerPhone`, when given: the soak's officer answers by SMS), a supervisor
+ * and the JOC, every severity acknowledged within `ackTimeout`.
+ */
+export const benchDeployment = (
+  ackTimeout: string,
+  { mission = 'BENCH', officers = 2, officerPhone }: { mission?: string; officers?: number; officerPhone?: string } = {},
+) => `
+mission: ${mission}
 fieldOffices:
   - { id: mopti, name: Mopti, area: { admin1: [Mopti] }, location: [14.49, -4.19] }
   - { id: joc, name: JOC, area: {}, triage: true }
 officers:
-  - { id: o-1, name: Officer 1, office: mopti, role: officer }
-  - { id: o-2, name: Officer 2, office: mopti, role: officer }
+${Array.from({ length: officers }, (_, i) => `  - { id: o-${i + 1}, name: Officer ${i + 1}, office: mopti, role: officer${i === 0 && officerPhone ? `, phone: "${officerPhone}"` : ''} }`).join('\n')}
   - { id: o-s, name: Supervisor, office: mopti, role: supervisor }
   - { id: o-j, name: JOC, office: joc, role: joc }
 escalationPolicies:
