@@ -1,12 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeProviderEnv } from '../fakes/env.js';
 import { telegramTextUpdate, postTelegramUpdate } from '../fakes/sign.js';
-import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
+import type { FakeTelegram } from '../fakes/telegram-api.js';
 import { alertRows, eventsOf } from '../helpers/alerts.js';
-import { eventually, freePort, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
-import { contentWidth, launchChromium, screenshot, seriousViolations, loginLink, signInWith } from './browser.js';
+import { eventually, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
+import { contentWidth, screenshot, seriousViolations, loginLink, signInWith, startOperationsRoom, stopOperationsRoom } from './browser.js';
 
 const secret = 'telegram-webhook-secret-web-actions';
 const [diallo, keita, maiga] = [121212, 343434, 454545];
@@ -33,19 +32,12 @@ describe('correcting and escalating an alert from the operations room (chromium,
     signInWith(browser, await loginLink(telegram, post, telegramId), app.url!, size);
 
   beforeAll(async () => {
-    telegram = await startFakeTelegram();
-    const port = await freePort();
-    const env = { ...fakeProviderEnv({ telegram, webhookSecret: secret }), PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` };
-    [app, browser] = await Promise.all([startTestTamtam({ backend: 'redis', deployment, env }), launchChromium()]);
+    ({ telegram, app, browser } = await startOperationsRoom(deployment, secret));
     await post(telegramTextUpdate({ text: 'Hommes armés à moto près de Mopti, ils menacent le village', fromId: reporter }));
     ref = (await eventually(async () => (await alertRows(app)).find((a) => a.status === 'notified'), { what: 'the alert' })).ref;
     await telegram.waitForCall('sendMessage', (p) => p.chat_id === diallo && String(p.text).includes(ref));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await telegram?.close();
-  });
+  afterAll(() => stopOperationsRoom({ telegram, app, browser }));
 
   it('correcting the type and the other types on the web changes the alert and edits the officer’s Telegram card', async () => {
     page = await signIn(diallo);

@@ -2,9 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Update } from 'grammy/types';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { fakeProviderEnv } from '../fakes/env.js';
 import { telegramTextUpdate } from '../fakes/sign.js';
-import type { FakeTelegram } from '../fakes/telegram-api.js';
-import { eventually } from '../helpers/tamtam.js';
+import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
+import { eventually, freePort, startTestTamtam, type TestTamtam } from '../helpers/tamtam.js';
 
 /** Debian's chromium (.ci/run installs it); no browser is downloaded. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -26,6 +27,37 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** What the operations room's browser tests run against. */
+export interface OperationsRoom {
+  telegram: FakeTelegram;
+  app: TestTamtam;
+  browser: Browser;
+}
+
+/**
+ * Tamtam on the Redis backend behind a fake Bot API, on a port of its own that is also its public
+ * URL (the sign-in links the bot sends point at it), and chromium beside it.
+ */
+export async function startOperationsRoom(deployment: string, webhookSecret: string): Promise<OperationsRoom> {
+  const telegram = await startFakeTelegram();
+  try {
+    const port = await freePort();
+    const env = { ...fakeProviderEnv({ telegram, webhookSecret }), PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` };
+    const [app, browser] = await Promise.all([startTestTamtam({ backend: 'redis', deployment, env }), launchChromium()]);
+    return { telegram, app, browser };
+  } catch (error) {
+    await telegram.close(); // else its keep-alive connections hold vitest open
+    throw error;
+  }
+}
+
+/** Closes what startOperationsRoom started (whatever of it did start). */
+export async function stopOperationsRoom(room: Partial<OperationsRoom>): Promise<void> {
+  await room.browser?.close();
+  await room.app?.stop();
+  await room.telegram?.close();
 }
 
 /** A fresh browser profile (its own cookies) at a size; English unless told. */

@@ -1,12 +1,11 @@
 import type { Browser } from 'playwright-core';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeProviderEnv } from '../fakes/env.js';
 import { telegramTextUpdate, postTelegramUpdate } from '../fakes/sign.js';
-import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
+import type { FakeTelegram } from '../fakes/telegram-api.js';
 import { alertRows } from '../helpers/alerts.js';
-import { eventually, freePort, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
-import { launchChromium, loginLink, signInWith } from './browser.js';
+import { eventually, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
+import { loginLink, signInWith, startOperationsRoom, stopOperationsRoom } from './browser.js';
 
 const secret = 'telegram-webhook-secret-web-incidents';
 const diallo = 565656;
@@ -25,16 +24,9 @@ describe('the alert page shows the reports grouped under an alert and the link t
     eventually(async () => (await alertRows(app)).find((a) => a.text === text && a.status === 'notified'), { what: text });
 
   beforeAll(async () => {
-    telegram = await startFakeTelegram();
-    const port = await freePort();
-    const env = { ...fakeProviderEnv({ telegram, webhookSecret: secret }), PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` };
-    [app, browser] = await Promise.all([startTestTamtam({ backend: 'redis', deployment, env }), launchChromium()]);
+    ({ telegram, app, browser } = await startOperationsRoom(deployment, secret));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await telegram?.close();
-  });
+  afterAll(() => stopOperationsRoom({ telegram, app, browser }));
 
   it('counts two reporters’ warnings of one attack on the first alert, and links a reporter’s other incident to it', async () => {
     await post(telegramTextUpdate({ text: 'attaque a Dialloubé, 3 morts', fromId: first }));

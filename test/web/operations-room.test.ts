@@ -1,13 +1,21 @@
 import type { Browser, Page } from 'playwright-core';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeProviderEnv } from '../fakes/env.js';
 import { telegramTextUpdate, postTelegramUpdate } from '../fakes/sign.js';
-import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
+import type { FakeTelegram } from '../fakes/telegram-api.js';
 import { alertRows, eventsOf } from '../helpers/alerts.js';
-import { eventually, freePort, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
+import { eventually, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
 import { createLoginLink, loginLinkLifetimeMs, useLoginLink } from '../../src/db/sessions.js';
-import { contentWidth, launchChromium, newContext, screenshot, seriousViolations, loginLink, signInWith } from './browser.js';
+import {
+  contentWidth,
+  newContext,
+  screenshot,
+  seriousViolations,
+  loginLink,
+  signInWith,
+  startOperationsRoom,
+  stopOperationsRoom,
+} from './browser.js';
 
 const secret = 'telegram-webhook-secret-web';
 const [diallo, maiga] = [111111, 444444];
@@ -26,16 +34,9 @@ describe('the operations room in a browser (chromium, fake Bot API)', () => {
     signInWith(browser, await loginLink(telegram, post, telegramId), app.url!, size);
 
   beforeAll(async () => {
-    telegram = await startFakeTelegram();
-    const port = await freePort();
-    const env = { ...fakeProviderEnv({ telegram, webhookSecret: secret }), PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` };
-    [app, browser] = await Promise.all([startTestTamtam({ backend: 'redis', deployment, env }), launchChromium()]);
+    ({ telegram, app, browser } = await startOperationsRoom(deployment, secret));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await telegram?.close();
-  });
+  afterAll(() => stopOperationsRoom({ telegram, app, browser }));
 
   it('signs an officer in with the link the bot sent after /login, and refuses the same link again', async () => {
     const link = await loginLink(telegram, post, diallo);
