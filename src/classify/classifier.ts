@@ -31,7 +31,7 @@ export function classifyWarning(
   /** Called with the model's features whenever the model is (or, without one, would be) asked: what the training learns from. */
   onModelQuestion?: (features: string[]) => void,
 ): Classification {
-  const words = splitWords(text);
+  const words = splitWords(text, matcher);
   const hits = matcher.match(words.normal);
   const negations = hits.filter((h) => h.cue.kind === 'negation');
   const denied = (h: CueHit) => negations.some((n) => h.start >= n.end && h.start - n.end < negationReach);
@@ -67,6 +67,9 @@ export function classifyWarning(
     for (const other of implied ?? []) scores.set(other, (scores.get(other) ?? 0) * rules.impliedFactor);
   }
   const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1] || rank(rules, a[0]) - rank(rules, b[0]));
+  // People killed or attacked come before what was taken, burnt or fled ("4 killed, 40 houses burnt").
+  const first = ranked.findIndex(([t, s]) => s >= rules.minScore && ranked[0] && rules.outranks[t]?.includes(ranked[0][0]));
+  if (first > 0) ranked.unshift(...ranked.splice(first, 1));
   // A type that is never lost is the type when nothing else reaches minScore (a calm report that still tells of a rape).
   const rescued = rules.neverLost.find((t) => (raw.get(t) ?? 0) >= rules.minScore);
   if (rescued && (!ranked[0] || ranked[0][1] < rules.minScore)) ranked.sort((a, b) => Number(b[0] === rescued) - Number(a[0] === rescued));
@@ -92,7 +95,7 @@ export function classifyWarning(
   if ((model || onModelQuestion) && !clashWithNamedTarget && modelTypes.includes(type)) {
     const others = ranked.filter(([other, s]) => other !== type && s >= rules.minScore).map(([other]) => other);
     const attackLead = (scores.get('attack_on_civilians') ?? 0) - (scores.get('armed_clash') ?? 0);
-    const features = modelFeatures(text, { type, others, cues: hits, targetedActs: acts, attackLead });
+    const features = modelFeatures(words.normal, { type, others, cues: hits, targetedActs: acts, attackLead });
     onModelQuestion?.(features);
     const p = model ? attackProbability(model, features) : 0.5;
     const chosen: ThreatType | null = !model
@@ -191,7 +194,7 @@ function targetFinder(words: Words, hits: readonly CueHit[], rules: Classificati
 
 /** The language of a message alone (ISO 639-1, or null), as `classifyWarning` finds it, without classifying it. */
 export function languageOf(text: string, matcher: CueMatcher): string | null {
-  return detectLanguage(text, matcher.match(splitWords(text).normal), matcher);
+  return detectLanguage(text, matcher.match(splitWords(text, matcher).normal), matcher);
 }
 
 function chooseUrgency(hits: CueHit[]): Urgency | undefined {
@@ -211,8 +214,11 @@ function rank(rules: ClassificationRules, type: ThreatType): number {
   return i < 0 ? threatTypes.length : i;
 }
 
-/** Normalised words, each remembering the reporter's word it came from ("d'hommes" gives "d", "hommes"). */
-function splitWords(text: string): Words {
+/**
+ * Normalised words, each remembering the reporter's word it came from ("d'hommes" gives "d",
+ * "hommes"; "hommesarmes", glued, gives "hommes", "armes").
+ */
+function splitWords(text: string, matcher: Pick<CueMatcher, 'segment'>): Words {
   const normal: string[] = [];
   const original: string[] = [];
   const clause: number[] = [];
@@ -222,9 +228,11 @@ function splitWords(text: string): Words {
     if (/^[-–—|]+$/.test(chunk)) current += 1;
     for (const word of normalizeText(unglue(chunk)).split(' ')) {
       if (word === '') continue;
-      normal.push(word);
-      original.push(clean);
-      clause.push(current);
+      for (const part of matcher.segment(word) ?? [word]) {
+        normal.push(part);
+        original.push(clean);
+        clause.push(current);
+      }
     }
     if (/[,;:.!?]$/.test(chunk)) current += 1;
   }

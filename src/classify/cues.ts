@@ -21,10 +21,15 @@ export interface CueHit {
   cue: Cue;
   start: number;
   end: number;
+  /** Words inside the span the pattern let pass without matching them ("are massacred in" for `are in`). */
+  skipped?: number[];
 }
 
 /** Only words this long are matched with a typing mistake. */
 const fuzzyMinLength = 6;
+/** Only words this long are read as two glued words, each part at least `segmentMinPart` letters. */
+const segmentMinLength = 7;
+const segmentMinPart = 3;
 
 /**
  * All lexicon patterns of all languages, indexed by first word: exact words in a map, `word*` and
@@ -42,6 +47,8 @@ export class CueMatcher {
   private readonly firstWordsByDeletion = new Map<number, string[]>();
   /** Words known as themselves (never read as a misspelling of another word). */
   private readonly vocabulary: Set<string>;
+  /** The exact words of the cues. */
+  private readonly cueWords = new Set<string>();
   /** Marker word → languages it belongs to. */
   readonly markers = new Map<string, string[]>();
 
@@ -102,8 +109,9 @@ export class CueMatcher {
           candidates.push(...(this.byFirstWord.get(similar) ?? []).filter((c) => c.kind !== 'target'));
       }
       for (const cue of candidates) {
-        const end = this.matchRest(cue, words, i + 1);
-        if (end !== null) hits.push({ cue, start: i, end });
+        const skipped: number[] = [];
+        const end = this.matchRest(cue, words, i + 1, skipped);
+        if (end !== null) hits.push({ cue, start: i, end, ...(skipped.length > 0 ? { skipped } : {}) });
       }
     }
     return hits.filter(
@@ -117,19 +125,41 @@ export class CueMatcher {
             (o.cue.label === h.cue.label || h.cue.kind === 'threat' || h.cue.kind === 'target') &&
             o.start <= h.start &&
             o.end >= h.end &&
-            o.end - o.start > h.end - h.start,
+            o.end - o.start > h.end - h.start &&
+            // A word the longer cue let pass is not part of it: "are massacred in" keeps "massacred".
+            !o.skipped?.some((k) => k >= h.start && k < h.end),
         ),
     );
   }
 
-  /** Matches the cue's words after the first, allowing one extra word between two of them. */
-  private matchRest(cue: Cue, words: readonly string[], from: number): number | null {
+  /**
+   * Two known words glued by a lost space ("haramkills", "hommesarmes"), or null: only a word the
+   * lexicons do not know, that no cue matches as it is or with a typing mistake, and whose halves
+   * are both known, one of them a cue's word. SMS typed in a hurry and copied headlines lose spaces.
+   */
+  segment(word: string): [string, string] | null {
+    if (word.length < segmentMinLength || this.vocabulary.has(word) || this.byFirstWord.has(word)) return null;
+    const affix =
+      this.affixCues(this.prefixLengths, this.byPrefix, word, (n) => word.slice(0, n)).length +
+      this.affixCues(this.suffixLengths, this.bySuffix, word, (n) => word.slice(word.length - n)).length;
+    if (affix > 0 || this.similarFirstWords(word).length > 0) return null;
+    for (let cut = segmentMinPart; cut <= word.length - segmentMinPart; cut += 1) {
+      const [head, tail] = [word.slice(0, cut), word.slice(cut)];
+      if (this.vocabulary.has(head) && this.vocabulary.has(tail) && (this.cueWords.has(head) || this.cueWords.has(tail))) return [head, tail];
+    }
+    return null;
+  }
+
+  /** Matches the cue's words after the first, allowing one extra word between two of them (noted in `skipped`). */
+  private matchRest(cue: Cue, words: readonly string[], from: number, skipped: number[]): number | null {
     let position = from;
     for (let k = 1; k < cue.words.length; k += 1) {
       const pattern = cue.words[k] as PatternWord;
       if (position < words.length && wordMatches(pattern, words[position] as string)) position += 1;
-      else if (position + 1 < words.length && wordMatches(pattern, words[position + 1] as string)) position += 2;
-      else return null;
+      else if (position + 1 < words.length && wordMatches(pattern, words[position + 1] as string)) {
+        skipped.push(position);
+        position += 2;
+      } else return null;
     }
     return position;
   }
@@ -153,7 +183,11 @@ export class CueMatcher {
   private add(cue: Cue) {
     const first = cue.words[0];
     if (!first) return;
-    for (const w of cue.words) if (w.kind === 'exact') this.vocabulary.add(w.text);
+    for (const w of cue.words) {
+      if (w.kind !== 'exact') continue;
+      this.vocabulary.add(w.text);
+      this.cueWords.add(w.text);
+    }
     if (first.kind === 'prefix' || first.kind === 'suffix') {
       const [index, lengths] = first.kind === 'prefix' ? [this.byPrefix, this.prefixLengths] : [this.bySuffix, this.suffixLengths];
       index.set(first.text, [...(index.get(first.text) ?? []), cue]);

@@ -40,6 +40,8 @@ export const classificationRulesSchema = z.object({
   modelMargin: z.number().min(0).max(0.5).default(0),
   /** Types never dropped from a classification once one of their cues is counted (not damped, not cut by minScore). */
   neverLost: z.array(z.enum(threatTypes)).default([]),
+  /** Harm to people comes first: once a type here reaches minScore, the types it lists rank after it, whatever they score. */
+  outranks: z.partialRecord(z.enum(threatTypes), z.array(z.enum(threatTypes))).default({}),
   /** Who or what an act is done to moves its weight to another type ("attacked the army post": armed_clash). */
   retarget: z
     .object({

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { normalizeText } from '../gazetteer/normalize.js';
 import type { ThreatType } from '../domain/taxonomy.js';
 import type { CueHit } from './cues.js';
 
@@ -62,18 +61,16 @@ export interface RulesReading {
 const leadBounds = [-6, -3, -1, 1, 3, 6];
 
 /**
- * Features of a message: its words, its word pairs, the lexicons' types (primary and others), and,
+ * Features of a message: its words (normalised, as the classifier split them), its word pairs, the lexicons' types (primary and others), and,
  * language-neutral, the target groups its words name (`t:civilians`, `t:forces`, `t:positions`,
  * `t:property`), the types of the threat cues it holds (`c:armed_clash`…), when the rules found
  * who an act was done to, `targeted` and each such act with its target
  * (`tg:attack_on_civilians>forces`), and how far the rules' attack score leads the clash score
  * (`lead:0` … `lead:6`, bucketed): what the lexicons found in it, whatever the language.
  */
-export function modelFeatures(text: string, reading: RulesReading): string[] {
+export function modelFeatures(normalWords: readonly string[], reading: RulesReading): string[] {
   const { type, others, cues, targetedActs, attackLead } = reading;
-  const words = normalizeText(unglue(text))
-    .split(' ')
-    .filter((w) => w !== '' && !/^\d+$/.test(w));
+  const words = normalWords.filter((w) => !/^\d+$/.test(w));
   const features = new Set<string>([`type:${type}`, ...others.map((t) => `also:${t}`)]);
   features.add(`lead:${leadBounds.filter((bound) => attackLead > bound).length}`);
   if (targetedActs.length > 0) features.add('targeted');

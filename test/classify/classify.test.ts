@@ -51,6 +51,23 @@ describe('threat type from the way focal points text', () => {
     expect(classify('merci pour votre aide').threatType).toBe('other');
   });
 
+  it.each([
+    ['des hommesarmes a Sofara ce matin', 'armed_group_presence'],
+    ['Boko Haramkills 5 villagers', 'attack_on_civilians'],
+  ])('reads two words glued by a lost space: %s', (text, type) => {
+    expect(classify(text).threatType).toBe(type);
+  });
+
+  it('does not split a word it knows, nor one that matches a cue with a typing mistake', () => {
+    expect(classify('enlevment de deux enseignants').threatType).toBe('abduction');
+    expect(classify('bonjour, je teste le numero').threatType).toBe('other');
+  });
+
+  it('a phrase that let a word pass does not swallow it: "are massacred in"', () => {
+    expect(classify('over 25 are massacred in the village').threatType).toBe('attack_on_civilians');
+    expect(classify('armed factions are fighting in Ndele right now').threatType).toBe('armed_clash');
+  });
+
   it('a gold mine is not a landmine', () => {
     expect(classify('des orpailleurs travaillent dans la mine d or').threatType).toBe('other');
   });

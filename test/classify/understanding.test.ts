@@ -112,6 +112,27 @@ describe('several things at once', () => {
     expect(allTypes(text)).toContain('sexual_violence');
   });
 
+  it.each([
+    ['Plateau: 4 killed, 40 houses burnt, farmlands destroyed', 'attack_on_civilians', 'looting_destruction'],
+    ['ils ont tué deux personnes, pillé les boutiques et brûlé les greniers', 'attack_on_civilians', 'looting_destruction'],
+    ['death toll from the cattle raid rises to 16', 'attack_on_civilians', 'looting_destruction'],
+  ])('people killed come before property taken or burnt: %s', (text, primary, other) => {
+    const c = classify(text);
+    expect(c.threatType).toBe(primary);
+    expect(c.otherThreatTypes).toContain(other);
+  });
+
+  it.each([
+    ['ils ont pillé les boutiques et brûlé les greniers', 'looting_destruction'],
+    ['les habitants fuient Djugu vers Bunia maintenant apres les attaques', 'displacement'],
+  ])('property alone, or flight from attacks, keeps its type: %s', (text, type) => {
+    expect(classify(text).threatType).toBe(type);
+  });
+
+  it('displaced people killed are the victims of an attack, not news of displacement', () => {
+    expect(classify('3 IDPs killed and 26 injured in Darfur').threatType).toBe('attack_on_civilians');
+  });
+
   it('the primary type is never repeated among the others', () => {
     const c = classify('kidnapped a young woman and raped her');
     expect(c.otherThreatTypes).not.toContain(c.threatType);
