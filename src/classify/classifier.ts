@@ -39,7 +39,10 @@ export function classifyWarning(
   const counted = threatHits.filter((h) => !denied(h));
   const deniedWeight = threatHits.filter(denied).reduce((sum, h) => sum + Math.max(0, h.cue.weight), 0);
   const reported = hits.some((h) => h.cue.kind === 'reported');
-  const calm = hits.some((h) => h.cue.kind === 'calm' && !denied(h));
+  // A calm word that is part of whom it names ("peaceful protesters") says nothing of the situation.
+  const calm = hits.some(
+    (h) => h.cue.kind === 'calm' && !denied(h) && !hits.some((t) => t.cue.kind === 'target' && t.start <= h.start && t.end >= h.end),
+  );
 
   const targetOf = targetFinder(words, hits, rules);
   // Each cue counts for its type, or for the type its object makes it ("attacked the army post").

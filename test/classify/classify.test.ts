@@ -68,6 +68,11 @@ describe('threat type from the way focal points text', () => {
     expect(classify('armed factions are fighting in Ndele right now').threatType).toBe('armed_clash');
   });
 
+  it('a calm word that names the victims does not calm the report: "peaceful protesters"', () => {
+    expect(classify('security forces killed six peaceful protesters').threatType).toBe('attack_on_civilians');
+    expect(classify('the situation is peaceful now').threatType).toBe('other');
+  });
+
   it('a gold mine is not a landmine', () => {
     expect(classify('des orpailleurs travaillent dans la mine d or').threatType).toBe('other');
   });
