@@ -91,6 +91,9 @@ function patientPostgresBackend(faults: FaultLog | undefined): typeof createPost
     };
     // A client checked out when its server goes away emits 'error': report it, never crash.
     inside.connection.pool.on('connect', (client) => client.on('error', reportClient));
+    // The worker's LISTEN connection is a client of its own, built from this module.
+    const owned = inside.connection as unknown as { pgModule?: typeof pg };
+    if (owned.pgModule) owned.pgModule = Object.create(owned.pgModule, { Client: { value: guardedClient(owned.pgModule.Client, reportClient) } });
     // Readiness (the schema's migration, on first use) is memoized, failure included: a queue
     // whose first statement met the outage would fail every later one. Forget a failed attempt.
     const forgetFailure = <T extends { readyPromise?: Promise<void>; waitUntilReady(): Promise<void> }>(target: T) => {
@@ -117,6 +120,40 @@ function patientPostgresBackend(faults: FaultLog | undefined): typeof createPost
     };
     return backend;
   };
+}
+
+/**
+ * A pg client that cannot crash the process with its 'error' event. BullMQ (6.7) builds each
+ * worker's LISTEN connection and adds its 'error' listener only once `connect()` has resolved; when
+ * PostgreSQL shuts down just as that connection is made, its FATAL arrives in the same read as the
+ * end of the handshake, before the listener, and the 'error' without a listener crashed Tamtam
+ * (seen in CI: "terminating connection due to administrator command" during the outage test).
+ * This client listens from the start, reports what it hears, and counts a connection that died
+ * while it was being made as one that failed to connect: BullMQ then makes a new one later.
+ */
+export function guardedClient(Base: typeof pg.Client, report: (error: Error) => void): typeof pg.Client {
+  class GuardedClient extends Base {
+    private died: Error | undefined;
+    constructor(config?: string | pg.ClientConfig) {
+      super(config);
+      this.on('error', (error: Error) => {
+        this.died ??= error;
+        report(error);
+      });
+    }
+    async connectGuarded(): Promise<void> {
+      await (Base.prototype.connect as (this: pg.Client) => Promise<unknown>).call(this);
+      // What else came with the handshake's last read is handled before the caller has the client.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.died) {
+        void this.end().catch(() => undefined);
+        throw this.died;
+      }
+    }
+  }
+  // pg's `connect` is overloaded (callback or promise); BullMQ uses the promise.
+  (GuardedClient.prototype as unknown as { connect: () => Promise<void> }).connect = GuardedClient.prototype.connectGuarded;
+  return GuardedClient;
 }
 
 /** Retry pacing shared by every statement to one database: see {@link patientPostgresBackend}. */
