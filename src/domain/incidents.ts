@@ -2,7 +2,7 @@
  * Whether two warnings tell of the same incident (DESIGN.md, README "Alerts about the same
  * incident"): pure rules over what the analyser found in each, so they can be table-tested.
  */
-import type { Place, PlaceMatch } from './place.js';
+import { registeredPlace, type Place, type PlaceMatch } from './place.js';
 import type { ThreatType } from './taxonomy.js';
 
 /** What is known of an incident: its alert's types and place. */
@@ -18,7 +18,11 @@ export interface MessageFacts {
   text: string;
   threatType: ThreatType;
   otherThreatTypes: readonly ThreatType[];
-  /** The place named in the message (findPlace without the reporter's registered place), or null. */
+  /**
+   * The place of the message: for a follow-up, the one it names (findPlace without the reporter's
+   * registered place); for another reporter's warning, the one it names or else the reporter's
+   * registered place. Null when there is none.
+   */
   place: PlaceMatch | null;
 }
 
@@ -148,17 +152,24 @@ export function followUpVerdict(alert: IncidentFacts, message: MessageFacts, set
 
 /**
  * Whether another reporter's warning is about the incident of an alert (corroboration): both
- * tell of a threat, of compatible types, and at one place (see samePlace). A warning without a
- * place, or an alert without one, is never grouped: nothing says it is the same incident. The
- * time window is the caller's (the alerts it compares with).
+ * tell of a threat, of compatible types, and at one place (see samePlace). The warning's place is
+ * the one it names with confidence, or else its reporter's registered place: people of a village
+ * under attack text "on nous attaque" without naming the village they are in. A warning with
+ * neither, an alert without a place, or a place only guessed ("tiré" → Tièrè), is never grouped:
+ * nothing says it is the same incident. The time window is the caller's (the alerts it compares with).
  */
 export function corroborates(
   alert: IncidentFacts,
   warning: Omit<MessageFacts, 'text'>,
   settings: IncidentSettings = defaultIncidentSettings,
 ): boolean {
-  if (!alert.threatType || !alert.place || !warning.place || warning.place.confidence < settings.placeConfidence) return false;
+  if (!alert.threatType || !alert.place || !warning.place || !placeKnown(warning.place, settings)) return false;
   if (!compatibleTypes([alert.threatType, ...alert.otherThreatTypes], [warning.threatType, ...warning.otherThreatTypes], { otherContinues: false }))
     return false;
   return samePlace(alert.place, warning.place.place, settings.nearKm);
+}
+
+/** Whether a warning's place can tell it is the same incident: named with confidence, or its reporter's registered place. */
+export function placeKnown(place: PlaceMatch, settings: IncidentSettings = defaultIncidentSettings): boolean {
+  return place.confidence >= settings.placeConfidence || place.matched === registeredPlace;
 }

@@ -28,9 +28,12 @@ export interface PlaceMatch {
   place: Place;
   /** 0..1 */
   confidence: number;
-  /** The words of the message that named it, or `registered place` when it came from the reporter. */
+  /** The words of the message that named it, or `registered place` ({@link registeredPlace}) when it came from the reporter. */
   matched: string;
 }
+
+/** `matched` of a place that the message did not name: the reporter's registered place. */
+export const registeredPlace = 'registered place';
 
 /** Context that helps resolve ambiguous names. */
 export interface PlaceHint {

@@ -1,4 +1,4 @@
-import type { Place, PlaceHint, PlaceMatch } from '../domain/place.js';
+import { registeredPlace, type Place, type PlaceHint, type PlaceMatch } from '../domain/place.js';
 import type { NameSpan, PlaceIndex } from './index.js';
 import { normalizeName, tokenize } from './normalize.js';
 import { isArabicWord, transliterateArabic } from './transliterate.js';
@@ -64,7 +64,7 @@ export function findPlaceIn(index: PlaceIndex, text: string, hint: PlaceHint = {
   const spans = index.scan(words);
   const registered = hint.registeredPlaceId == null ? undefined : index.place(hint.registeredPlaceId);
   if (spans.length === 0) {
-    return registered ? { place: registered, confidence: registeredPlaceConfidence, matched: 'registered place' } : null;
+    return registered ? { place: registered, confidence: registeredPlaceConfidence, matched: registeredPlace } : null;
   }
   const mentioned = spans.map((s) => ({ span: s, name: s.canonical }));
   const candidates: Candidate[] = spans.map((span) => {

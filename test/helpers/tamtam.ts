@@ -19,12 +19,14 @@ const gazetteerDir = fileURLToPath(new URL('../../deploy/gazetteer', import.meta
 /**
  * `groupIncidents`: whether other reporters' warnings of one incident are grouped under the first alert
  * (off by default here: most tests send many warnings about Mopti and count the alerts; test/workflow/incidents.test.ts turns it on).
+ * `focalPoints`: reporters known in advance, each with the place they are registered at.
  */
 export function testDeployment({
   ackTimeout = '2s',
   repeatLast = 1,
   groupIncidents = false,
-}: { ackTimeout?: string; repeatLast?: number; groupIncidents?: boolean } = {}): string {
+  focalPoints = [],
+}: { ackTimeout?: string; repeatLast?: number; groupIncidents?: boolean; focalPoints?: { phone: string; place: string }[] } = {}): string {
   return `
 mission: TEST
 defaultLanguage: fr
@@ -49,6 +51,7 @@ escalationPolicies:
 gazetteers:
   - path: ${path.join(gazetteerDir, 'mali.csv')}
 sameIncident: { group: ${groupIncidents} }
+focalPoints: [${focalPoints.map((f) => `{ phone: "${f.phone}", place: ${f.place} }`).join(', ')}]
 `;
 }
 

@@ -96,3 +96,29 @@ describe('another reporter’s warning: the same incident or not', () => {
     expect(corroborates(alertOf(first), messageOf(next))).toBe(grouped);
   });
 });
+
+describe('a warning that names no place, from a reporter with a registered place', () => {
+  /** The warning as the workflow reads it: the place it names, else the reporter's registered place. */
+  const fromReporterAt = (village: string, text: string): Omit<MessageFacts, 'text'> => {
+    const registeredPlaceId = analyser.findPlace(village)!.place.id;
+    const c = analyser.classify(text);
+    return { threatType: c.threatType, otherThreatTypes: c.otherThreatTypes, place: analyser.findPlace(text, { registeredPlaceId }) };
+  };
+
+  it.each([
+    ['attaque du village de Konna cette nuit', 'Konna', 'on nous attaque, ils tirent partout', true],
+    ['attaque du village de Konna cette nuit', 'Konna', 'attaque en cours venez vite', true],
+    ['Des hommes armés à Sofara', 'Sofara', 'ils sont nombreux sur des motos, armés', true],
+    ['attaque du village de Konna cette nuit', 'Bankass', 'on nous attaque, ils tirent partout', false],
+    ['attaque du village de Konna cette nuit', 'Konna', 'une femme violée', false],
+    ['attaque du village de Konna cette nuit', 'Konna', 'ils attaquent Bankass', false],
+  ])('%s / a reporter of %s: %s → grouped: %s', (first, village, next, grouped) => {
+    expect(corroborates(alertOf(first), fromReporterAt(village, next))).toBe(grouped);
+  });
+
+  it('a place only guessed from a word of the message groups nothing', () => {
+    const guessed = messageOf('ils ont tiré');
+    if (guessed.place) expect(guessed.place.confidence).toBeLessThan(0.9);
+    expect(corroborates(alertOf('Tirs à Tièrè'), guessed)).toBe(false);
+  });
+});

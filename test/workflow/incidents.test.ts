@@ -81,10 +81,20 @@ describe.each(queueBackends)('alerts about the same incident on the %s queue bac
 
 // Warnings of one incident from different reporters are grouped under the first alert.
 describe.each(queueBackends)('warnings of one incident from several reporters on the %s queue backend', (backend) => {
+  // Focal points registered at Youwarou, and one at Ténenkou, 110 km away.
+  const youwarou = ['+22376840001', '+22376840002', '+22376840003'];
+  const tenenkou = '+22376840009';
   let app: TestTamtam;
   let take: (from: string, text: string, id: string) => Promise<{ duplicate: boolean }>;
   beforeAll(async () => {
-    app = await startTestTamtam({ backend, deployment: testDeployment({ groupIncidents: true, ackTimeout: '1h' }) });
+    app = await startTestTamtam({
+      backend,
+      deployment: testDeployment({
+        groupIncidents: true,
+        ackTimeout: '1h',
+        focalPoints: [...youwarou.map((phone) => ({ phone, place: 'Youwarou' })), { phone: tenenkou, place: 'Ténenkou' }],
+      }),
+    });
     const intake = createIntake({ db: app.deps.db, pii: app.deps.pii, queues: app.deps.queues, log: app.deps.log });
     take = (from, text, id) => intake({ channel: 'simulator', providerMessageId: id, from, text, receivedAt: new Date() } satisfies InboundMessage);
   });
@@ -137,6 +147,20 @@ describe.each(queueBackends)('warnings of one incident from several reporters on
       .split(/\r?\n/);
     const row = fields(lines.find((l) => l.includes(alert.ref))!);
     expect(row[fields(header!).indexOf('reports')]).toBe('3');
+  });
+
+  it('groups warnings that name no place from reporters registered in one village: people under attack do not name where they are', async () => {
+    const first = await reportAndWaitNotified(app, youwarou[0]!, 'on nous attaque, ils tirent partout');
+    await app.send(youwarou[1]!, 'attaque en cours venez vite');
+    await app.send(youwarou[2]!, 'des hommes armés tirent sur les gens ici');
+    await eventually(async () => ((await inboundOf(first.id)).length === 3 ? true : undefined), { what: 'the three reports on one alert' });
+    await eventually(async () => (await officerMessages(first.id, 'card_update')).find((m) => m.text.includes('3 signalements de 3 sources')), {
+      what: 'the count on the card',
+    });
+    // The same words from a reporter registered elsewhere are another incident, and another alert.
+    const elsewhere = await reportAndWaitNotified(app, tenenkou, 'on nous attaque, ils tirent partout');
+    expect(elsewhere.id).not.toBe(first.id);
+    expect((await inboundOf(elsewhere.id)).map((r) => r.outcome)).toEqual(['alert']);
   });
 
   it('keeps two different incidents in one village the same hour apart', async () => {

@@ -2,7 +2,7 @@ import { updateAlert, type AlertRow } from '../../db/alerts.js';
 import type { Tx } from '../../db/index.js';
 import { lockIncidentOffices, recentIncidentsIn, reportsOf, type Corroboration } from '../../db/incidents.js';
 import { insertOutbound, type OutboundInput, type QueuedOutbound } from '../../db/outbox.js';
-import { corroborates, defaultIncidentSettings, type IncidentFacts } from '../../domain/incidents.js';
+import { corroborates, defaultIncidentSettings, placeKnown, type IncidentFacts } from '../../domain/incidents.js';
 import type { ThreatType } from '../../domain/taxonomy.js';
 import type { WorkflowDeps } from '../deps.js';
 import { messagesToHolders } from '../reporters/conversation.js';
@@ -39,7 +39,8 @@ const alone = <W extends Warning>(warnings: W[]): IncidentGroups<W> => ({
  * (compatible threat, one place: see corroborates), or under an earlier warning of the same batch
  * that opens an alert. Each office's area is locked while deciding (the offices the warnings would
  * go to), so two jobs cannot both open an alert for one incident. Only warnings that tell of a
- * threat and name a place are grouped; an exercise is never grouped with a real alert.
+ * threat and name a place, or come from a reporter with a registered place, are grouped; an
+ * exercise is never grouped with a real alert.
  */
 export async function groupByIncident<W extends Warning>(tx: Tx, deps: WorkflowDeps, warnings: W[]): Promise<IncidentGroups<W>> {
   const settings = deps.deployment.sameIncident;
@@ -47,7 +48,7 @@ export async function groupByIncident<W extends Warning>(tx: Tx, deps: WorkflowD
   const rules = { ...defaultIncidentSettings, nearKm: settings.nearKm };
   const analysed = warnings.map((w) => {
     const stage = classification(deps, { text: w.message.text, language: w.reporter.language }, w.reporter);
-    const place = stage.place && stage.place.confidence >= rules.placeConfidence ? stage.place : null;
+    const place = stage.place && placeKnown(stage.place, rules) ? stage.place : null;
     const threatType = stage.set.threatType as ThreatType;
     const groupable = place !== null && threatType !== 'other';
     return {

@@ -4,6 +4,7 @@ import { recordedOutcomeOf } from '../../../db/outcomes.js';
 import { getPlace, unitsWithin, type PlaceRow } from '../../../db/places.js';
 import { openStatuses } from '../../../domain/lifecycle.js';
 import { severities, threatTypes, type AlertStatus, type Severity, type ThreatType } from '../../../domain/taxonomy.js';
+import { registeredPlace } from '../../../domain/place.js';
 import { cardActions, outcomeActions } from '../../sending/cards.js';
 import type { WorkflowDeps } from '../../deps.js';
 import { correctionReply } from '../correction-replies.js';
@@ -40,7 +41,7 @@ function candidatePlaces(deps: WorkflowDeps, alert: AlertRow): number[] {
   let text = alert.text;
   for (let i = 0; i < 5 && ids.length < 6; i++) {
     const found = deps.analyser.findPlace(text);
-    if (!found || found.matched === 'registered place' || !text.includes(found.matched)) break;
+    if (!found || found.matched === registeredPlace || !text.includes(found.matched)) break;
     if (!ids.includes(found.place.id)) ids.push(found.place.id);
     text = text.replace(found.matched, ' ');
   }
