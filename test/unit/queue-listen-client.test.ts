@@ -18,8 +18,7 @@ const int32 = (n: number) => {
   return b;
 };
 /** An ErrorResponse: fields of one letter and a NUL-terminated text, then a NUL. */
-const fatal = (code: string, text: string) =>
-  message('E', Buffer.from(`SFATAL\0VFATAL\0C${code}\0M${text}\0\0`, 'latin1'));
+const fatal = (code: string, text: string) => message('E', Buffer.from(`SFATAL\0VFATAL\0C${code}\0M${text}\0\0`, 'latin1'));
 
 /**
  * A server that accepts the connection (authentication ok, ready for query) and, in the same write,
