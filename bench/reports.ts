@@ -53,17 +53,21 @@ async function timeRuns(db: Db, pid: number, runs: number, work: () => Promise<n
   return { timings, rows };
 }
 
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Runs `tamtam export alerts` under /usr/bin/time; its seconds and peak RSS. */
+/**
+ * Runs `npm run tamtam -- export alerts` (as the README says, with the script's Node flags) under
+ * /usr/bin/time; its seconds and peak RSS (the largest process's: the command's Node, not npm's).
+ */
 async function exportByCli(databaseUrl: string, out: string, dataDir: string): Promise<{ seconds: number; peakRssMb: number; stderr: string }> {
   const args = [
     '-f',
     'time: %e %M',
-    process.execPath,
-    '--import',
-    'tsx',
-    cli,
+    'npm',
+    'run',
+    '--silent',
+    'tamtam',
+    '--',
     'export',
     'alerts',
     '--from',
@@ -76,6 +80,7 @@ async function exportByCli(databaseUrl: string, out: string, dataDir: string): P
     out,
   ];
   const child = spawn('/usr/bin/time', args, {
+    cwd: root,
     env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'warn', PII_KEY: Buffer.alloc(32, 7).toString('base64') },
   });
   let stderr = '';
