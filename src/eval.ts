@@ -25,7 +25,7 @@ import { loadTargetModel } from './classify/target-model.js';
 import type { WarningAnalyser } from './classify/types.js';
 import { threatTypes, type ThreatType } from './domain/taxonomy.js';
 import { readCorpus, type LabelledWarning } from './evaluation/corpus.js';
-import { classScores, share } from './evaluation/metrics.js';
+import { classScores, macroF1Interval, share } from './evaluation/metrics.js';
 import { defaultUcdpPath, readOpenData, type OpenExample } from './evaluation/ucdp.js';
 import { loadGazetteers } from './gazetteer/load.js';
 import { normalizeName } from './gazetteer/normalize.js';
@@ -51,6 +51,8 @@ interface Summary {
   n: number;
   types: number;
   macroF1: number;
+  /** Its 95% bootstrap interval (macroF1Interval). */
+  interval: [number, number];
   rulesOnlyMacroF1: number;
   urgency: number | null;
   office: number | null;
@@ -77,6 +79,10 @@ function printClasses(pairs: { expected: string; actual: string }[], labels: rea
 /** A macro-F1 rounded down to four places: 0.84999 is 0.8499, never 0.8500. */
 const f1 = (value: number) => (Math.floor(value * 1e4 + 1e-9) / 1e4).toFixed(4);
 
+/** An interval as two figures rounded down (low) and up (high) to three places: never narrower than it is. */
+const range = ([low, high]: [number, number]) =>
+  `${(Math.floor(low * 1e3 + 1e-9) / 1e3).toFixed(3)}–${(Math.ceil(high * 1e3 - 1e-9) / 1e3).toFixed(3)}`;
+
 const line = (label: string, s: { right: number; total: number; rate: number }) =>
   console.log(`${label.padEnd(44)} ${(s.rate * 100).toFixed(1).padStart(5)}%  (${s.right}/${s.total})`);
 
@@ -99,7 +105,12 @@ function scoreWarnings(name: string, corpus: LabelledWarning[], context: Context
     corpus.map((w) => ({ expected: w.threatType, actual: context.rulesOnly.classify(w.text).threatType })),
     threatTypes,
   ).macroF1;
+  const interval = macroF1Interval(
+    results.map((r, i) => ({ expected: r.item.threatType, actual: r.classification.threatType, group: String(i) })),
+    threatTypes,
+  );
   console.log(`\nmacro-F1 (all ${carried.length} classes)               ${f1(macroF1)}   (rules alone ${f1(rulesOnlyMacroF1)})`);
+  console.log(`its 95% interval (bootstrap over messages)  ${range(interval)}`);
   line(
     'threat type accuracy',
     share(results, (r) => r.classification.threatType === r.item.threatType),
@@ -143,7 +154,7 @@ function scoreWarnings(name: string, corpus: LabelledWarning[], context: Context
       if (misses.length > 0) console.log(`- ${r.item.text}\n    ${misses.join('; ')}  [${r.classification.evidence.join(', ')}]`);
     }
   }
-  return { set: name, n: corpus.length, types: carried.length, macroF1, rulesOnlyMacroF1, urgency: urgency.rate, office: office.rate };
+  return { set: name, n: corpus.length, types: carried.length, macroF1, interval, rulesOnlyMacroF1, urgency: urgency.rate, office: office.rate };
 }
 
 /** A split of the UCDP headlines: the two types they carry, no urgency or office labels. */
@@ -164,7 +175,13 @@ function scoreHeadlines(name: string, examples: OpenExample[], context: Context)
     carried,
   ).macroF1;
   const elsewhere = predicted.filter((p) => !carried.includes(p)).length;
+  // The headlines of one event are drawn together, as the splits keep them.
+  const interval = macroF1Interval(
+    examples.map((e, i) => ({ expected: e.threatType, actual: predicted[i]!, group: e.id.split('-')[0] ?? e.id })),
+    carried,
+  );
   console.log(`\nmacro-F1 (the 2 types carried)           ${f1(macroF1)}   (rules alone ${f1(rulesOnlyMacroF1)})`);
+  console.log(`its 95% interval (bootstrap over events)  ${range(interval)}`);
   console.log(`macro-F1 against UCDP's types as mapped, before cleaning  ${raw.toFixed(3)}`);
   line(
     'threat type accuracy',
@@ -174,7 +191,7 @@ function scoreHeadlines(name: string, examples: OpenExample[], context: Context)
     ),
   );
   console.log(`given another type (abduction, looting, other…)  ${elsewhere}`);
-  return { set: name, n: examples.length, types: carried.length, macroF1, rulesOnlyMacroF1, urgency: null, office: null };
+  return { set: name, n: examples.length, types: carried.length, macroF1, interval, rulesOnlyMacroF1, urgency: null, office: null };
 }
 
 async function main(args: string[]) {
@@ -221,11 +238,11 @@ async function main(args: string[]) {
   summaries.push(scoreWarnings('held-out SMS (test/fixtures/holdout, never tuned on)', readCorpus(join(root, 'test/fixtures/holdout')), context));
 
   console.log('\n== summary\n');
-  console.log('set                                                           n   types  macro-F1  rules alone  urgency  office');
+  console.log('set                                                           n   types  macro-F1  95% interval  rules alone  urgency  office');
   for (const s of summaries) {
     const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);
     console.log(
-      `${s.set.padEnd(60)} ${String(s.n).padStart(5)}  ${String(s.types).padStart(5)}  ${f1(s.macroF1).padStart(8)}  ${f1(s.rulesOnlyMacroF1).padStart(11)}  ${pct(s.urgency).padStart(7)}  ${pct(s.office).padStart(6)}`,
+      `${s.set.padEnd(60)} ${String(s.n).padStart(5)}  ${String(s.types).padStart(5)}  ${f1(s.macroF1).padStart(8)}  ${range(s.interval).padStart(12)}  ${f1(s.rulesOnlyMacroF1).padStart(11)}  ${pct(s.urgency).padStart(7)}  ${pct(s.office).padStart(6)}`,
     );
   }
 }

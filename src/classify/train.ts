@@ -24,8 +24,8 @@ export interface TrainingSettings {
 
 export const defaultTrainingSettings: TrainingSettings = { seed: 13, epochs: 40, learningRate: 0.1, l2: 0.0005, minCount: 3 };
 
-/** A deterministic generator (mulberry32), so the order of examples is the same on every run. */
-function random(seed: number): () => number {
+/** A deterministic generator (mulberry32) in [0, 1): the same numbers on every run and machine. */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -60,7 +60,7 @@ export function trainTargetModel(
   const classWeight = [total / (2 * (total - positives)), total / (2 * positives)];
   const weights = new Map<string, number>([...vocabulary].sort().map((f) => [f, 0]));
   let bias = 0;
-  const next = random(settings.seed);
+  const next = seededRandom(settings.seed);
   const order = rows.map((_, i) => i);
   for (let epoch = 0; epoch < settings.epochs; epoch += 1) {
     for (let i = order.length - 1; i > 0; i -= 1) {

@@ -1,3 +1,5 @@
+import { seededRandom } from '../classify/train.js';
+
 /** Precision, recall and F1 of one class. */
 export interface ClassScore {
   label: string;
@@ -24,6 +26,30 @@ export function classScores(
   const present = perClass.filter((c) => c.support > 0);
   const macroF1 = present.reduce((sum, c) => sum + c.f1, 0) / Math.max(1, present.length);
   return { perClass, macroF1 };
+}
+
+/**
+ * A 95% interval for macro-F1, by the bootstrap: the groups of items (the headlines of one event,
+ * which the splits keep together) are drawn again with replacement, `resamples` times with a fixed
+ * seed, and the 2.5th and 97.5th percentiles of the figures are the interval. How far a figure can
+ * move with another draw of the same kind of data: what a goal's margin should be read against.
+ */
+export function macroF1Interval(
+  pairs: readonly { expected: string; actual: string; group: string }[],
+  labels: readonly string[],
+  { resamples = 1_000, seed = 1 }: { resamples?: number; seed?: number } = {},
+): [low: number, high: number] {
+  const byGroup = new Map<string, { expected: string; actual: string }[]>();
+  for (const p of pairs) byGroup.set(p.group, [...(byGroup.get(p.group) ?? []), p]);
+  const groups = [...byGroup.values()];
+  const next = seededRandom(seed);
+  const figures: number[] = [];
+  for (let r = 0; r < resamples; r += 1) {
+    const drawn: { expected: string; actual: string }[] = [];
+    for (let i = 0; i < groups.length; i += 1) drawn.push(...groups[Math.floor(next() * groups.length)]!);
+    figures.push(classScores(drawn, labels).macroF1);
+  }
+  return [percentile(figures, 2.5), percentile(figures, 97.5)];
 }
 
 /** Share of items for which `test` holds, with the counts. */
