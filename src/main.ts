@@ -92,10 +92,7 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
     // Connection errors of queues and workers are reported through `faults` (the backend listens).
     const backend = createQueueBackend({ redisUrl: config.redisUrl, databaseUrl, namespace: options.queueNamespace, faults });
     // Job ids carry the database's incarnation: see QueuesOptions.jobIdPrefix.
-    const queues = createQueues(backend, {
-      jobIdPrefix: await databaseIncarnation(database.db),
-      onDeferredError: (error) => faults.fault('queue', 'escalation timers (the reconciler re-creates them)', error),
-    });
+    const queues = createQueues(backend, { jobIdPrefix: await databaseIncarnation(database.db) });
     faults.probe('queue', () => queues.get('inbound').getJobCounts('wait'));
     cleanup.push(
       () => backend.close(),

@@ -51,28 +51,12 @@ export interface QueuesOptions {
    * new job with an old id would be taken for a duplicate and never run. Default none.
    */
   jobIdPrefix?: string;
-  /**
-   * Jobs delayed by at least this long (ms) are added together a moment later rather than one
-   * call each: escalation timers, minutes away. Default: 60 s on the PostgreSQL backend, where each
-   * add is a statement and a NOTIFY that wakes the queue's worker (the dearest operation of a
-   * single warning there), never on Redis. A timer lost to a crash in that moment is re-created by
-   * the reconciler, which adds every timer due before its next run.
-   */
-  deferDelayedFromMs?: number;
-  /** Where a deferred add that failed is reported. Default: ignored (the reconciler re-creates it). */
-  onDeferredError?: (error: Error) => void;
 }
 
 /** On the PostgreSQL backend, the fewest jobs for one queue that are added as a bulk rather than one by one. */
 export const postgresBulkFrom = 8;
 
-/** How long deferred jobs wait to be added together (ms). */
-const deferForMs = 200;
-
-export function createQueues(
-  backend: QueueBackend,
-  { jobIdPrefix, deferDelayedFromMs = backend.kind === 'postgres' ? 60_000 : Infinity, onDeferredError = () => {} }: QueuesOptions = {},
-): Queues {
+export function createQueues(backend: QueueBackend, { jobIdPrefix }: QueuesOptions = {}): Queues {
   const queues = Object.fromEntries(
     (Object.keys(queueDefinitions) as QueueName[]).map((name) => [
       name,
@@ -99,45 +83,12 @@ export function createQueues(
     }
     await Promise.all([...byQueue].map(([queue, list]) => (list.length < bulkFrom ? addOneByOne(queues[queue], list) : queues[queue].addBulk(list))));
   };
-  // Delayed jobs waiting to be added together (see QueuesOptions.deferDelayedFromMs). Their delay
-  // counts from when they were asked for: the moment they wait is taken off.
-  let deferred: { job: NewJob; at: number }[] = [];
-  let flushTimer: NodeJS.Timeout | undefined;
-  // The add of the jobs taken from `deferred` while it is in flight: remove and promote wait for it.
-  let flushing: Promise<void> | undefined;
-  const flushDeferred = () => (flushing = addDeferred().finally(() => (flushing = undefined)));
-  const addDeferred = async () => {
-    flushTimer = undefined;
-    const now = Date.now();
-    const jobs = deferred.map(
-      ({ job, at }) => ({ ...job, options: { ...job.options, delay: Math.max(0, job.options!.delay! - (now - at)) } }) as NewJob,
-    );
-    deferred = [];
-    for (let i = 0; i < jobs.length; i += 500) await addBulk(jobs.slice(i, i + 500)).catch((error: Error) => onDeferredError(error));
-  };
-
-  /** Drops a job still waiting to be added together; true if there was one (removed or promoted before it was added). */
-  const undefer = (name: JobName, data: JobData<JobName>) => {
-    const id = idFor(name, data);
-    const before = deferred.length;
-    deferred = deferred.filter(({ job }) => idFor(job.name, job.data) !== id);
-    return deferred.length < before;
-  };
-
   return {
     backend,
     async add(name, data, options = {}) {
       await queueFor(name, data).add(name, data, { ...options, jobId: idFor(name, data) });
     },
-    async addMany(jobs) {
-      const later = jobs.filter((job) => (job.options?.delay ?? 0) >= deferDelayedFromMs);
-      if (later.length > 0) {
-        const at = Date.now();
-        deferred.push(...later.map((job) => ({ job, at })));
-        flushTimer ??= setTimeout(() => void flushDeferred(), deferForMs);
-      }
-      await addBulk(later.length > 0 ? jobs.filter((job) => !later.includes(job)) : jobs);
-    },
+    addMany: addBulk,
     async ensure(name, data, { backoffMs, ...options } = {}) {
       const job = await find(name, data);
       if (!job) {
@@ -159,9 +110,6 @@ export function createQueues(
       await queueFor(name, data).add(name, data, { ...options, jobId: idFor(name, data) });
     },
     async remove(name, data) {
-      // Not added yet: removing it is not adding it (else a timer a correction replaced comes back).
-      if (undefer(name, data)) return true;
-      await flushing;
       const job = await find(name, data);
       if (!job) return false;
       const state = await job.getState();
@@ -170,8 +118,6 @@ export function createQueues(
       return true;
     },
     async promote(name, data) {
-      undefer(name, data);
-      await flushing;
       const job = await find(name, data);
       if (job && (await job.getState()) === 'delayed') await job.promote();
       else if (!job) await queueFor(name, data).add(name, data, { jobId: idFor(name, data) });
@@ -210,8 +156,6 @@ export function createQueues(
       return deleted;
     },
     async close() {
-      if (flushTimer) clearTimeout(flushTimer);
-      await flushDeferred();
       await Promise.all(Object.values(queues).map((q) => q.close()));
     },
   };
