@@ -96,13 +96,7 @@ export class CueMatcher {
     const hits: CueHit[] = [];
     for (let i = 0; i < words.length; i += 1) {
       const word = words[i] as string;
-      // Affix cues are looked up by the word's own prefixes and suffixes of the lengths they have,
-      // not tried one by one (a hundred and more per word, for every word of every message).
-      const candidates = [
-        ...(this.byFirstWord.get(word) ?? []),
-        ...this.affixCues(this.prefixLengths, this.byPrefix, word, (n) => word.slice(0, n)),
-        ...this.affixCues(this.suffixLengths, this.bySuffix, word, (n) => word.slice(word.length - n)),
-      ];
+      const candidates = this.cuesStartingWith(word);
       if (candidates.length === 0 && word.length >= fuzzyMinLength - 1 && !this.vocabulary.has(word)) {
         // Targets are only read as written: "agent" is not a misspelt "argent".
         for (const similar of this.similarFirstWords(word))
@@ -138,11 +132,8 @@ export class CueMatcher {
    * are both known, one of them a cue's word. SMS typed in a hurry and copied headlines lose spaces.
    */
   segment(word: string): [string, string] | null {
-    if (word.length < segmentMinLength || this.vocabulary.has(word) || this.byFirstWord.has(word)) return null;
-    const affix =
-      this.affixCues(this.prefixLengths, this.byPrefix, word, (n) => word.slice(0, n)).length +
-      this.affixCues(this.suffixLengths, this.bySuffix, word, (n) => word.slice(word.length - n)).length;
-    if (affix > 0 || this.similarFirstWords(word).length > 0) return null;
+    if (word.length < segmentMinLength || this.vocabulary.has(word)) return null;
+    if (this.cuesStartingWith(word).length > 0 || this.similarFirstWords(word).length > 0) return null;
     for (let cut = segmentMinPart; cut <= word.length - segmentMinPart; cut += 1) {
       const [head, tail] = [word.slice(0, cut), word.slice(cut)];
       if (this.vocabulary.has(head) && this.vocabulary.has(tail) && (this.cueWords.has(head) || this.cueWords.has(tail))) return [head, tail];
@@ -162,6 +153,19 @@ export class CueMatcher {
       } else return null;
     }
     return position;
+  }
+
+  /**
+   * The cues whose first word is this word as written: exact, `word*` or `*word`. Affix cues are
+   * looked up by the word's own prefixes and suffixes of the lengths they have, not tried one by
+   * one (a hundred and more per word, for every word of every message).
+   */
+  private cuesStartingWith(word: string): Cue[] {
+    return [
+      ...(this.byFirstWord.get(word) ?? []),
+      ...this.affixCues(this.prefixLengths, this.byPrefix, word, (n) => word.slice(0, n)),
+      ...this.affixCues(this.suffixLengths, this.bySuffix, word, (n) => word.slice(word.length - n)),
+    ];
   }
 
   private affixCues(lengths: Set<number>, index: Map<string, Cue[]>, word: string, part: (length: number) => string): Cue[] {
