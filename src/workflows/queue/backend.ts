@@ -128,18 +128,27 @@ function patientPostgresBackend(faults: FaultLog | undefined): typeof createPost
  * PostgreSQL shuts down just as that connection is made, its FATAL arrives in the same read as the
  * end of the handshake, before the listener, and the 'error' without a listener crashed Tamtam
  * (seen in CI: "terminating connection due to administrator command" during the outage test).
- * This client listens from the start, reports what it hears, and counts a connection that died
- * while it was being made as one that failed to connect: BullMQ then makes a new one later.
+ * This client listens from the start and to the end (BullMQ's close() removes all listeners before
+ * it ends the client), reports what it hears, and counts a connection that died while it was being
+ * made as one that failed to connect: BullMQ then makes a new one later.
  */
 export function guardedClient(Base: typeof pg.Client, report: (error: Error) => void): typeof pg.Client {
   class GuardedClient extends Base {
     private died: Error | undefined;
+    private readonly guard = (error: Error) => {
+      this.died ??= error;
+      report(error);
+    };
     constructor(config?: string | pg.ClientConfig) {
       super(config);
-      this.on('error', (error: Error) => {
-        this.died ??= error;
-        report(error);
-      });
+      this.on('error', this.guard);
+    }
+    // BullMQ's close() removes every listener before end(): an error in that moment is heard too.
+    override removeAllListeners(event?: string | symbol): this {
+      super.removeAllListeners(event);
+      // (Called again per event by EventEmitter when no event is named: add the guard once.)
+      if ((event === undefined || event === 'error') && !this.listeners('error').includes(this.guard)) this.on('error', this.guard);
+      return this;
     }
     async connectGuarded(): Promise<void> {
       await (Base.prototype.connect as (this: pg.Client) => Promise<unknown>).call(this);
