@@ -26,7 +26,7 @@ import type { WarningAnalyser } from './classify/types.js';
 import { threatTypes, type ThreatType } from './domain/taxonomy.js';
 import { readCorpus, type LabelledWarning } from './evaluation/corpus.js';
 import { classScores, macroF1Interval, share } from './evaluation/metrics.js';
-import { defaultUcdpPath, readOpenData, type OpenExample } from './evaluation/ucdp.js';
+import { defaultUcdpPath, eventOf, readOpenData, type OpenExample } from './evaluation/ucdp.js';
 import { loadGazetteers } from './gazetteer/load.js';
 import { normalizeName } from './gazetteer/normalize.js';
 import type { Place } from './domain/place.js';
@@ -177,7 +177,7 @@ function scoreHeadlines(name: string, examples: OpenExample[], context: Context)
   const elsewhere = predicted.filter((p) => !carried.includes(p)).length;
   // The headlines of one event are drawn together, as the splits keep them.
   const interval = macroF1Interval(
-    examples.map((e, i) => ({ expected: e.threatType, actual: predicted[i]!, group: e.id.split('-')[0] ?? e.id })),
+    examples.map((e, i) => ({ expected: e.threatType, actual: predicted[i]!, group: eventOf(e.id) })),
     carried,
   );
   console.log(`\nmacro-F1 (the 2 types carried)           ${f1(macroF1)}   (rules alone ${f1(rulesOnlyMacroF1)})`);

@@ -40,7 +40,11 @@ export function macroF1Interval(
   { resamples = 1_000, seed = 1 }: { resamples?: number; seed?: number } = {},
 ): [low: number, high: number] {
   const byGroup = new Map<string, { expected: string; actual: string }[]>();
-  for (const p of pairs) byGroup.set(p.group, [...(byGroup.get(p.group) ?? []), p]);
+  for (const p of pairs) {
+    const group = byGroup.get(p.group);
+    if (group) group.push(p);
+    else byGroup.set(p.group, [p]);
+  }
   const groups = [...byGroup.values()];
   const next = seededRandom(seed);
   const figures: number[] = [];

@@ -54,10 +54,14 @@ export interface CleaningReport {
   relabelled: number;
 }
 
+/** The UCDP event a headline's id belongs to (the part before `-`): its headlines stay together. */
+export function eventOf(id: string): string {
+  return id.split('-')[0] ?? id;
+}
+
 /** Train 60%, dev 20%, test 20%, by a SHA-256 of the event id: the same split on every machine. */
 export function splitOf(id: string): Split {
-  const event = id.split('-')[0] ?? id;
-  const bucket = createHash('sha256').update(event).digest().readUInt32BE(0) % 100;
+  const bucket = createHash('sha256').update(eventOf(id)).digest().readUInt32BE(0) % 100;
   return bucket < 60 ? 'train' : bucket < 80 ? 'dev' : 'test';
 }
 
