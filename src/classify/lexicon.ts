@@ -53,6 +53,8 @@ export const classificationRulesSchema = z.object({
       passive: phrases,
       /** Words that introduce the doer after a passive act ("by", "par"). */
       agent: phrases,
+      /** Words after which what follows tells why or when, not whom ("executed for not joining Boko Haram"): the object is not looked for past them. */
+      circumstance: phrases.default([]),
       /** Cues of these types that name the victims of an attack count for the attack ("Fulani attack farmers"). */
       victimsOf: z.array(z.enum(threatTypes)).default([]),
       moves: z.partialRecord(z.enum(threatTypes), z.partialRecord(z.enum(['civilians', 'forces', 'positions', 'property']), z.enum(threatTypes))),

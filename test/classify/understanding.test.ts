@@ -71,6 +71,26 @@ describe('who was attacked decides between an attack on civilians and a clash', 
     expect(classify('armed men attacked the village and killed three farmers').threatType).toBe('attack_on_civilians');
   });
 
+  it.each([
+    // A count between a passive act and a target before it names the victims, not the target.
+    ['police confirm 19 killed in Sofara', 'attack_on_civilians'],
+    ['la police confirme 12 tués à Sofara', 'attack_on_civilians'],
+    // An armed group before other targets and then an act is that act's doer, not a victim.
+    ['5 killed in Boko Haram village raids', 'attack_on_civilians'],
+    ['12 dead in a Boko Haram wedding attack', 'attack_on_civilians'],
+    ['9 dead in RSF militia attacks on villages', 'attack_on_civilians'],
+    // What follows "for" tells why, not whom.
+    ['ten men executed for not joining Boko Haram', 'attack_on_civilians'],
+  ])('the rules find who the victims are: %s → %s', (text, type) => {
+    expect(rulesAlone.classify(text).threatType).toBe(type);
+  });
+
+  it('a clash the rules chose over an act on civilians is a reading the model is asked about', () => {
+    // "recaptured" is fighting, "killed many residents" an act on civilians: no armed target decides.
+    const features = createModelQuestion()('Boko Haram recaptured Mubi, killed many residents');
+    expect(features).toEqual(expect.arrayContaining(['type:armed_clash', 'tg:attack_on_civilians>civilians']));
+  });
+
   it('reads words glued by a lost space as two words', () => {
     expect(rulesAlone.classify('Boko HaramKills 22 villagers in Borno').threatType).toBe('attack_on_civilians');
     expect(rulesAlone.classify('GunmenAttacked the village').threatType).toBe('attack_on_civilians');
