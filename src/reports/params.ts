@@ -10,7 +10,8 @@ const date = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
   .refine((s) => {
     const day = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(s);
+    // Year 0000 is a date to JavaScript but not to PostgreSQL (there was no year 0).
+    return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(s) && !s.startsWith('0000');
   }, 'is not a date of the calendar');
 const flag = z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const list = <T extends readonly [string, ...string[]]>(values: T) =>

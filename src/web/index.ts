@@ -26,10 +26,14 @@ const contentSecurityPolicy = [
   "base-uri 'none'",
 ].join('; ');
 
-/** Parses an HTML form (`a=1&b=2&b=3`): a key given several times becomes an array. */
+/**
+ * Parses an HTML form (`a=1&b=2&b=3`): a key given several times becomes an array. NUL characters
+ * are dropped: PostgreSQL cannot store them, and no one types them.
+ */
 function parseForm(body: string): Record<string, string | string[]> {
-  const form: Record<string, string | string[]> = {};
-  for (const [key, value] of new URLSearchParams(body)) {
+  const form: Record<string, string | string[]> = Object.create(null);
+  for (const [key, raw] of new URLSearchParams(body)) {
+    const value = raw.replaceAll('\0', '');
     const seen = form[key];
     form[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
   }
@@ -46,7 +50,8 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps): void {
     scope.addHook('preHandler', async (request, reply) => {
       const origin = request.headers.origin;
       if (request.method === 'POST' && origin && (!URL.canParse(origin) || new URL(origin).host !== request.headers.host)) {
-        deps.log.warn({ origin, path: request.url.split('?')[0] }, 'operations room: refused a form from another site');
+        // The route's pattern, not the path: a sign-in link's path is its one-time token.
+        deps.log.warn({ origin, route: request.routeOptions.url }, 'operations room: refused a form from another site');
         return reply.code(403).type('text/plain; charset=utf-8').send('forms are accepted only from this site');
       }
     });

@@ -28,7 +28,7 @@ export const pageLanguages: Record<string, string> = { fr: 'Français', en: 'Eng
 
 /** A person's language if the pages are written in it, else the mission's, else French. */
 export const pageLanguage = (wanted: string | null | undefined, fallback: string) =>
-  wanted && wanted in pageLanguages ? wanted : fallback in pageLanguages ? fallback : 'fr';
+  wanted && Object.hasOwn(pageLanguages, wanted) ? wanted : Object.hasOwn(pageLanguages, fallback) ? fallback : 'fr';
 
 function navigation(frame: PageFrame, user: PageUser): Html {
   const { t } = frame;

@@ -11,7 +11,12 @@ export const sessionCookie = 'tamtam_session';
 export function cookieOf(request: FastifyRequest, name: string): string | null {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return null; // not a cookie Tamtam set (a bad %-escape): as if there were none
+    }
   }
   return null;
 }
@@ -34,7 +39,7 @@ export interface Viewer {
 /** The language of a page for someone not signed in: `?lang=`, else the browser's, else the mission's. */
 export function visitorLanguage(deps: WebDeps, request: FastifyRequest): string {
   const asked = (request.query as Record<string, unknown> | undefined)?.lang;
-  if (typeof asked === 'string' && asked in pageLanguages) return asked;
+  if (typeof asked === 'string' && Object.hasOwn(pageLanguages, asked)) return asked;
   return pageLanguage((request.headers['accept-language'] ?? '').slice(0, 2).toLowerCase(), deps.defaultLanguage);
 }
 

@@ -184,7 +184,8 @@ export function registerAlertRoutes(app: FastifyInstance, deps: WebDeps): void {
     if (!alert || !sees(viewer, alert.officeId)) return missing(viewer, request, reply, ref, 404);
     const done = request.query.done;
     const pseudonym = done === 'reply' && alert.focalPointId ? (await getFocalPoint(deps.db, alert.focalPointId))?.pseudonym : undefined;
-    const notice = done && doneText[done] ? { text: deps.t(viewer.lang, doneText[done], { ref, pseudonym }), error: false } : undefined;
+    const doneKey = done && Object.hasOwn(doneText, done) ? doneText[done] : undefined;
+    const notice = doneKey ? { text: deps.t(viewer.lang, doneKey, { ref, pseudonym }), error: false } : undefined;
     return renderAlert(deps, viewer, request, reply, alert, notice);
   });
 

@@ -10,8 +10,11 @@ import { AttemptLimiter, csrfMatches, requireViewer, sessionCookieHeader, visito
 
 type Form = Record<string, string | string[] | undefined>;
 const text = (form: Form, key: string) => (typeof form[key] === 'string' ? (form[key] as string) : '');
-/** A path on this site to go back to (never another site: `//host` and `http:` are refused). */
-export const localPath = (path: string) => (/^\/(?![/\\])/.test(path) ? path : '/');
+/**
+ * A path on this site to go back to (never another site: `//host` and `http:` are refused), in the
+ * printable ASCII a Location header can hold (a link's own non-ASCII is %-encoded by the browser).
+ */
+export const localPath = (path: string) => (/^\/(?![/\\])[\x21-\x7e]*$/.test(path) ? path : '/');
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
 /**
@@ -101,7 +104,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: WebDeps): void {
     const body = request.body ?? {};
     if (!csrfMatches(viewer, body)) return reply.code(403).send('form expired: reload the page');
     const lang = text(body, 'lang');
-    if (lang in pageLanguages) await setSessionLanguage(deps.db, viewer.token, lang);
+    if (Object.hasOwn(pageLanguages, lang)) await setSessionLanguage(deps.db, viewer.token, lang);
     return reply.redirect(localPath(text(body, 'back')), 303);
   });
 }
