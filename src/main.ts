@@ -28,6 +28,7 @@ import { InboundJournal } from './workflows/journal/inbound-journal.js';
 import { createIntakeJournal } from './workflows/journal/intake-journal.js';
 import { createQueues } from './workflows/queue/queues.js';
 import { startWorkers, type WorkerOptions } from './workflows/queue/workers.js';
+import { sealLegacyInboundMeta } from './workflows/alerts/inbound-meta.js';
 
 export type Role = 'all' | 'web' | 'worker';
 
@@ -88,6 +89,9 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
     await importDeploymentGazetteers(database.db, deployment.gazetteers, log);
     const pii = createPii(config.piiKey ?? (await loadOrCreatePiiKey(config.dataDir)));
     await syncFocalPoints(database, pii, deployment, log);
+    // Messages stored by a version that kept Telegram updates in the clear: sealed once, here.
+    const sealed = await sealLegacyInboundMeta(database.db, pii);
+    if (sealed > 0) log.info({ messages: sealed }, 'sealed the Telegram updates stored in the clear by an earlier version');
 
     // Connection errors of queues and workers are reported through `faults` (the backend listens).
     const backend = createQueueBackend({ redisUrl: config.redisUrl, databaseUrl, namespace: options.queueNamespace, faults });

@@ -51,3 +51,65 @@ export function readTelegramUpdate(body: unknown): { update: Update } | { error:
   const issue = parsed.error.issues[0]!;
   return { error: `${issue.path.join('.') || 'body'}: ${issue.message}` };
 }
+
+type Message = NonNullable<Update['message']>;
+
+/** A chat as kept: its id and type (private, group…), never its title, name or username. */
+const keptChat = (chat: { id: number; type: string }) => ({ id: chat.id, type: chat.type });
+
+function keptMessage(message: Message): Message {
+  const reply = message.reply_to_message;
+  return {
+    message_id: message.message_id,
+    date: message.date,
+    chat: keptChat(message.chat),
+    ...(message.from ? { from: { id: message.from.id, is_bot: message.from.is_bot } } : {}),
+    ...(message.text !== undefined ? { text: message.text } : {}),
+    ...(message.caption !== undefined ? { caption: message.caption } : {}),
+    ...(message.entities ? { entities: message.entities.filter((e) => e.type === 'bot_command') } : {}),
+    ...(reply
+      ? {
+          reply_to_message: {
+            message_id: reply.message_id,
+            date: reply.date,
+            ...(reply.chat ? { chat: keptChat(reply.chat) } : {}),
+            ...(reply.text !== undefined ? { text: reply.text } : {}),
+          },
+        }
+      : {}),
+  } as Message;
+}
+
+/**
+ * What Tamtam keeps of an update: the fields above that it reads, and nothing of a sender's first
+ * or last name, username, phone number (a shared contact), location or photos. A focal point's
+ * identity is kept only sealed (PII_KEY); the kept update is sealed too (`sealInboundMeta`).
+ */
+export function keptUpdate(update: Update): Update {
+  const query = update.callback_query;
+  return {
+    update_id: update.update_id,
+    ...(update.message ? { message: keptMessage(update.message) } : {}),
+    ...(update.edited_message ? { edited_message: keptMessage(update.edited_message) } : {}),
+    ...(query
+      ? {
+          callback_query: {
+            id: query.id,
+            from: { id: query.from.id, is_bot: query.from.is_bot },
+            chat_instance: query.chat_instance,
+            ...(query.data !== undefined ? { data: query.data } : {}),
+            ...(query.message
+              ? {
+                  message: {
+                    message_id: query.message.message_id,
+                    date: query.message.date,
+                    ...(query.message.chat ? { chat: keptChat(query.message.chat) } : {}),
+                    ...('text' in query.message && query.message.text !== undefined ? { text: query.message.text } : {}),
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
+  } as Update;
+}

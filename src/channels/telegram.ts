@@ -4,7 +4,7 @@ import type { InlineKeyboardButton, Update } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ChannelSendError, type Channel, type InboundMessage, type Intake, type OutgoingMessage } from './channel.js';
-import { readTelegramUpdate } from './telegram-update.js';
+import { keptUpdate, readTelegramUpdate } from './telegram-update.js';
 
 /** Telegram settings, from TELEGRAM_* (README, "Telegram"). */
 export interface TelegramConfig {
@@ -39,7 +39,7 @@ function sendError(error: unknown): ChannelSendError {
 /** Turns an update into an inbound message; null for kinds Tamtam does not handle. */
 export function inboundFromUpdate(update: Update): InboundMessage | null {
   const message = update.message ?? update.edited_message;
-  const base = { channel: 'telegram' as const, providerMessageId: String(update.update_id), meta: { update } };
+  const base = { channel: 'telegram' as const, providerMessageId: String(update.update_id), meta: { update: keptUpdate(update) } };
   if (message?.from && (message.text ?? message.caption)) {
     return { ...base, from: String(message.from.id), text: (message.text ?? message.caption)!, receivedAt: new Date(message.date * 1000) };
   }

@@ -170,3 +170,32 @@ export async function unprocessableInbound(db: DbOrTx, limit = 1000): Promise<Un
     .limit(limit);
   return rows.map((r) => ({ ...r, parkedAt: r.parkedAt!, reason: r.reason ?? '' }));
 }
+
+const unsealedMeta = statement<{ id: string; meta: Record<string, unknown> }>(
+  'unsealed_inbound_meta',
+  `select id, meta from inbound_messages where meta ? 'update' order by id limit $1`,
+);
+const replaceMeta = statement<{ id: string }>(
+  'replace_inbound_meta',
+  `update inbound_messages i set meta = v.meta
+     from unnest($1::bigint[], $2::jsonb[]) as v(id, meta)
+    where i.id = v.id and i.meta ? 'update'
+    returning i.id`,
+);
+
+/**
+ * Seals, in batches, the meta of messages stored before it was sealed (a Telegram update in the
+ * clear, with the sender's id and name): `seal` gives each its sealed form. Returns how many were sealed.
+ */
+export async function sealStoredInboundMeta(
+  db: Db,
+  seal: (meta: Record<string, unknown>) => Record<string, unknown>,
+  batchSize = 500,
+): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const rows = await unsealedMeta(db, [batchSize]);
+    if (rows.length === 0) return sealed;
+    sealed += (await replaceMeta(db, [rows.map((r) => r.id), rows.map((r) => JSON.stringify(seal(r.meta)))])).length;
+  }
+}

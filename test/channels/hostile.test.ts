@@ -4,6 +4,7 @@ import { inboundSmsParams, statusCallbackParams, twilioSid, twilioSignature } fr
 import type { FakeTwilio } from '../fakes/twilio-api.js';
 import { startWithFakeProviders, type WithProviders } from '../helpers/providers.js';
 import { eventually, type TestTamtam } from '../helpers/tamtam.js';
+import { inboundMeta } from '../../src/workflows/alerts/inbound-meta.js';
 
 const secret = 'telegram-webhook-secret-1';
 const TWILIO_NUMBER = '+22320000000';
@@ -133,10 +134,11 @@ describe('hostile input, correctly signed, on the real HTTP server', () => {
   it('takes in a Telegram warning with an unpaired surrogate, the surrogate replaced by U+FFFD', async () => {
     const response = await send(telegramJson(`{"update_id":1100,"message":${message('"date":1764567000,"text":"Hommes armés à Mopti \\ud800"')}}`));
     expect(response.status).toBe(200);
-    const { rows } = await app.deps.db.execute<{ text: string; meta_text: string }>(
-      sql`select text, meta->'update'->'message'->>'text' as meta_text from inbound_messages where channel = 'telegram' and provider_message_id = '1100'`,
+    const { rows } = await app.deps.db.execute<{ text: string; meta: { sealed: string } }>(
+      sql`select text, meta from inbound_messages where channel = 'telegram' and provider_message_id = '1100'`,
     );
-    expect(rows).toEqual([{ text: 'Hommes armés à Mopti \ufffd', meta_text: 'Hommes armés à Mopti \ufffd' }]);
+    const meta = inboundMeta(app.deps.pii, rows[0]!) as { update: { message: { text: string } } };
+    expect([rows[0]!.text, meta.update.message.text]).toEqual(['Hommes armés à Mopti \ufffd', 'Hommes armés à Mopti \ufffd']);
     await eventually(
       async () => ((await (await app.api('/api/alerts')).json()) as { text: string }[]).some((a) => a.text === 'Hommes armés à Mopti \ufffd'),
       {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeProviderEnv } from '../fakes/env.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { telegramCallbackUpdate, telegramTextUpdate } from '../fakes/sign.js';
+import { inboundMeta } from '../../src/workflows/alerts/inbound-meta.js';
 import { actOnAlert } from '../../src/workflows/officers/actions.js';
 import { alertRows, eventsOf } from '../helpers/alerts.js';
 import { eventually, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
@@ -379,5 +380,17 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
     for (const call of toOfficers)
       for (const id of [700000001, 700000002, 700000003, 700000004, 700000005]) expect(String(call.params.text)).not.toContain(String(id));
     for (const line of logs) for (const id of [700000001, 700000003, 700000004]) expect(line).not.toContain(String(id));
+  });
+
+  it('keeps no reporter’s Telegram id or name in the clear in the database: what is kept of an update is sealed, and holds no name', async () => {
+    const { rows } = await app.deps.db.execute<{ row: string; meta: Record<string, unknown> }>(
+      sql`select row_to_json(m)::text as row, meta from inbound_messages m where channel = 'telegram'`,
+    );
+    expect(rows.length).toBeGreaterThan(5);
+    for (const { row } of rows) for (const id of [700000001, 700000002, 700000003]) expect(row).not.toContain(String(id));
+    expect(rows.every((r) => typeof r.meta.sealed === 'string')).toBe(true);
+    const kept = rows.map((r) => JSON.stringify(inboundMeta(app.deps.pii, r)));
+    expect(kept.some((k) => k.includes(String(reporterId)) && k.includes('"type":"private"'))).toBe(true);
+    for (const k of kept) expect(k).not.toMatch(/first_name|last_name|username|language_code|"title"/);
   });
 });

@@ -22,7 +22,7 @@ import { applyReporterCommand, parseReporterCommand, type ReporterCommand } from
 import { reporterLanguage } from '../reporters/language.js';
 import { alertWarnings } from './warnings.js';
 import { findOfficer, fromOfficer, reporterAddress } from './senders.js';
-import { parkIfHopeless, storedUpdate, unreadableUpdate } from './unprocessable.js';
+import { parkIfHopeless, readStoredUpdate, storedUpdate } from './unprocessable.js';
 
 /** Marks the message processed and queues a reply to its sender, in one transaction; then enqueues the sends. */
 async function finish(
@@ -114,9 +114,10 @@ function isPlainWarning(
   address: ReporterAddress,
   withOpenAlerts: ReadonlySet<number>,
 ): boolean {
-  const channel = message.channel as ChannelName;
-  if (fromOfficer(deps, address) || parseReporterCommand(message.text) || unreadableUpdate(message)) return false;
-  const update = channel === 'telegram' ? (message.meta.update as Update | undefined) : undefined;
+  // An update that cannot be read is handled on its own (and parked).
+  const read = message.channel === 'telegram' ? readStoredUpdate(deps.pii, message) : null;
+  if (fromOfficer(deps, address) || parseReporterCommand(message.text) || (read && 'error' in read)) return false;
+  const update = read?.update;
   if (update && (update.callback_query || (update.message ?? update.edited_message)?.chat.type !== 'private')) return false;
   return !sender || !withOpenAlerts.has(sender.id);
 }
@@ -134,7 +135,7 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
     return 'already processed';
   }
   const channel = message.channel as ChannelName;
-  const update = storedUpdate(message);
+  const update = storedUpdate(deps.pii, message);
   const from = deps.pii.decrypt(message.fromEnc);
   const officer = await findOfficer(deps, channel, from);
   if (update) {

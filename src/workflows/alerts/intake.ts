@@ -8,6 +8,7 @@ import { createFaultLog, type FaultLog } from '../../faults.js';
 import type { IntakeJournal } from '../journal/intake-journal.js';
 import { maxIdsPerJob } from '../queue/jobs.js';
 import type { Queues } from '../queue/queues.js';
+import { sealInboundMeta } from './inbound-meta.js';
 import { reporterAddress } from './senders.js';
 
 type Persisted = { id: number | null; journaled?: boolean } | { error: Error };
@@ -103,7 +104,7 @@ export function createIntake({
       fromHash: pii.hash(`${address.kind}:${address.value}`),
       fromEnc: pii.encrypt(message.from),
       text: storable(message.text),
-      meta: storable(message.meta ?? {}),
+      meta: sealInboundMeta(pii, storable(message.meta ?? {})),
       receivedAt: message.receivedAt,
     });
     if ('error' in persisted) throw persisted.error;

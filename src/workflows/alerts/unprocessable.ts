@@ -2,8 +2,10 @@ import type { Job } from 'bullmq';
 import type { Update } from 'grammy/types';
 import { readTelegramUpdate } from '../../channels/telegram-update.js';
 import { parkInbound, type InboundRow } from '../../db/inbound.js';
+import type { Pii } from '../../pii.js';
 import { isDatabaseUnreachable } from '../../db/unreachable.js';
 import type { WorkflowDeps } from '../deps.js';
+import { inboundMeta } from './inbound-meta.js';
 import { EarlierMessagePending, ProcessedConcurrently, ReporterAlertsChanging, UnprocessableMessage } from '../errors.js';
 
 /**
@@ -11,15 +13,23 @@ import { EarlierMessagePending, ProcessedConcurrently, ReporterAlertsChanging, U
  * stored before that check existed (or taken in some other way) may hold what the officer features
  * cannot read (a `text` of 3.5), and would fail on every attempt.
  */
-export function storedUpdate(message: InboundRow): Update | undefined {
+export function storedUpdate(pii: Pii, message: InboundRow): Update | undefined {
   if (message.channel !== 'telegram') return undefined;
-  const read = readTelegramUpdate(message.meta.update);
+  const read = readStoredUpdate(pii, message);
   if ('error' in read) throw new UnprocessableMessage(message.id, `not a readable Telegram update: ${read.error}`);
   return read.update;
 }
 
-/** True when the stored update cannot be read (the message is handled on its own, and parked). */
-export const unreadableUpdate = (message: InboundRow) => message.channel === 'telegram' && 'error' in readTelegramUpdate(message.meta.update);
+/** A Telegram message's stored update, opened and checked; the first problem in one line when it cannot be read. */
+export function readStoredUpdate(pii: Pii, message: InboundRow): ReturnType<typeof readTelegramUpdate> {
+  let meta: Record<string, unknown>;
+  try {
+    meta = inboundMeta(pii, message);
+  } catch {
+    return { error: 'meta: cannot be opened with this PII_KEY' };
+  }
+  return readTelegramUpdate(meta.update);
+}
 
 /** SQLSTATEs of a conflict with another transaction: serialization failure, deadlock, lock not available. */
 const conflictState = /^(40001|40P01|55P03)$/;
