@@ -175,6 +175,20 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
     expect(String(answer.params.text)).toMatch(new RegExp(`^Réponse de PF-[0-9A-F]{4} \\(alerte ${alert.ref}\\)`));
   });
 
+  it('a reply too long for the reporter is not sent, and the officer is told how long it may be', async () => {
+    const reporter = 700000007;
+    const alert = await report('Des coups de feu entendus près de Mopti', reporter);
+    const card = (await telegram.messagesIn(traore)).find((m) => 'text' in m && m.text?.includes(alert.ref))!;
+    const long = `Restez à l'abri. ${'Nous envoyons une patrouille. '.repeat(25)}`;
+    await post(telegramTextUpdate({ text: long, fromId: traore, replyTo: { messageId: card.message_id, text: 'x' } }));
+    const refused = await telegram.waitForCall('sendMessage', (p) => p.chat_id === traore && String(p.text).startsWith('Non envoyé'));
+    expect(refused.params.text).toBe(
+      `Non envoyé : votre réponse a ${[...long].length} caractères, au plus 600 parviennent au rapporteur (alerte ${alert.ref}). Raccourcissez-la et renvoyez-la.`,
+    );
+    expect(telegram.callsOf('sendMessage').filter((c) => c.params.chat_id === reporter && String(c.params.text).includes('patrouille'))).toEqual([]);
+    expect((await eventsOf(app, alert.id)).map((e) => e.type)).not.toContain('reply_bridged');
+  });
+
   it('greets officers with /start, lists open alerts with /alerts, and switches language with /lang', async () => {
     await post(telegramTextUpdate({ text: '/start', fromId: diallo }));
     const hello = await telegram.waitForCall('sendMessage', (p) => p.chat_id === diallo && String(p.text).startsWith('Bonjour'), 10_000);
@@ -378,7 +392,7 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
       .filter((c) => officerChats.includes(Number(c.params.chat_id)));
     expect(toOfficers.length).toBeGreaterThan(10);
     for (const call of toOfficers)
-      for (const id of [700000001, 700000002, 700000003, 700000004, 700000005]) expect(String(call.params.text)).not.toContain(String(id));
+      for (const id of [700000001, 700000002, 700000003, 700000004, 700000005, 700000007]) expect(String(call.params.text)).not.toContain(String(id));
     for (const line of logs) for (const id of [700000001, 700000003, 700000004]) expect(line).not.toContain(String(id));
   });
 

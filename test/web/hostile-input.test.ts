@@ -132,6 +132,14 @@ describe('bad input to the operations room and the report API', () => {
     expect((await form('/login/%00', {})).status).toBeLessThan(500);
   });
 
+  it('a reply longer than the form allows, posted anyway, is refused with 422 and its reason, and not sent', async () => {
+    const response = await form(`/alerts/${ref}/reply`, { _csrf: csrf, text: 'Restez chez vous.'.repeat(40) });
+    expect(response.status).toBe(422);
+    expect(await response.text()).toContain('Non envoyé : votre réponse a 680 caractères, au plus 600 parviennent au rapporteur');
+    const alert = (await alertRows(app)).find((a) => a.ref === ref)!;
+    expect((await eventsOf(app, alert.id)).map((e) => e.type)).not.toContain('reply_bridged');
+  });
+
   it('a form refused for coming from another site logs the route, never a sign-in link’s token', async () => {
     const link = await loginLink(telegram, post, diallo);
     const token = link.split('/login/')[1]!;

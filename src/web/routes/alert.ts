@@ -224,6 +224,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: WebDeps): void {
       return reply.redirect(`/alerts/${ref}?done=${action}`, 303);
     const text = actionReply(deps.workflow, officer, ref, result);
     const current = (await getAlertByRef(deps.db, ref)) ?? alert;
-    return renderAlert(deps, viewer, request, reply, current, { text, error: true }, result.outcome === 'not_allowed' ? 403 : 409);
+    const status = result.outcome === 'not_allowed' ? 403 : result.outcome === 'too_long' ? 422 : 409;
+    return renderAlert(deps, viewer, request, reply, current, { text, error: true }, status);
   });
 }

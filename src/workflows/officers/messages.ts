@@ -80,6 +80,8 @@ export function actionReply(deps: WorkflowDeps, officer: OfficerRow, ref: string
       return t('officer:conversation.bridged', { pseudonym: result.pseudonym });
     case 'unreachable':
       return t('officer:conversation.reporterOptedOut', { pseudonym: result.pseudonym ?? '—' });
+    case 'too_long':
+      return t('officer:conversation.tooLong', { length: result.length, limit: result.limit });
     case 'unknown_alert':
     case 'unknown_officer':
       return t('officer:reply.unknownAlert');

@@ -13,7 +13,15 @@ export type BridgeOutcome =
   | { outcome: 'bridged'; alert: AlertRow; pseudonym: string }
   | { outcome: 'unknown_alert' | 'unknown_officer' }
   | { outcome: 'not_allowed'; alert: AlertRow }
+  | { outcome: 'too_long'; alert: AlertRow; length: number; limit: number }
   | { outcome: 'unreachable'; alert: AlertRow; pseudonym: string | null; reason: 'opted_out' | 'no_address' };
+
+/**
+ * The longest reply an officer may send a reporter, in characters: an SMS reporter gets it in 4 to
+ * 10 parts (Twilio refuses a body over 1,600 characters for good, and a reply cut short is worse
+ * than one refused while the officer can still shorten it). The web form stops at the same length.
+ */
+export const longestReply = 600;
 
 /**
  * Sends an officer's words to the reporter of an alert, through Tamtam, on the channel the alert
@@ -31,6 +39,8 @@ export async function bridgeToReporter(
     deps.log.warn({ officer: officer.id, alert: alert.ref }, 'refused: reply from an officer outside the alert office');
     return { outcome: 'not_allowed', alert };
   }
+  const length = [...args.text].length;
+  if (length > longestReply) return { outcome: 'too_long', alert, length, limit: longestReply };
   const reporter = alert.focalPointId ? await getFocalPoint(deps.db, alert.focalPointId) : null;
   const sealed = reporter ? sealedReporterAddress(reporter, alert.channel as ChannelName) : null;
   if (!reporter || !sealed || reporter.optedOut) {

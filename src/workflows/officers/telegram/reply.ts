@@ -14,5 +14,6 @@ export async function replyToCard(turn: OfficerTurn, card: { chatId: number; mes
   if (result.outcome === 'bridged') return tr(turn, 'conversation.bridged', { pseudonym: result.pseudonym, ref });
   if (result.outcome === 'unreachable') return tr(turn, 'conversation.reporterOptedOut', { pseudonym: result.pseudonym ?? '—', ref });
   if (result.outcome === 'not_allowed') return tr(turn, 'reply.notAllowed', { ref });
+  if (result.outcome === 'too_long') return tr(turn, 'conversation.tooLong', { ref, length: result.length, limit: result.limit });
   return tr(turn, 'reply.unknownAlert', { ref });
 }
