@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { channelAdapters, channelEnv, type ChannelSettings } from './channels/registry.js';
 import { optional, url, withoutTrailingSlash } from './environment.js';
@@ -25,6 +26,25 @@ export interface Config extends ChannelSettings {
   logLevel: string;
   /** The inbound journal (`DATA_DIR/journal`), used while PostgreSQL is unreachable: bytes and ms (see README). */
   journal: { maxBytes: number; maxAgeMs: number };
+  /**
+   * Which reverse proxies' X-Forwarded-For to believe (Fastify's `trustProxy`): a number of hops, or
+   * addresses and networks; undefined = none (the client address is the connection's).
+   */
+  trustProxy?: number | string[];
+}
+
+/** `1`, or `127.0.0.1,10.0.0.0/8,loopback`: hops, or the proxies' addresses, networks and proxy-addr's names. */
+function parseTrustProxy(value: string): number | string[] | null {
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const entries = value.split(',').map((s) => s.trim());
+  const valid = (entry: string) => {
+    if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+    const [address, prefix, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    const bits = family === 4 ? 32 : 128;
+    return family !== 0 && rest.length === 0 && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits));
+  };
+  return entries.every(valid) ? entries : null;
 }
 
 const byteUnits: Record<string, number> = { '': 1, k: 1e3, kb: 1e3, kib: 1024, m: 1e6, mb: 1e6, mib: 1024 ** 2, g: 1e9, gb: 1e9, gib: 1024 ** 3 };
@@ -54,6 +74,9 @@ const envSchema = z
       message: 'must be a size in bytes (268435456, 256MiB, 1GB)',
     }),
     JOURNAL_MAX_AGE: optional.refine((v) => v === undefined || parseDuration(v) !== null, { message: 'must be a duration (30m, 24h, 2d)' }),
+    TRUST_PROXY: optional.refine((v) => v === undefined || parseTrustProxy(v) !== null, {
+      message: 'must be a number of proxies (1) or their addresses and networks (127.0.0.1,10.0.0.0/8,loopback)',
+    }),
     LOG_LEVEL: optional.pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   })
   // Cross-checks run even when a single variable is bad, so every problem is reported at once.
@@ -107,5 +130,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBytes: e.JOURNAL_MAX_BYTES ? parseBytes(e.JOURNAL_MAX_BYTES)! : 256 * 1024 ** 2,
       maxAgeMs: e.JOURNAL_MAX_AGE ? parseDuration(e.JOURNAL_MAX_AGE)! : 24 * 3_600_000,
     },
+    trustProxy: e.TRUST_PROXY ? parseTrustProxy(e.TRUST_PROXY)! : undefined,
   };
 }

@@ -147,7 +147,17 @@ export async function startTamtam(config: Config, options: StartOptions = {}): P
         secureCookies: config.publicUrl.startsWith('https:'),
         workflow: deps,
       };
-      const app = createHttpServer({ db: database.db, queues, channels, intake, log, authorize, timezone: deployment.timezone, web });
+      const app = createHttpServer({
+        db: database.db,
+        queues,
+        channels,
+        intake,
+        log,
+        authorize,
+        timezone: deployment.timezone,
+        web,
+        trustProxy: config.trustProxy,
+      });
       url = await app.listen({ port: config.port, host: '0.0.0.0' });
       url = url.replace('0.0.0.0', '127.0.0.1');
       cleanup.push(() => app.close());

@@ -22,8 +22,16 @@ export function createHttpServer(deps: {
   authorize: AdminAuth;
   timezone: string;
   web?: WebDeps;
+  /** See Config.trustProxy. */
+  trustProxy?: number | string[];
 }): FastifyInstance {
   const app = Fastify({
+    // A number of hops is what Fastify does with a number (its types want the function).
+    ...(typeof deps.trustProxy === 'number'
+      ? { trustProxy: (_address: string, hop: number) => hop < (deps.trustProxy as number) }
+      : deps.trustProxy
+        ? { trustProxy: deps.trustProxy }
+        : {}),
     loggerInstance: deps.log.child({ component: 'http' }) as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,

@@ -92,22 +92,29 @@ export function csrfMatches(viewer: Viewer, body: Record<string, unknown>): bool
 export const sees = (viewer: Viewer, officeId: string | null) => viewer.officeId === null || viewer.officeId === officeId;
 
 /**
- * Sign-in attempts per client address, counted in this process's memory: enough for one web
- * process; several web processes behind a balancer each count their own.
+ * Failed sign-in attempts per client address, counted in this process's memory: enough for one
+ * web process; several web processes behind a balancer each count their own. Only failures count:
+ * a shift of officers signing in from one office (one address behind its router) is never refused.
  */
 export class AttemptLimiter {
-  private readonly attempts = new Map<string, number[]>();
+  private readonly failures = new Map<string, number[]>();
   constructor(
     private readonly max = 10,
     private readonly windowMs = 10 * 60_000,
   ) {}
 
-  /** Counts an attempt; false when the address has used up its attempts in the window. */
-  allow(key: string, now = Date.now()): boolean {
-    const recent = (this.attempts.get(key) ?? []).filter((at) => at > now - this.windowMs);
-    if (this.attempts.size > 10_000) this.attempts.clear(); // a flood of addresses: start again rather than grow
-    recent.push(now);
-    this.attempts.set(key, recent);
-    return recent.length <= this.max;
+  /** True when the address has failed `max` times in the window: it is refused without being checked. */
+  blocked(key: string, now = Date.now()): boolean {
+    return this.recent(key, now).length >= this.max;
+  }
+
+  /** Counts a failed attempt. */
+  failed(key: string, now = Date.now()): void {
+    if (this.failures.size > 10_000) this.failures.clear(); // a flood of addresses: start again rather than grow
+    this.failures.set(key, [...this.recent(key, now), now]);
+  }
+
+  private recent(key: string, now: number): number[] {
+    return (this.failures.get(key) ?? []).filter((at) => at > now - this.windowMs);
   }
 }

@@ -45,6 +45,16 @@ describe('the environment', () => {
     ]);
   });
 
+  it('reads TRUST_PROXY as a number of proxies or their addresses, and refuses anything else with an example', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,loopback,::1' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', 'loopback', '::1']);
+    expect(loadConfig({}).trustProxy).toBeUndefined();
+    for (const bad of ['yes', '10.0.0.0/33', 'proxy.example.org', '127.0.0.1/8/8'])
+      expect(problems({ TRUST_PROXY: bad }), bad).toEqual([
+        'TRUST_PROXY: must be a number of proxies (1) or their addresses and networks (127.0.0.1,10.0.0.0/8,loopback)',
+      ]);
+  });
+
   it('stops start-up with one line per problem', async () => {
     const failure = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: { ...process.env, PORT: '99999', LOG_LEVEL: 'loud' },

@@ -66,3 +66,34 @@ describe('operations room sessions over HTTP', () => {
     expect((await signIn()).status).toBe(429);
   });
 });
+
+describe('sign-in limits behind a reverse proxy (TRUST_PROXY)', () => {
+  let app: TestTamtam;
+  const signIn = (token: string, client: string) =>
+    fetch(`${app.url}/signin`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': client },
+      body: new URLSearchParams({ token, next: '/' }).toString(),
+    });
+
+  beforeAll(async () => {
+    app = await startTestTamtam({ backend: 'postgres', env: { TRUST_PROXY: 'loopback' } });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('counts failures per client behind the proxy, and never a successful sign-in', async () => {
+    // A shift signing in from one office's address: successes are not counted.
+    for (let i = 0; i < 15; i++) expect((await signIn(adminToken, '203.0.113.7')).status).toBe(303);
+    // Someone guessing from another address is stopped after 10 failures…
+    const guesses: number[] = [];
+    for (let i = 0; i < 12; i++) guesses.push((await signIn('guess-guess-guess', '198.51.100.9')).status);
+    expect(guesses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(guesses.slice(10)).toEqual([429, 429]);
+    expect((await signIn(adminToken, '198.51.100.9')).status).toBe(429);
+    // …and the office behind its own address still signs in.
+    expect((await signIn(adminToken, '203.0.113.7')).status).toBe(303);
+  });
+});

@@ -38,9 +38,10 @@ export function registerAuthRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.post<{ Body: Form }>('/signin', async (request, reply) => {
     const frame = visitorFrame(deps, request, 'signIn.title');
     const next = localPath(text(request.body ?? {}, 'next'));
-    if (!limiter.allow(request.ip)) return reply.code(429).type('text/html; charset=utf-8').send(refusedLinkPage(frame, 'tooMany'));
+    if (limiter.blocked(request.ip)) return reply.code(429).type('text/html; charset=utf-8').send(refusedLinkPage(frame, 'tooMany'));
     const given = text(request.body ?? {}, 'token');
     if (!deps.adminToken || !timingSafeEqual(sha256(given), sha256(deps.adminToken))) {
+      limiter.failed(request.ip);
       deps.log.warn({ ip: request.ip }, 'operations room: refused administrator sign-in');
       return reply
         .code(401)
@@ -60,9 +61,10 @@ export function registerAuthRoutes(app: FastifyInstance, deps: WebDeps): void {
 
   app.post<{ Params: { token: string } }>('/login/:token', async (request, reply) => {
     const frame = visitorFrame(deps, request, 'signIn.linkTitle');
-    if (!limiter.allow(request.ip)) return reply.code(429).type('text/html; charset=utf-8').send(refusedLinkPage(frame, 'tooMany'));
+    if (limiter.blocked(request.ip)) return reply.code(429).type('text/html; charset=utf-8').send(refusedLinkPage(frame, 'tooMany'));
     const used = await useLoginLink(deps.db, request.params.token, new Date());
     if ('refused' in used) {
+      limiter.failed(request.ip);
       deps.log.warn({ ip: request.ip, reason: used.refused }, 'operations room: sign-in link refused');
       return reply
         .code(used.refused === 'unknown' ? 404 : 410)
