@@ -341,6 +341,35 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
     ]);
   });
 
+  it('an answer Telegram refuses after a button’s action does not run the action again: a ticked outcome stays ticked', async () => {
+    await earlierMessagesSent();
+    const alert = await report('Des hommes armés ont volé du bétail près de Mopti', 700000041);
+    const messageId = (await telegram.messagesIn(diallo)).find((m) => 'text' in m && m.text?.includes(alert.ref))!.message_id;
+    const press = (data: string) => post(telegramCallbackUpdate({ data, fromId: diallo, chatId: diallo, messageId }));
+    const answered = telegram.callsOf('answerCallbackQuery').length;
+    await press(`resolve:${alert.ref}`);
+    await eventually(async () => (await alertRows(app)).find((a) => a.id === alert.id && a.status === 'resolved'), { what: 'resolved' });
+    await eventually(async () => telegram.callsOf('answerCallbackQuery').length > answered, { what: 'the Resolve press answered' });
+    // The button press is too old to answer by the time the queue reaches it.
+    telegram.failNext('answerCallbackQuery', {
+      status: 400,
+      description: 'Bad Request: query is too old and response timeout expired or query ID is invalid',
+    });
+    await press(`out:engagement:${alert.ref}`);
+    const recorded = await eventually(
+      async () => {
+        const events = (await eventsOf(app, alert.id)).filter((e) => e.type === 'outcome_recorded');
+        return events.length > 0 ? events : undefined;
+      },
+      { what: 'the outcome recorded' },
+    );
+    // Long enough for a retried job (its first retry comes after about a second).
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect((await eventsOf(app, alert.id)).filter((e) => e.type === 'outcome_recorded')).toEqual(recorded);
+    expect(recorded.map((e) => e.data.outcomes)).toEqual([['engagement']]);
+    expect(logs.some((l) => l.includes('could not answer an officer') && l.includes('query is too old'))).toBe(true);
+  });
+
   it('officers type the SMS commands to the bot: resolve with outcomes and a note, dismiss as a duplicate, add a note', async () => {
     const first = await report('Affrontements entre deux groupes armés près de Mopti', 700000041);
     const second = await report('Combats entre groupes armés aux abords de Mopti, tirs entendus', 700000042);

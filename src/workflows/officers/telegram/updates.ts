@@ -1,5 +1,6 @@
 import type { Message, Update } from 'grammy/types';
 import type { OfficerRow } from '../../../db/offices.js';
+import type { ChannelName } from '../../../channels/channel.js';
 import type { WorkflowDeps } from '../../deps.js';
 import { pressButton } from './buttons.js';
 import { placeAsked } from './correction-buttons.js';
@@ -13,6 +14,39 @@ import { answerOfficerText } from '../messages.js';
 import { answerCorrection } from '../correction-replies.js';
 import { parseOfficerCommand } from '../commands.js';
 import { loginLinkMessage } from '../login-link.js';
+
+/**
+ * The officer features' view of the Telegram channel: answering the officer (the button's answer,
+ * a reply, this copy's buttons) comes after the action has committed, so a failure there (a 429,
+ * a press too old to answer, the network) is logged and not thrown. Thrown, it would retry the
+ * inbound job and run the action again: an outcome ticked twice is unticked, a reply sent twice.
+ * The alert's cards are edited through the outbox, which retries on its own.
+ */
+function answeringOnce(deps: WorkflowDeps): WorkflowDeps {
+  const telegram = deps.channels.get('telegram');
+  if (!telegram) return deps;
+  const logged =
+    <A extends unknown[]>(what: string, call: ((...args: A) => Promise<void>) | undefined) =>
+    async (...args: A) => {
+      try {
+        await call?.(...args);
+      } catch (error) {
+        deps.log.warn({ err: (error as Error).message, call: what }, 'Telegram: could not answer an officer (the action stands)');
+      }
+    };
+  const answering = {
+    ...telegram,
+    ...(telegram.answerButton && { answerButton: logged('answerCallbackQuery', telegram.answerButton.bind(telegram)) }),
+    ...(telegram.reply && { reply: logged('sendMessage', telegram.reply.bind(telegram)) }),
+    ...(telegram.editButtons && { editButtons: logged('editMessageReplyMarkup', telegram.editButtons.bind(telegram)) }),
+  };
+  const channels = {
+    get: (name: ChannelName) => (name === 'telegram' ? answering : deps.channels.get(name)),
+    has: (name: ChannelName) => deps.channels.has(name),
+    list: () => deps.channels.list(),
+  };
+  return { ...deps, channels };
+}
 
 /** A leading `/command` (Telegram marks it with a bot_command entity), and the text after it. */
 function commandOf(message: Message): { name: string; rest: string } | null {
@@ -51,7 +85,8 @@ async function answerMessage(turn: OfficerTurn, message: Message, languages: str
  * Telegram at once (answerCallbackQuery, sendMessage), not through the outbox. A failure is logged
  * and thrown: the inbound job is retried.
  */
-export async function handleOfficerUpdate(deps: WorkflowDeps, update: Update, officer: OfficerRow, languages: string[]): Promise<void> {
+export async function handleOfficerUpdate(base: WorkflowDeps, update: Update, officer: OfficerRow, languages: string[]): Promise<void> {
+  const deps = answeringOnce(base);
   const telegram = deps.channels.get('telegram');
   if (!telegram?.answerButton || !telegram.reply) return;
   const turn: OfficerTurn = { deps, officer };
