@@ -2,6 +2,9 @@ import type { Job } from 'bullmq';
 import type { Update } from 'grammy/types';
 import { UnrecoverableError } from 'bullmq';
 import type { ChannelName } from '../../channels/channel.js';
+import { lockAlert } from '../../db/alerts.js';
+import { openStatuses } from '../../domain/lifecycle.js';
+import type { AlertStatus } from '../../domain/taxonomy.js';
 import { registerFocalPoint, registerFocalPoints, type FocalPointRow, type ReporterAddress } from '../../db/focal-points.js';
 import type { Tx } from '../../db/index.js';
 import { getInboundsWithSenders, markInboundProcessed, type InboundRow, type InboundWithSender } from '../../db/inbound.js';
@@ -158,15 +161,27 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
     const { target: followed, linkTo, ...basis } = await followUpTarget(deps.db, deps, reporter, message.text, message.receivedAt);
     if (followed) {
       const language = reporterLanguage(deps, reporter, { alert: followed, text: message.text });
-      await finish(
+      const added = await finish(
         deps,
         message,
         { outcome: 'follow_up', alertId: followed.id, focalPointId: reporter.id },
         !reporter.silent && !reporter.optedOut
           ? { recipient: `reporter:${reporter.id}`, body: deps.t(language, 'reporter:followUp', { ref: followed.ref }), alertId: followed.id }
           : null,
-        (tx) => forwardToHolders(tx, deps, { alert: followed, reporter, text: message.text, inboundId: message.id }),
+        async (tx) => {
+          // Closed by an officer since it was chosen: decided again (it is then no follow-up).
+          const locked = await lockAlert(tx, followed.id);
+          if (!locked || !openStatuses.includes(locked.status as AlertStatus)) throw closedMeanwhile;
+          return forwardToHolders(tx, deps, { alert: locked, reporter, text: message.text, inboundId: message.id });
+        },
+      ).then(
+        () => true,
+        (error: unknown) => {
+          if (error === closedMeanwhile) return false;
+          throw error;
+        },
       );
+      if (!added) continue;
       // A card that counts the reports ("3 reports from 2 reporters": from two reporters on) is edited to count this one.
       if ((await corroborationOf(deps.db, followed.id)).reporters > 1) await queueCardUpdates(deps, followed.id);
       return 'follow-up';
@@ -178,6 +193,9 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
   }
   throw new ReporterAlertsChanging(message.id, reporter.id);
 }
+
+/** Thrown inside a follow-up's transaction when its alert was closed meanwhile: the transaction rolls back. */
+const closedMeanwhile = new Error('the followed alert was closed meanwhile');
 
 /** A plain new warning (see isPlainWarning), with its sender's address. */
 interface PlainWarning {

@@ -1,9 +1,10 @@
-import { updateAlert, type AlertRow } from '../../db/alerts.js';
+import { lockAlert, updateAlert, type AlertRow } from '../../db/alerts.js';
 import type { Tx } from '../../db/index.js';
 import { lockIncidentOffices, recentIncidentsIn, reportsOf, type Corroboration } from '../../db/incidents.js';
 import { insertOutbound, type OutboundInput, type QueuedOutbound } from '../../db/outbox.js';
 import { corroborates, defaultIncidentSettings, placeKnown, type IncidentFacts } from '../../domain/incidents.js';
-import type { ThreatType } from '../../domain/taxonomy.js';
+import { openStatuses } from '../../domain/lifecycle.js';
+import type { AlertStatus, ThreatType } from '../../domain/taxonomy.js';
 import type { WorkflowDeps } from '../deps.js';
 import { messagesToHolders } from '../reporters/conversation.js';
 import { classification, type ClassifiedStage } from './classify.js';
@@ -66,12 +67,22 @@ export async function groupByIncident<W extends Warning>(tx: Tx, deps: WorkflowD
   // After the lock: alerts another job wrote meanwhile are seen.
   const open = await recentIncidentsIn(tx, { officeIds: offices, since: new Date(deps.now().getTime() - settings.window) });
   const groups: IncidentGroups<W> = { leaders: [], grouped: [] };
+  // An alert a warning would join is locked and read again: an officer may have closed it since it
+  // was listed (a warning joined to a resolved alert would never reach anyone). Locked, it stays open.
+  const stillOpen = new Map<number, AlertRow | null>();
+  const lockedOpen = async (alert: AlertRow) => {
+    if (!stillOpen.has(alert.id)) {
+      const locked = await lockAlert(tx, alert.id);
+      stillOpen.set(alert.id, locked && openStatuses.includes(locked.status as AlertStatus) ? locked : null);
+    }
+    return stillOpen.get(alert.id) ?? null;
+  };
   const opened: { facts: IncidentFacts; exercise: boolean; index: number; reporters: Set<number> }[] = [];
   for (const a of analysed) {
     const { warning, facts, exercise } = a;
     const told = { threatType: facts.threatType, otherThreatTypes: facts.otherThreatTypes, place: facts.place };
-    const existing = a.officeId
-      ? open.find(
+    const candidates = a.officeId
+      ? open.filter(
           (o) =>
             o.alert.exercise === exercise &&
             corroborates(
@@ -80,9 +91,11 @@ export async function groupByIncident<W extends Warning>(tx: Tx, deps: WorkflowD
               rules,
             ),
         )
-      : undefined;
+      : [];
+    let existing: AlertRow | null = null;
+    for (const candidate of candidates) if ((existing = await lockedOpen(candidate.alert))) break;
     const leader = existing || !a.officeId ? undefined : opened.find((o) => o.exercise === exercise && corroborates(o.facts, told, rules));
-    if (existing) groups.grouped.push({ warning, under: { alert: existing.alert } });
+    if (existing) groups.grouped.push({ warning, under: { alert: existing } });
     else if (leader) {
       groups.grouped.push({ warning, under: { leader: leader.index } });
       groups.leaders[leader.index]!.corroboration.reports++;
