@@ -76,6 +76,8 @@ function eventDetail(t: PageText, event: AlertEventRow): string {
   if (event.type === 'escalated' && typeof d.level === 'number') parts.push(`${t('alert.level')} ${d.level}`);
   if (typeof d.note === 'string') parts.push(`“${d.note}”`);
   if (event.type === 'reply_bridged' && typeof d.text === 'string') parts.push(`“${d.text}”`);
+  const place = d.place as { name?: unknown } | undefined;
+  if (event.type === 'place_removed' && typeof place?.name === 'string') parts.push(`${place.name} (${String(d.source)})`);
   return parts.join(' · ');
 }
 
