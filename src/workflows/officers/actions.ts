@@ -1,4 +1,4 @@
-import { getAlert, getAlertByRef, recordEvent, transitionAlert, type AlertEventInput, type AlertRow } from '../../db/alerts.js';
+import { getAlert, getAlertByRef, lockAlert, recordEvent, transitionAlert, type AlertEventInput, type AlertRow } from '../../db/alerts.js';
 import { outcomeEventType } from '../../db/outcomes.js';
 import { getOfficer, type OfficerRow } from '../../db/offices.js';
 import type { AlertStatus, OutcomeId } from '../../domain/taxonomy.js';
@@ -49,11 +49,12 @@ export async function actOnAlert(deps: WorkflowDeps, args: OfficerActionRequest)
   const alert = 'ref' in args.alert ? await getAlertByRef(deps.db, args.alert.ref) : await getAlert(deps.db, args.alert.id);
   if (!alert) return { outcome: 'unknown_alert' };
   const actor = `officer:${officer.id}`;
-  if (!mayActOn(officer, alert)) {
-    deps.log.warn({ officer: officer.id, alert: alert.ref, action: args.action }, 'refused: officer outside the alert office');
-    await recordEvent(deps.db, alert.id, { type: 'action_refused', actor, data: { action: args.action, reason: 'outside the alert office' } });
-    return { outcome: 'not_allowed', alert };
-  }
+  const refuse = async (current: AlertRow): Promise<ActionOutcome> => {
+    deps.log.warn({ officer: officer.id, alert: current.ref, action: args.action }, 'refused: officer outside the alert office');
+    await recordEvent(deps.db, current.id, { type: 'action_refused', actor, data: { action: args.action, reason: 'outside the alert office' } });
+    return { outcome: 'not_allowed', alert: current };
+  };
+  if (!mayActOn(officer, alert)) return refuse(alert);
   if (args.action === 'escalate') return escalateNow(deps, alert, actor);
   if (args.duplicateOf !== undefined) {
     const original = args.duplicateOf === alert.ref ? null : await getAlertByRef(deps.db, args.duplicateOf);
@@ -62,9 +63,13 @@ export async function actOnAlert(deps: WorkflowDeps, args: OfficerActionRequest)
 
   const to = targetStatus[args.action];
   const now = deps.now();
-  const firstResponse = alert.acknowledgedAt === null;
   const data = { ...(args.note ? { note: args.note } : {}), ...(to === 'dismissed' && args.duplicateOf ? { duplicateOf: args.duplicateOf } : {}) };
   const done = await deps.db.transaction(async (tx) => {
+    // Decided on the row as it is now: it may have moved to another office, or been acknowledged
+    // by another officer, since it was read above.
+    const locked = await lockAlert(tx, alert.id);
+    if (!locked) return null;
+    if (!mayActOn(officer, locked)) return { moved: locked };
     const changed = await transitionAlert(
       tx,
       alert.id,
@@ -72,22 +77,24 @@ export async function actOnAlert(deps: WorkflowDeps, args: OfficerActionRequest)
       { type: args.action === 'acknowledge' ? 'acknowledged' : to, actor, data },
       {
         // Responding or resolving straight from `notified` also counts as the acknowledgement.
-        ...(firstResponse ? { acknowledgedAt: now, acknowledgedBy: officer.id } : {}),
+        ...(locked.acknowledgedAt === null ? { acknowledgedAt: now, acknowledgedBy: officer.id } : {}),
         ackDeadline: null,
         ...(to === 'resolved' || to === 'dismissed' ? { closedAt: now } : {}),
       },
+      locked,
     );
     const outcome = changed && outcomeOnClosing(to, args);
     if (outcome) await recordEvent(tx, alert.id, { ...outcome, actor });
     return changed;
   });
+  if (done && 'moved' in done) return refuse(done.moved);
   if (!done) {
     const current = (await getAlert(deps.db, alert.id)) ?? alert;
     const by = current.acknowledgedBy ? await getOfficer(deps.db, current.acknowledgedBy) : null;
     return { outcome: 'too_late', alert: current, by };
   }
   // The escalation timer is no longer needed; if it fires anyway it finds the alert acknowledged.
-  await deps.queues.remove('escalate', { alertId: alert.id, seq: alert.timerSeq }).catch(() => false);
+  await deps.queues.remove('escalate', { alertId: alert.id, seq: done.alert.timerSeq }).catch(() => false);
   await queueCardUpdates(deps, alert.id, { officer: officer.name, at: now });
   return { outcome: 'done', alert: done.alert, from: done.from };
 }
