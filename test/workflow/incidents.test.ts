@@ -253,10 +253,24 @@ describe.each(queueBackends)('warnings of one incident from several reporters on
     // The button does the same: a third reporter's warning, grouped, then split at a tap.
     await app.send('+22376840003', 'ils ont attaqué Konio ce matin');
     await eventually(async () => ((await inboundOf(first.id)).length === 2 ? true : undefined), { what: 'the third report grouped' });
+    const button = await eventually(async () => {
+      const { rows } = await app.deps.db.execute<{ actions: { data: string }[] }>(
+        sql`select actions from outbound_messages where alert_id = ${first.id} and purpose = 'report_added' and recipient = 'officer:o-diallo' and body like '%ce matin%'`,
+      );
+      return rows[0]?.actions[0]?.data;
+    });
+    // A fourth warning, received before the third but grouped after it, takes number 2: the third's
+    // button still splits the third (it names the message, not the number it had).
+    await app.send('+22376840004', 'attaque à Konio, ils brûlent les maisons');
+    await eventually(async () => ((await inboundOf(first.id)).length === 3 ? true : undefined), { what: 'the fourth report grouped' });
+    await app.deps.db.execute(
+      sql`update inbound_messages set received_at = (select received_at - interval '1 millisecond' from inbound_messages where text = 'ils ont attaqué Konio ce matin') where text = 'attaque à Konio, ils brûlent les maisons'`,
+    );
     const officer = (await getOfficer(app.deps.db, 'o-diallo'))!;
-    const pressed = await pressButton({ deps: app.deps, officer }, `split:${first.ref}:2`);
-    expect(pressed).toMatchObject({ alert: false, text: expect.stringContaining('est maintenant') });
+    const pressed = await pressButton({ deps: app.deps, officer }, button);
+    expect(pressed).toMatchObject({ alert: false, text: expect.stringContaining('Le signalement n° 3') });
     expect((await alertRows(app)).find((a) => a.text === 'ils ont attaqué Konio ce matin')).toBeDefined();
+    expect((await alertRows(app)).find((a) => a.text === 'attaque à Konio, ils brûlent les maisons')).toBeUndefined();
     expect(await pressButton({ deps: app.deps, officer }, `split:${first.ref}:1`)).toMatchObject({ alert: true });
   });
 });

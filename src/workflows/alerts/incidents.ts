@@ -144,7 +144,7 @@ export async function recordCorroborations(tx: Tx, deps: WorkflowDeps, grouped: 
       ...(await messagesToHolders(tx, deps, alert, (officer) => ({
         purpose: 'report_added',
         body: deps.t(officer.language, 'officer:conversation.reportAdded', { pseudonym: reporter.pseudonym, ref: alert.ref, text: message.text, n }),
-        actions: [{ label: deps.t(officer.language, 'officer:button.split'), data: `split:${alert.ref}:${n}` }],
+        actions: [{ label: deps.t(officer.language, 'officer:button.split'), data: `split:${alert.ref}:m${message.id}` }],
         dedupeKey: `report:${message.id}:${officer.id}`,
       }))),
     );

@@ -25,7 +25,14 @@ export type SplitOutcome =
  * reporter is confirmed the new reference (their next messages follow up on it) and the first
  * alert's cards are edited to count one report less.
  */
-export async function splitReport(deps: WorkflowDeps, args: { ref: string; n: number; officerId: string }): Promise<SplitOutcome> {
+export async function splitReport(
+  deps: WorkflowDeps,
+  args: { ref: string; officerId: string } & ({ n: number } | { inboundId: number }),
+): Promise<SplitOutcome> {
+  // A button names the report by its message (`inboundId`): its number may have changed since the
+  // button was sent, when a report received earlier was grouped later. A typed command gives the number.
+  const wanted = 'n' in args ? (r: { n: number }) => r.n === args.n : (r: { inboundId: number }) => r.inboundId === args.inboundId;
+  const asked = 'n' in args ? args.n : 0;
   const officer = await getOfficer(deps.db, args.officerId);
   if (!officer) return { outcome: 'unknown_officer' };
   const found = await getAlertByRef(deps.db, args.ref);
@@ -39,22 +46,22 @@ export async function splitReport(deps: WorkflowDeps, args: { ref: string; n: nu
   const result = await deps.db.transaction(async (tx) => {
     // One split of a report at a time: the second finds it moved.
     const alert = (await lockAlert(tx, found.id))!;
-    const report = (await reportsOf(tx, alert.id)).find((r) => r.n === args.n);
+    const report = (await reportsOf(tx, alert.id)).find(wanted);
     const reporter = report && report.outcome !== 'alert' ? await getFocalPoint(tx, report.focalPointId) : null;
-    if (!report || !reporter) return { outcome: 'no_such_report' as const, alert, n: args.n };
+    if (!report || !reporter) return { outcome: 'no_such_report' as const, alert, n: report?.n ?? asked };
     const created = await createWarningAlerts(tx, deps, [{ text: report.text, channel: report.channel, reporter }], 'now', (split) =>
       acknowledgementTo(deps, reporter, report, split, { message: 'reporter:confirmation', dedupeKey: `confirmation:${split.id}` }),
     );
     const split = created.alerts[0]!;
-    if (!(await moveReport(tx, report.inboundId, alert.id, split.id))) return { outcome: 'no_such_report' as const, alert, n: args.n };
+    if (!(await moveReport(tx, report.inboundId, alert.id, split.id))) return { outcome: 'no_such_report' as const, alert, n: report.n };
     const data = { inboundId: report.inboundId, n: report.n, pseudonym: reporter.pseudonym };
     // Through updateAlert (updated_at moves): the first alert's cards are edited to count one report less.
     await updateAlert(tx, alert.id, {}, { type: 'report_split', actor, data: { ...data, splitInto: split.ref } });
     await recordEvent(tx, split.id, { type: 'report_split', actor, data: { ...data, splitFrom: alert.ref } });
-    return { outcome: 'done' as const, alert, split, created };
+    return { outcome: 'done' as const, alert, split, created, n: report.n };
   });
   if (result.outcome !== 'done') return result;
   await enqueueSends(deps, result.created.outbound, result.created.jobs);
   await queueCardUpdates(deps, result.alert.id);
-  return { outcome: 'done', alert: result.alert, split: result.split, n: args.n };
+  return { outcome: 'done', alert: result.alert, split: result.split, n: result.n };
 }

@@ -19,9 +19,11 @@ const buttonAction: Record<string, OfficerAction> = {
  * Outcome buttons and the correction keyboard (`fix:…`, on the pressed `card`) have files of their own.
  */
 export async function pressButton(turn: OfficerTurn, data: string, card: PressedCard | null = null): Promise<ButtonAnswer> {
-  const split = /^split:([A-Z0-9]{5,8}):(\d{1,4})$/.exec(data);
+  // `split:<ref>:m<message id>` (a report's button), or `split:<ref>:<n>` (buttons sent before).
+  const split = /^split:([A-Z0-9]{5,8}):(m?)(\d{1,15})$/.exec(data);
   if (split) {
-    const result = await splitReport(turn.deps, { ref: split[1]!, n: Number(split[2]), officerId: turn.officer.id });
+    const report = split[2] ? { inboundId: Number(split[3]) } : { n: Number(split[3]) };
+    const result = await splitReport(turn.deps, { ref: split[1]!, officerId: turn.officer.id, ...report });
     return { text: splitReply(turn.deps, turn.officer, split[1]!, result), alert: result.outcome !== 'done' };
   }
   const match = /^(ack|responding|resolve|dismiss|escalate):([A-Z0-9]{5,8})$/.exec(data);
