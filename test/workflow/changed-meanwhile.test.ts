@@ -1,8 +1,11 @@
+import type { Job } from 'bullmq';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lockAlert, transitionAlert, updateAlert, type AlertRow } from '../../src/db/alerts.js';
 import type { Tx } from '../../src/db/index.js';
 import { actOnAlert } from '../../src/workflows/officers/actions.js';
+import { classifyStep } from '../../src/workflows/alerts/classify.js';
+import { routeStep } from '../../src/workflows/alerts/route.js';
 import { alerts, inboundMessages } from '../../src/db/schema/index.js';
 import { alertRows, eventsOf, reportAndWaitNotified } from '../helpers/alerts.js';
 import { queueBackends } from '../helpers/env.js';
@@ -115,5 +118,18 @@ describe.each(queueBackends)('an alert changed while a message or an action wait
     expect(result.outcome).toBe('done');
     const [now] = await t.deps.db.select().from(alerts).where(eq(alerts.id, alert.id));
     expect(now).toMatchObject({ status: 'resolved', acknowledgedBy: 'o-diallo', acknowledgedAt });
+  });
+
+  it('two jobs classifying and routing one alert at once write each stage once', async () => {
+    const t = (app = await startTestTamtam({ backend, deployment: testDeployment({ ackTimeout: '1h' }) }));
+    const { rows } = await t.deps.db.execute<{ id: number }>(
+      sql`insert into alerts (ref, text, channel) values ('TWICE', 'Hommes armés près de Mopti', 'simulator') returning id`,
+    );
+    const job = { data: { alertId: rows[0]!.id } } as Job<{ alertId: number }>;
+    await Promise.all([classifyStep(job, t.deps), classifyStep(job, t.deps)]);
+    await Promise.all([routeStep(job, t.deps), routeStep(job, t.deps)]);
+    const types = (await eventsOf(t, rows[0]!.id)).map((e) => e.type);
+    expect(types.filter((type) => type === 'classified')).toHaveLength(1);
+    expect(types.filter((type) => type === 'routed')).toHaveLength(1);
   });
 });

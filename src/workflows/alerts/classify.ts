@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import type { PlaceMatch } from '../../domain/place.js';
-import { getAlert, updateAlert, type AlertRow, type AlertStage } from '../../db/alerts.js';
+import { getAlert, lockAlert, updateAlert, type AlertRow, type AlertStage } from '../../db/alerts.js';
 import { getFocalPoint, learnFocalPointLanguage, type FocalPointRow } from '../../db/focal-points.js';
 import type { DbOrTx } from '../../db/index.js';
 import { severityOfTypes } from '../../domain/severity.js';
@@ -69,9 +69,13 @@ export async function classifyStep(job: Job<JobData<'classify'>>, deps: Workflow
   if (!alert.classifiedAt) {
     const reporter = alert.focalPointId ? await getFocalPoint(deps.db, alert.focalPointId) : null;
     const stage = classification(deps, alert, reporter);
-    await updateAlert(deps.db, alertId, stage.set, stage.event);
-    // A failed reporter-language update is retried with the job; the alert's own language is already recorded.
-    await learnReporterLanguage(deps.db, reporter, stage);
+    // Written once: a second job for the alert (a retry, the reconciler's) finds it classified.
+    const written = await deps.db.transaction(async (tx) => {
+      const locked = await lockAlert(tx, alertId);
+      return locked && !locked.classifiedAt ? updateAlert(tx, alertId, stage.set, stage.event) : null;
+    });
+    // The reporter's language is learnt by the job that classified (the alert's own is recorded with it).
+    if (written) await learnReporterLanguage(deps.db, reporter, stage);
   }
   await deps.queues.add('route', { alertId });
   return 'classified';

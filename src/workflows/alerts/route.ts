@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Place } from '../../domain/place.js';
-import { getAlert, updateAlert, type AlertStage } from '../../db/alerts.js';
+import { getAlert, lockAlert, updateAlert, type AlertStage } from '../../db/alerts.js';
 import { getPlace, toPlace } from '../../db/places.js';
 import { fieldOfficeFor } from '../../classify/routing.js';
 import type { WorkflowDeps } from '../deps.js';
@@ -26,7 +26,11 @@ export async function routeStep(job: Job<JobData<'route'>>, deps: WorkflowDeps):
   if (!alert.routedAt) {
     const place = alert.placeId ? await getPlace(deps.db, alert.placeId) : null;
     const stage = routing(deps, place ? toPlace(place) : null);
-    await updateAlert(deps.db, alertId, stage.set, stage.event);
+    // Written once: a second job for the alert (a retry, the reconciler's) finds it routed.
+    await deps.db.transaction(async (tx) => {
+      const locked = await lockAlert(tx, alertId);
+      if (locked && !locked.routedAt) await updateAlert(tx, alertId, stage.set, stage.event);
+    });
   }
   await deps.queues.add('notify', { alertId });
   return 'routed';
