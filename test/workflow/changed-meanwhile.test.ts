@@ -6,6 +6,9 @@ import type { Tx } from '../../src/db/index.js';
 import { actOnAlert } from '../../src/workflows/officers/actions.js';
 import { classifyStep } from '../../src/workflows/alerts/classify.js';
 import { routeStep } from '../../src/workflows/alerts/route.js';
+import { getOfficer, type OfficerRow } from '../../src/db/offices.js';
+import { threatTypes, type ThreatType } from '../../src/domain/taxonomy.js';
+import { pressButton } from '../../src/workflows/officers/telegram/buttons.js';
 import { alerts, inboundMessages } from '../../src/db/schema/index.js';
 import { alertRows, eventsOf, reportAndWaitNotified } from '../helpers/alerts.js';
 import { queueBackends } from '../helpers/env.js';
@@ -131,5 +134,15 @@ describe.each(queueBackends)('an alert changed while a message or an action wait
     const types = (await eventsOf(t, rows[0]!.id)).map((e) => e.type);
     expect(types.filter((type) => type === 'classified')).toHaveLength(1);
     expect(types.filter((type) => type === 'routed')).toHaveLength(1);
+  });
+
+  it('two officers ticking two other types on the correction keyboard at once: both are kept', async () => {
+    const t = (app = await startTestTamtam({ backend, deployment: testDeployment({ ackTimeout: '1h' }) }));
+    const alert = await reportAndWaitNotified(t, '+22376950041', 'Hommes armés près de Mopti');
+    const [diallo, traore] = [(await getOfficer(t.deps.db, 'o-diallo'))!, (await getOfficer(t.deps.db, 'o-traore'))!];
+    const tick = (officer: OfficerRow, type: ThreatType) => pressButton({ deps: t.deps, officer }, `fix:a:${threatTypes.indexOf(type)}:${alert.ref}`);
+    await Promise.all([tick(diallo, 'looting_destruction'), tick(traore, 'displacement')]);
+    const [now] = await t.deps.db.select().from(alerts).where(eq(alerts.id, alert.id));
+    expect([...now!.otherThreatTypes].sort()).toEqual(['displacement', 'looting_destruction']);
   });
 });

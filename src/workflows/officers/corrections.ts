@@ -26,6 +26,11 @@ export interface CorrectionRequest {
    * Without it, a new primary type that was one of them swaps places with the old primary.
    */
   otherThreatTypes?: ThreatType[];
+  /**
+   * One other type ticked or unticked (the correction keyboard's "also" buttons): applied to the
+   * list as it is once the alert is locked, so two officers' taps at once both count.
+   */
+  toggleOtherThreatType?: ThreatType;
   /** The severity as the officer sets it: kept from then on, whatever later type corrections say. */
   severity?: Severity;
   /** The place, by gazetteer id or by name (exact name first, then as the place finder reads it). */
@@ -105,6 +110,7 @@ export async function correctAlert(deps: WorkflowDeps, request: CorrectionReques
     applyCorrection(tx, deps, officer, found.id, {
       threatType: request.threatType,
       otherThreatTypes: request.otherThreatTypes,
+      toggleOtherThreatType: request.toggleOtherThreatType,
       severity: request.severity,
       place,
       office,
@@ -131,7 +137,7 @@ export async function correctAlert(deps: WorkflowDeps, request: CorrectionReques
   return { outcome: 'done', alert: result.alert, changes: result.changes, rerouted: result.rerouted };
 }
 
-type Wanted = Pick<CorrectionRequest, 'threatType' | 'otherThreatTypes' | 'severity'> & { place: PlaceRow | null; office: FieldOfficeRow | null };
+type Wanted = Pick<CorrectionRequest, 'threatType' | 'otherThreatTypes' | 'toggleOtherThreatType' | 'severity'> & { place: PlaceRow | null; office: FieldOfficeRow | null };
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -179,6 +185,9 @@ async function applyCorrection(tx: Tx, deps: WorkflowDeps, officer: OfficerRow, 
   const set: Partial<AlertRow> = {};
   const changes: FieldChange[] = [];
 
+  const toggled = wanted.toggleOtherThreatType;
+  const others = alert.otherThreatTypes as ThreatType[];
+  if (toggled) wanted = { ...wanted, otherThreatTypes: others.includes(toggled) ? others.filter((o) => o !== toggled) : [...others, toggled] };
   const types = typesAfter(alert, wanted, deps.deployment.severity);
   if (types.threatType !== alert.threatType) changes.push({ field: 'threatType', from: alert.threatType, to: types.threatType });
   if (!sameList(types.otherThreatTypes, alert.otherThreatTypes))

@@ -3,7 +3,7 @@ import { activeOffices } from '../../../db/offices.js';
 import { recordedOutcomeOf } from '../../../db/outcomes.js';
 import { getPlace, unitsWithin, type PlaceRow } from '../../../db/places.js';
 import { openStatuses } from '../../../domain/lifecycle.js';
-import { severities, threatTypes, type AlertStatus, type Severity, type ThreatType } from '../../../domain/taxonomy.js';
+import { severities, threatTypes, type AlertStatus, type Severity } from '../../../domain/taxonomy.js';
 import { registeredPlace } from '../../../domain/place.js';
 import { cardActions, outcomeActions } from '../../sending/cards.js';
 import type { WorkflowDeps } from '../../deps.js';
@@ -119,13 +119,10 @@ async function cardButtons(turn: OfficerTurn, alert: AlertRow): Promise<Button[]
 }
 
 /** What a choice asks `correctAlert` to change; null when the value is not one of the choices. */
-function choice(alert: AlertRow, kind: string, value: string): Omit<CorrectionRequest, 'alert' | 'officerId'> | null {
+function choice(kind: string, value: string): Omit<CorrectionRequest, 'alert' | 'officerId'> | null {
   const type = /^\d+$/.test(value) ? threatTypes[Number(value)] : undefined;
   if (kind === 't' && type) return { threatType: type };
-  if (kind === 'a' && type) {
-    const others = alert.otherThreatTypes as ThreatType[];
-    return { otherThreatTypes: others.includes(type) ? others.filter((o) => o !== type) : [...others, type] };
-  }
+  if (kind === 'a' && type) return { toggleOtherThreatType: type };
   if (kind === 's' && (severities as readonly string[]).includes(value)) return { severity: value as Severity };
   if (kind === 'p' && /^\d+$/.test(value)) return { placeId: Number(value) };
   if (kind === 'o') return { officeId: value };
@@ -152,7 +149,7 @@ export async function pressCorrectionButton(turn: OfficerTurn, data: string, car
   };
 
   if (value !== undefined && kind !== undefined) {
-    const wanted = choice(alert, kind, value);
+    const wanted = choice(kind, value);
     if (!wanted) return { alert: false };
     const result = await correctAlert(deps, { alert: { id: alert.id }, officerId: officer.id, ...wanted });
     // A correction edits every copy (buttons back); a choice that changed nothing gets this copy's
