@@ -137,7 +137,10 @@ export async function correctAlert(deps: WorkflowDeps, request: CorrectionReques
   return { outcome: 'done', alert: result.alert, changes: result.changes, rerouted: result.rerouted };
 }
 
-type Wanted = Pick<CorrectionRequest, 'threatType' | 'otherThreatTypes' | 'toggleOtherThreatType' | 'severity'> & { place: PlaceRow | null; office: FieldOfficeRow | null };
+type Wanted = Pick<CorrectionRequest, 'threatType' | 'otherThreatTypes' | 'toggleOtherThreatType' | 'severity'> & {
+  place: PlaceRow | null;
+  office: FieldOfficeRow | null;
+};
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
