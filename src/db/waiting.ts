@@ -60,7 +60,8 @@ export async function reportersAwaitingReply(db: DbOrTx, params: { officeId?: st
     select a.ref, a.office_id, f.pseudonym, m.last_at as since
       from alerts a
       join focal_points f on f.id = a.focal_point_id
-      cross join lateral (select max(i.received_at) as last_at from inbound_messages i where i.alert_id = a.id) m
+      -- The alert's own reporter's messages: replies go to them (another reporter's grouped warning is answered by its confirmation).
+      cross join lateral (select max(i.received_at) as last_at from inbound_messages i where i.alert_id = a.id and i.focal_point_id = a.focal_point_id) m
       cross join lateral (
         select max(e.at) as at from alert_events e
          where e.alert_id = a.id and e.type = 'reply_bridged' and e.data->>'direction' = 'to_reporter' and e.actor like 'officer:%') r

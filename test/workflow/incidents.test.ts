@@ -4,6 +4,8 @@ import type { InboundMessage } from '../../src/channels/channel.js';
 import { createIntake } from '../../src/workflows/alerts/intake.js';
 import { getOfficer } from '../../src/db/offices.js';
 import { pressButton } from '../../src/workflows/officers/telegram/buttons.js';
+import { bridgeToReporter } from '../../src/workflows/reporters/bridge.js';
+import { reportersAwaitingReply } from '../../src/db/waiting.js';
 import { alertRows, eventsOf, reportAndWaitNotified } from '../helpers/alerts.js';
 import { queueBackends } from '../helpers/env.js';
 import { eventually, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
@@ -225,6 +227,19 @@ describe.each(queueBackends)('warnings of one incident from several reporters on
     const alert = await eventually(async () => (await alertRows(app)).find((a) => a.text.includes('Kouakourou') && a.status === 'notified'));
     await eventually(async () => ((await inboundOf(alert.id)).length === 4 ? true : undefined), { what: 'the four reports on one alert' });
     expect((await alertRows(app)).filter((a) => a.text.includes('Kouakourou'))).toHaveLength(1);
+  });
+
+  it('a warning grouped under an alert does not make its first reporter wait for a reply: only their own messages do', async () => {
+    const first = await reportAndWaitNotified(app, '+22376850001', 'attaque a Douentza, ils tirent sur les gens');
+    await bridgeToReporter(app.deps, { alert: { id: first.id }, officerId: 'o-diallo', text: 'Une patrouille arrive' });
+    await app.send('+22376850002', 'des tirs à Douentza, attaque en cours');
+    await eventually(async () => ((await inboundOf(first.id)).length === 2 ? true : undefined), { what: 'the second report grouped' });
+    // The simulator's alerts are exercises, which the list leaves out: this one counts.
+    await app.deps.db.execute(sql`update alerts set exercise = false where id = ${first.id}`);
+    expect((await reportersAwaitingReply(app.deps.db)).map((r) => r.ref)).not.toContain(first.ref);
+    await app.send('+22376850001', 'ils sont toujours là');
+    await eventually(async () => ((await inboundOf(first.id)).length === 3 ? true : undefined), { what: 'the follow-up' });
+    expect((await reportersAwaitingReply(app.deps.db)).map((r) => r.ref)).toContain(first.ref);
   });
 
   it('splits a report out again, by command and by button: an alert of its own, notified, the first card counting one less', async () => {
