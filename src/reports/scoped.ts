@@ -1,4 +1,5 @@
 import type { ExportedAlert } from '../db/alert-export.js';
+import { normalizeName } from '../gazetteer/normalize.js';
 import type { Db } from '../db/index.js';
 import type { ReportPeriod } from '../db/report-facts.js';
 import type { SeasonalRow } from '../db/seasonal-report.js';
@@ -33,10 +34,14 @@ export async function* alertsOfOffice(pages: AsyncIterable<ExportedAlert[]>, off
 }
 
 /**
- * The seasonal report's places inside an office's area (its admin1 or admin2 names), for someone
- * who sees that office only: the report counts places, not offices. `area` null: every place.
+ * The seasonal report's places inside an office's area (its admin1 or admin2 names, compared as
+ * routing compares them: case and accents aside), for someone who sees that office only: the report
+ * counts places, not offices. `area` null: every place. An area given only by codes or at admin3
+ * level matches no row (the rows carry admin1 and admin2 names).
  */
 export function seasonalRowsInArea(rows: SeasonalRow[], area: { admin1?: string[]; admin2?: string[] } | null): SeasonalRow[] {
   if (!area) return rows;
-  return rows.filter((r) => Boolean(area.admin1?.includes(r.admin1 ?? '') || (r.admin2 && area.admin2?.includes(r.admin2))));
+  const names = (list: string[] | undefined) => new Set((list ?? []).map(normalizeName));
+  const [admin1, admin2] = [names(area.admin1), names(area.admin2)];
+  return rows.filter((r) => (r.admin1 !== null && admin1.has(normalizeName(r.admin1))) || (r.admin2 && admin2.has(normalizeName(r.admin2))));
 }
