@@ -280,9 +280,11 @@ describe('the Telegram channel (fake Bot API over HTTP)', () => {
       },
       { what: 'three cards to one officer' },
     );
+    // The sends are a second apart; what the fake sees may be a little less, by the delivery's jitter
+    // on a busy machine (seen: 899 ms). Without the pacing they would arrive milliseconds apart.
     const times = cards.map((c) => new Date(c.at).getTime()).sort((a, b) => a - b);
-    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(900);
-    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(900);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(800);
+    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(800);
   });
 
   it('Resolve asks what was done on the card itself; ticking outcomes edits every copy and is recorded; an outsider cannot tick', async () => {
