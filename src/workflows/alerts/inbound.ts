@@ -2,59 +2,23 @@ import type { Job } from 'bullmq';
 import type { Update } from 'grammy/types';
 import { UnrecoverableError } from 'bullmq';
 import type { ChannelName } from '../../channels/channel.js';
-import { lockAlert } from '../../db/alerts.js';
-import { openStatuses } from '../../domain/lifecycle.js';
-import type { AlertStatus } from '../../domain/taxonomy.js';
 import { registerFocalPoint, registerFocalPoints, type FocalPointRow, type ReporterAddress } from '../../db/focal-points.js';
-import type { Tx } from '../../db/index.js';
 import { getInboundsWithSenders, markInboundProcessed, type InboundRow, type InboundWithSender } from '../../db/inbound.js';
-import { insertOutbound, type QueuedOutbound } from '../../db/outbox.js';
 import { reportersWithOpenAlerts } from '../../db/reporters.js';
 import type { OfficerRow } from '../../db/offices.js';
 import { answerOfficerText } from '../officers/messages.js';
 import { isLoginRequest, loginLinkMessage } from '../officers/login-link.js';
-import { followUpTarget, forwardToHolders, noOpenAlert } from '../reporters/conversation.js';
+import { followUpTarget, noOpenAlert } from '../reporters/conversation.js';
 import type { WorkflowDeps } from '../deps.js';
 import { EarlierMessagePending, RecordNotFound, ReporterAlertsChanging, UnprocessableMessage, WarningsNotWrittenTogether } from '../errors.js';
-import { enqueueSends } from '../sending/pacing.js';
-import { queueCardUpdates } from '../sending/card-updates.js';
-import { corroborationOf } from '../../db/incidents.js';
 import type { JobData } from '../queue/jobs.js';
 import { handleOfficerUpdate } from '../officers/telegram/updates.js';
 import { applyReporterCommand, parseReporterCommand, type ReporterCommand } from '../reporters/commands.js';
-import { reporterLanguage } from '../reporters/language.js';
 import { alertWarnings } from './warnings.js';
+import { finish } from './finish.js';
+import { addFollowUp } from './follow-up.js';
 import { findOfficer, fromOfficer, reporterAddress } from './senders.js';
 import { parkIfHopeless, readStoredUpdate, storedUpdate } from './unprocessable.js';
-
-/** Marks the message processed and queues a reply to its sender, in one transaction; then enqueues the sends. */
-async function finish(
-  deps: WorkflowDeps,
-  message: InboundRow,
-  outcome: { outcome: string; alertId?: number; focalPointId?: number },
-  reply: { recipient: string; body: string; alertId?: number } | null,
-  more?: (tx: Tx) => Promise<QueuedOutbound[]>,
-): Promise<void> {
-  const queued = await deps.db.transaction(async (tx) => {
-    if (!(await markInboundProcessed(tx, message.id, outcome))) return [];
-    const extra = more ? await more(tx) : [];
-    const replies = reply
-      ? await insertOutbound(tx, [
-          {
-            alertId: reply.alertId ?? null,
-            channel: message.channel,
-            recipient: reply.recipient,
-            toEnc: message.fromEnc,
-            purpose: 'reply',
-            body: reply.body,
-            dedupeKey: `reply:${message.id}`,
-          },
-        ])
-      : [];
-    return [...extra, ...replies];
-  });
-  await enqueueSends(deps, queued);
-}
 
 /** A message from an officer's number: a command (OK/FIN/R/TYPE/LIEU … <ref>) or, failing that, the help text. */
 async function handleOfficerMessage(deps: WorkflowDeps, message: InboundRow, officer: OfficerRow): Promise<void> {
@@ -160,31 +124,8 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
   for (let decision = 1; decision <= 3; decision++) {
     const { target: followed, linkTo, ...basis } = await followUpTarget(deps.db, deps, reporter, message.text, message.receivedAt);
     if (followed) {
-      const language = reporterLanguage(deps, reporter, { alert: followed, text: message.text });
-      const added = await finish(
-        deps,
-        message,
-        { outcome: 'follow_up', alertId: followed.id, focalPointId: reporter.id },
-        !reporter.silent && !reporter.optedOut
-          ? { recipient: `reporter:${reporter.id}`, body: deps.t(language, 'reporter:followUp', { ref: followed.ref }), alertId: followed.id }
-          : null,
-        async (tx) => {
-          // Closed by an officer since it was chosen: decided again (it is then no follow-up).
-          const locked = await lockAlert(tx, followed.id);
-          if (!locked || !openStatuses.includes(locked.status as AlertStatus)) throw closedMeanwhile;
-          return forwardToHolders(tx, deps, { alert: locked, reporter, text: message.text, inboundId: message.id });
-        },
-      ).then(
-        () => true,
-        (error: unknown) => {
-          if (error === closedMeanwhile) return false;
-          throw error;
-        },
-      );
-      if (!added) continue;
-      // A card that counts the reports ("3 reports from 2 reporters": from two reporters on) is edited to count this one.
-      if ((await corroborationOf(deps.db, followed.id)).reporters > 1) await queueCardUpdates(deps, followed.id);
-      return 'follow-up';
+      if (await addFollowUp(deps, message, reporter, followed)) return 'follow-up';
+      continue; // closed by an officer since it was chosen: decided again (it is then no follow-up)
     }
     const warning = { message, reporter, basis, linkTo };
     // First attempt: the whole way to the officers in one transaction (see new-alert.ts).
@@ -193,9 +134,6 @@ async function handleMessage(deps: WorkflowDeps, found: InboundWithSender, allSt
   }
   throw new ReporterAlertsChanging(message.id, reporter.id);
 }
-
-/** Thrown inside a follow-up's transaction when its alert was closed meanwhile: the transaction rolls back. */
-const closedMeanwhile = new Error('the followed alert was closed meanwhile');
 
 /** A plain new warning (see isPlainWarning), with its sender's address. */
 interface PlainWarning {
