@@ -8,7 +8,7 @@ import { enqueueSends } from '../sending/pacing.js';
 import { queueAlertCards } from '../sending/cards.js';
 import type { JobData } from '../queue/jobs.js';
 import { policyFor } from './policy.js';
-import { escalationTimer } from './notify.js';
+import { escalationTimer, nobodyReached } from './notify.js';
 
 /**
  * The acknowledge deadline passed. If the alert is still unacknowledged and this timer is the
@@ -55,13 +55,8 @@ export async function escalateStep(job: Job<JobData<'escalate'>>, deps: Workflow
         },
       },
     );
-    if (cards.recipients.length === 0) {
-      await recordEvent(tx, alertId, {
-        type: 'notification_failed',
-        actor: 'system',
-        data: { level: next.level, reason: 'nobody to notify at this level' },
-      });
-    }
+    const failed = nobodyReached(next.level, cards.recipients, cards.unreachable);
+    if (failed) await recordEvent(tx, alertId, failed);
     return { outbound: cards.outbound, seq: nextSeq, delay: deadline.getTime() - now.getTime() };
   });
   if (!result) return 'nothing to do';

@@ -58,8 +58,8 @@ export async function planNotification(
     to: 'notified',
     data: { level: 0, office: office.id, recipients: recipients.map(recipientKey), unreachable: to.unreachable, deadline: deadline.toISOString() },
   };
-  const after: AlertEventInput[] =
-    recipients.length === 0 ? [{ type: 'notification_failed', actor: 'system', data: { level: 0, reason: 'nobody to notify at this level' } }] : [];
+  const failed = nobodyReached(0, recipients, to.unreachable);
+  const after: AlertEventInput[] = failed ? [failed] : [];
   return {
     office,
     to,
@@ -125,4 +125,14 @@ export async function notifyStep(job: Job<JobData<'notify'>>, deps: WorkflowDeps
   if (!notified) return 'already notified';
   await enqueueSends(deps, notified.outbound, notified.jobs);
   return 'notified';
+}
+
+/**
+ * The `notification_failed` event of a level no one was reached at: nobody to notify (no one holds
+ * the level's roles), or nobody reachable (no address on a channel that is on). Null otherwise.
+ */
+export function nobodyReached(level: number, recipients: readonly unknown[], unreachable: readonly string[]): AlertEventInput | null {
+  if (recipients.length > unreachable.length) return null;
+  const reason = recipients.length === 0 ? 'nobody to notify at this level' : 'nobody reachable at this level';
+  return { type: 'notification_failed', actor: 'system', data: { level, reason, ...(unreachable.length ? { unreachable } : {}) } };
 }

@@ -33,16 +33,19 @@ export async function resolveTargets(db: DbOrTx, office: FieldOfficeRow, targets
 
 /**
  * How to reach a recipient: Telegram when the bot runs and they have an id, else SMS to their
- * phone, else the simulator (training and tests). Null when there is no way at all.
+ * phone. Null when there is no way: the recipient is recorded as unreachable, and a level nobody
+ * can be reached at is a `notification_failed`. Only a Tamtam with no provider at all (the demo,
+ * training, the tests) gives its cards to the simulator's outbox instead: with Telegram or SMS on,
+ * a card no one reads must never count as sent.
  */
 export function deliveryAddress(r: Recipient, channels: Channels): { channel: ChannelName; to: string } | null {
+  const simulatorOnly = channels.has('simulator') && !channels.has('telegram') && !channels.has('sms');
   if (r.kind === 'group') {
     if (channels.has('telegram') && r.office.telegramChatId) return { channel: 'telegram', to: r.office.telegramChatId };
-    return channels.has('simulator') ? { channel: 'simulator', to: `office:${r.office.id}` } : null;
+    return simulatorOnly ? { channel: 'simulator', to: `office:${r.office.id}` } : null;
   }
   const { officer } = r;
   if (channels.has('telegram') && officer.telegramId) return { channel: 'telegram', to: String(officer.telegramId) };
   if (channels.has('sms') && officer.phone) return { channel: 'sms', to: officer.phone };
-  if (channels.has('simulator')) return { channel: 'simulator', to: `officer:${officer.id}` };
-  return null;
+  return simulatorOnly ? { channel: 'simulator', to: `officer:${officer.id}` } : null;
 }
