@@ -57,6 +57,11 @@ describe.each(queueBackends)('escalation on the %s queue backend', (backend) => 
     expect((await eventsOf(app, alert.id)).filter((e) => e.type === 'escalated')).toHaveLength(3);
     const [row] = await alertRows(app);
     expect(row!.ackDeadline).toBeNull();
+
+    // "Escalate now" then says there is no one further, instead of that it escalated.
+    const pressed = await actOnAlert(app.deps, { alert: { id: alert.id }, officerId: 'o-diallo', action: 'escalate' });
+    expect(pressed.outcome).toBe('no_further_level');
+    expect((await eventsOf(app, alert.id)).filter((e) => e.type === 'escalation_requested')).toEqual([]);
   });
 
   it('an acknowledged alert never escalates, and a timer firing after the acknowledgement changes nothing', async () => {

@@ -24,6 +24,8 @@ export type ActionOutcome =
   | { outcome: 'unknown_officer' }
   /** The alert had already moved on (another officer was first): who did what. */
   | { outcome: 'too_late'; alert: AlertRow; by: OfficerRow | null }
+  /** "Escalate now" on an alert whose last level has been notified (and repeated): no one further to notify. */
+  | { outcome: 'no_further_level'; alert: AlertRow }
   /** A dismissal as a duplicate named no alert that exists (or the alert itself). */
   | { outcome: 'unknown_duplicate'; alert: AlertRow; duplicateOf: string };
 
@@ -110,10 +112,15 @@ function outcomeOnClosing(to: AlertStatus, args: OfficerActionRequest): Omit<Ale
   return null;
 }
 
-/** "Escalate now": fire the pending escalation timer at once. */
+/**
+ * "Escalate now": fire the pending escalation timer at once. An alert whose escalation is exhausted
+ * (no deadline left: the last level was notified and repeated) has no one further to notify, and
+ * the officer is told so rather than that it was escalated.
+ */
 async function escalateNow(deps: WorkflowDeps, alert: AlertRow, actor: string): Promise<ActionOutcome> {
   if (alert.status !== 'notified') return { outcome: 'too_late', alert, by: null };
+  if (alert.ackDeadline === null) return { outcome: 'no_further_level', alert };
   await recordEvent(deps.db, alert.id, { type: 'escalation_requested', actor, data: { level: alert.escalationLevel } });
-  await deps.queues.promote('escalate', { alertId: alert.id, seq: alert.timerSeq });
+  if (!(await deps.queues.promote('escalate', { alertId: alert.id, seq: alert.timerSeq }))) return { outcome: 'no_further_level', alert };
   return { outcome: 'done', alert, from: alert.status };
 }

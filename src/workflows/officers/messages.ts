@@ -95,6 +95,8 @@ export function actionReply(deps: WorkflowDeps, officer: OfficerRow, ref: string
       return t('officer:reply.dismissedNoOutcome');
     case 'not_allowed':
       return t('officer:reply.notAllowed');
+    case 'no_further_level':
+      return t('officer:reply.noFurtherLevel');
     case 'too_late':
       return t('officer:reply.alreadyTaken', {
         status: deps.t(officer.language, `common:status.${result.alert.status}`),

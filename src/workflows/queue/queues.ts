@@ -27,8 +27,11 @@ export interface Queues {
   rerun<N extends JobName>(name: N, data: JobData<N>, options?: Pick<JobsOptions, 'attempts'>): Promise<void>;
   /** Removes a waiting or delayed job; true if it was there. */
   remove<N extends JobName>(name: N, data: JobData<N>): Promise<boolean>;
-  /** Runs a delayed job now (adding it if it is missing). */
-  promote<N extends JobName>(name: N, data: JobData<N>): Promise<void>;
+  /**
+   * Runs a job now: a delayed one at once, a failed one again, a missing one added. False when it
+   * has already run to completion (nothing will run).
+   */
+  promote<N extends JobName>(name: N, data: JobData<N>): Promise<boolean>;
   get(queue: QueueName): Queue;
   /**
    * The message ids (inbound or outbound) carried by a queue's jobs that are still to run or
@@ -119,8 +122,14 @@ export function createQueues(backend: QueueBackend, { jobIdPrefix }: QueuesOptio
     },
     async promote(name, data) {
       const job = await find(name, data);
-      if (job && (await job.getState()) === 'delayed') await job.promote();
-      else if (!job) await queueFor(name, data).add(name, data, { jobId: idFor(name, data) });
+      if (!job) {
+        await queueFor(name, data).add(name, data, { jobId: idFor(name, data) });
+        return true;
+      }
+      const state = await job.getState();
+      if (state === 'delayed') await job.promote();
+      else if (state === 'failed') await job.retry();
+      return state !== 'completed';
     },
     get: (queue) => queues[queue],
     async heldIds(queue) {

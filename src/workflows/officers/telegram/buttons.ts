@@ -37,6 +37,8 @@ export async function pressButton(turn: OfficerTurn, data: string, card: Pressed
       return { text: t(`reply.${action === 'escalate' ? 'escalated' : result.alert.status}`), alert: false };
     case 'not_allowed':
       return { text: t('reply.notAllowed'), alert: true };
+    case 'no_further_level':
+      return { text: t('reply.noFurtherLevel'), alert: true };
     case 'too_late':
       return {
         text: t('reply.alreadyTaken', {
