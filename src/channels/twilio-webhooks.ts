@@ -140,6 +140,8 @@ export function registerTwilioWebhooks(app: FastifyInstance, intake: Intake, opt
         outcome = await options.recordDeliveryStatus(report);
       }
       if (!outcome) log.info({ messageSid, status }, 'Twilio status for a message Tamtam does not know');
+      else if (outcome.applied && (status === 'undelivered' || status === 'failed'))
+        log.warn({ messageSid, status, errorCode }, 'Twilio could not deliver an SMS it had accepted');
       else log.debug({ messageSid, reported: status, status: outcome.status, applied: outcome.applied }, 'Twilio delivery status');
       return reply.code(204).send();
     });

@@ -243,7 +243,10 @@ export interface DeliveryStatus {
  * Records a provider's delivery report: moves the message's status forwards only (a late `sent`
  * after `delivered` changes nothing) and, for an alert's message, writes a `delivery_status`
  * event, in one statement. Every report is an event (`applied` says whether it moved the status).
- * Returns null when no message has this provider id (yet).
+ * A message the provider accepted but could not deliver (`undelivered`, `failed`) is also a
+ * `notification_failed` (an officer's card or escalation) or `message_failed` event, as a send
+ * that fails is: the timeline says the officer did not get it. Returns null when no message has
+ * this provider id (yet).
  */
 export async function recordDeliveryStatus(db: DbOrTx, report: DeliveryStatus): Promise<{ applied: boolean; status: string } | null> {
   const rank = deliveryStatusRank[report.status] ?? -1;
@@ -268,7 +271,14 @@ export async function recordDeliveryStatus(db: DbOrTx, report: DeliveryStatus): 
              jsonb_build_object('recipient', recipient, 'channel', channel, 'purpose', purpose, 'outboundId', id,
                                 'status', ${report.status}::text, 'errorCode', ${errorCode}::text,
                                 'previous', status, 'applied', exists (select 1 from changed))
-        from target where alert_id is not null)
+        from target where alert_id is not null),
+    lost as (
+      insert into alert_events (alert_id, type, actor, data)
+      select alert_id, case when purpose in ('card', 'escalation') then 'notification_failed' else 'message_failed' end, 'system',
+             jsonb_build_object('recipient', recipient, 'channel', channel, 'purpose', purpose, 'outboundId', id,
+                                'error', 'not delivered: ' || ${report.status}::text || coalesce(' (error ' || ${errorCode}::text || ')', ''))
+        from target
+       where alert_id is not null and ${report.status}::text in ('undelivered', 'failed') and exists (select 1 from changed))
     select t.status as previous, exists (select 1 from changed) as applied from target t`);
   const row = result.rows[0] as { previous: string; applied: boolean } | undefined;
   if (!row) return null;

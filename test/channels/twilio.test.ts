@@ -255,6 +255,26 @@ describe('SMS through Twilio (real HTTP, PostgreSQL, Redis; fake Twilio REST API
     expect(String(notification.data.error)).toMatch(/^Twilio 21211 \(HTTP 400\)/);
   });
 
+  it('a card Twilio accepted but could not deliver is a notification_failed on the timeline, and a warning in the log', async () => {
+    const alert = await warn(reporterNumber(), 'Hommes armés près de Mopti, ils tirent');
+    const card = await sms.waitForMessage((m) => m.to === DIALLO && m.body.includes(alert.ref), 10_000);
+    expect(await sms.sendStatus(card.sid, 'sent')).toBe(204);
+    expect(await sms.sendStatus(card.sid, 'undelivered', 30003)).toBe(204);
+    const failed = await eventually(async () => (await eventsOf(app, alert.id)).find((e) => e.type === 'notification_failed'), {
+      what: 'the card reported undelivered',
+    });
+    expect(failed.data).toMatchObject({
+      recipient: 'officer:o-diallo',
+      channel: 'sms',
+      purpose: 'card',
+      error: 'not delivered: undelivered (error 30003)',
+    });
+    // A second report of the same changes nothing more.
+    expect(await sms.sendStatus(card.sid, 'undelivered', 30003)).toBe(204);
+    expect((await eventsOf(app, alert.id)).filter((e) => e.type === 'notification_failed')).toHaveLength(1);
+    expect(logLines.some((l) => l.includes('Twilio could not deliver an SMS it had accepted') && l.includes('30003'))).toBe(true);
+  });
+
   it('retries a message Twilio answered with 500, then sends it', async () => {
     await new Promise((r) => setTimeout(r, 300)); // let earlier sends settle: the next creation is this test's
     sms.failNext(twilioErrors.internal);
