@@ -16,7 +16,14 @@ export const jobSchemas = {
   notify: z.object({ alertId: id }).strict(),
   escalate: z.object({ alertId: id, seq: z.number().int().min(0) }).strict(),
   /** One message, or several on a channel queue without a rate limit (see enqueueSends). */
-  send: z.object({ outboundIds: ids, channel: z.enum(['sms', 'telegram', 'simulator']) }).strict(),
+  send: z
+    .object({
+      outboundIds: ids,
+      channel: z.enum(['sms', 'telegram', 'simulator']),
+      /** Provider ids of messages the provider accepted but whose outcome could not be recorded: the retry records them, it does not send them again. */
+      accepted: z.record(z.string(), z.string()).optional(),
+    })
+    .strict(),
   reconcile: z.object({}).strict(),
   /** The weekly digest to supervisors and the JOC (a job scheduler's, see workers.ts). */
   digest: z.object({}).strict(),

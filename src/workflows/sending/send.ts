@@ -54,7 +54,8 @@ async function catchUpCard(deps: WorkflowDeps, row: OutboundRow): Promise<void> 
 /**
  * Delivers one outbound message through its channel and records the outcome before returning;
  * retried with backoff, final failure recorded. The row is read just before the send, so a message
- * sent or superseded meanwhile is not sent again.
+ * sent or superseded meanwhile is not sent again; one the provider accepted but whose outcome
+ * could not be recorded is recorded by the retry, not sent again (`accepted` in the job's data).
  */
 async function deliver(job: Job<JobData<'send'>>, deps: WorkflowDeps, outboundId: number, open: (sealed: string) => string): Promise<string> {
   const row = await deps.outbox.get(outboundId);
@@ -70,25 +71,38 @@ async function deliver(job: Job<JobData<'send'>>, deps: WorkflowDeps, outboundId
   }
   const channel = deps.channels.get(row.channel as ChannelName);
   const attempt = row.attempts + 1;
+  // Accepted by the provider on an earlier attempt whose outcome could not be recorded: record it.
+  let providerMessageId = job.data.accepted?.[String(row.id)];
+  if (providerMessageId === undefined) {
+    try {
+      if (!channel) throw new ChannelSendError(`channel ${row.channel} is not configured`, row.channel as ChannelName, true);
+      const sent = await channel.send({
+        id: row.id,
+        to: open(row.toEnc),
+        text: row.body,
+        actions: row.actions ?? undefined,
+        replaceProviderMessageId: row.editOf ?? undefined,
+      });
+      providerMessageId = sent.providerMessageId;
+    } catch (error) {
+      return failed(job, deps, row, attempt, error);
+    }
+  }
+  const sentEvent = isNotification(row) ? 'notification_sent' : 'message_sent';
   try {
-    if (!channel) throw new ChannelSendError(`channel ${row.channel} is not configured`, row.channel as ChannelName, true);
-    const sent = await channel.send({
-      id: row.id,
-      to: open(row.toEnc),
-      text: row.body,
-      actions: row.actions ?? undefined,
-      replaceProviderMessageId: row.editOf ?? undefined,
-    });
-    const sentEvent = isNotification(row) ? 'notification_sent' : 'message_sent';
     await deps.outbox.recordOutcome({
       id: row.id,
       status: 'sent',
-      providerMessageId: sent.providerMessageId,
+      providerMessageId,
       attempts: attempt,
       event: { type: sentEvent, data: { attempt } },
     });
   } catch (error) {
-    return failed(job, deps, row, attempt, error);
+    // Sent but not recorded (PostgreSQL failed just then): not a failed send. The job keeps the
+    // provider's id, so its retry records the message instead of sending it again.
+    const accepted = { ...job.data.accepted, [String(row.id)]: providerMessageId };
+    await job.updateData({ ...job.data, accepted }).catch(() => undefined);
+    throw error;
   }
   // Outside the try: the message is sent and recorded whatever happens here.
   await catchUpCard(deps, row);
