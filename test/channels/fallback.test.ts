@@ -46,4 +46,24 @@ describe('Telegram failing for good, and polling mode', () => {
     expect(events.find((e) => e.type === 'notification_failed' && e.data.channel === 'telegram')?.data.error).toMatch(/blocked/);
     await eventually(async () => (await eventsOf(app, alert.id)).some((e) => e.type === 'notification_sent' && e.data.channel === 'sms'));
   });
+
+  it('writes the SMS fallback on the retry when writing it failed just after the Telegram failure was recorded', async () => {
+    // The fallback seals the officer's phone: that fails once, after the failure is recorded.
+    const encrypt = app.deps.pii.encrypt.bind(app.deps.pii);
+    let failedOnce = false;
+    app.deps.pii.encrypt = (plain) => {
+      if (plain === '+22370000001' && !failedOnce) {
+        failedOnce = true;
+        throw new Error('Connection terminated unexpectedly');
+      }
+      return encrypt(plain);
+    };
+    telegram.pushUpdate(telegramTextUpdate({ text: 'Des hommes armés ont volé du bétail à Mopti', fromId: 700000101 }));
+    const alert = await eventually(async () => (await alertRows(app)).find((a) => a.text.includes('bétail') && a.status === 'notified'), {
+      what: 'the alert',
+    });
+    const card = await sms.waitForMessage((m) => m.to === '+22370000001' && m.body.includes(alert.ref), 15_000);
+    expect(failedOnce).toBe(true);
+    expect(card.body).toContain(`Répondez OK ${alert.ref}`);
+  });
 });

@@ -63,6 +63,8 @@ async function deliver(job: Job<JobData<'send'>>, deps: WorkflowDeps, outboundId
   if (row.status !== 'queued') {
     // A retry after a crash between the send and its check: check now.
     if (row.providerMessageId) await catchUpCard(deps, row);
+    // A retry after the failure was recorded but its SMS fallback was not (written once: its dedupe key).
+    if (row.status === 'failed') await fallBackToSms(deps, row);
     return `already ${row.status}`;
   }
   if (await hasNewerEdit(deps.db, row)) {
