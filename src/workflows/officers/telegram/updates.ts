@@ -82,8 +82,9 @@ async function answerMessage(turn: OfficerTurn, message: Message, languages: str
 /**
  * An officer's Telegram update, handed over by the inbound step: a card's button, a command
  * (/start, /alerts, /lang, /report, /login), an SMS command typed to the bot, a reply to a card, or anything else (the help text). Answered in
- * Telegram at once (answerCallbackQuery, sendMessage), not through the outbox. A failure is logged
- * and thrown: the inbound job is retried.
+ * Telegram at once (answerCallbackQuery, sendMessage), not through the outbox. A failure to answer
+ * is logged (answeringOnce); a failure of the action itself is logged and thrown: the inbound job
+ * is retried.
  */
 export async function handleOfficerUpdate(base: WorkflowDeps, update: Update, officer: OfficerRow, languages: string[]): Promise<void> {
   const deps = answeringOnce(base);
