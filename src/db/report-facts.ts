@@ -68,7 +68,9 @@ const eventAggregates = `
     min(ev.at) filter (where ev.type = 'reply_bridged' and ev.data->>'direction' = 'to_reporter' and ev.actor like 'officer:%') as replied_at,
     min(ev.at) filter (where ev.to_status = 'responding') as responding_at,
     min(ev.at) filter (where ev.to_status in ('resolved', 'dismissed')) as closed_at,
-    min((ev.data->>'deadline')::timestamptz) filter (where ev.type = 'notified') as first_deadline,
+    -- The notified event's deadline; for an alert acknowledged before it was ever notified, the one its acknowledgement recorded.
+    coalesce(min((ev.data->>'deadline')::timestamptz) filter (where ev.type = 'notified'),
+             min((ev.data->>'deadline')::timestamptz) filter (where ev.to_status = 'acknowledged')) as first_deadline,
     bool_or(ev.type = 'escalated') as escalated,
     max(ev.id) filter (where ev.type = 'outcome_recorded') as outcome_event`;
 
@@ -140,5 +142,9 @@ export const timeColumns = {
   timeToClose: secondsBetween('received_at', 'closed_at'),
 } as const;
 
-/** Acknowledged before the first acknowledge deadline (in time when no deadline had been set yet). */
+/**
+ * Acknowledged before the first acknowledge deadline: the notified event's, or for an alert
+ * acknowledged before it was notified, the one its acknowledgement recorded (from its creation).
+ * In time when neither exists (alerts acknowledged before that was recorded, or with no office).
+ */
 export const acknowledgedInTimeSql = `(acknowledged_at is not null and (first_deadline is null or acknowledged_at < first_deadline))`;

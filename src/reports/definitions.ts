@@ -9,7 +9,7 @@ export const responseDefinitions = {
   acknowledged:
     'Alerts with a transition to acknowledged, or straight to responding (which the workflow also records as the acknowledgement), at any time up to now; resolving or dismissing without one is no acknowledgement.',
   acknowledgedInTime:
-    'Acknowledged before the first acknowledge deadline, the one set from the alert severity when it was first notified (the notified event).',
+    'Acknowledged before the first acknowledge deadline, the one set from the alert severity when it was first notified (the notified event); for an alert acknowledged before it was notified, the deadline its notification would have set, counted from its creation (recorded on the acknowledged event).',
   ackRate: 'acknowledged / received (null when nothing was received).',
   inTimeRate: 'acknowledgedInTime / received (null when nothing was received): alerts never acknowledged count as not in time.',
   escalated: 'Alerts escalated at least once (escalation level 1 or higher).',

@@ -1,10 +1,13 @@
 import { getAlert, getAlertByRef, lockAlert, recordEvent, transitionAlert, type AlertEventInput, type AlertRow } from '../../db/alerts.js';
 import { outcomeEventType } from '../../db/outcomes.js';
-import { getOfficer, type OfficerRow } from '../../db/offices.js';
-import type { AlertStatus, OutcomeId } from '../../domain/taxonomy.js';
+import type { Tx } from '../../db/index.js';
+import { getOfficer, officeFor, type OfficerRow } from '../../db/offices.js';
+import { escalationDeadline } from '../../domain/escalation.js';
+import type { AlertStatus, OutcomeId, Severity } from '../../domain/taxonomy.js';
 import { queueCardUpdates } from '../sending/card-updates.js';
 import type { WorkflowDeps } from '../deps.js';
 import { mayActOn } from './permissions.js';
+import { policyFor } from '../alerts/policy.js';
 
 /** What an officer can do to an alert (buttons, SMS commands, API). */
 export const officerActions = ['acknowledge', 'responding', 'resolve', 'dismiss', 'escalate'] as const;
@@ -72,11 +75,14 @@ export async function actOnAlert(deps: WorkflowDeps, args: OfficerActionRequest)
     const locked = await lockAlert(tx, alert.id);
     if (!locked) return null;
     if (!mayActOn(officer, locked)) return { moved: locked };
+    // Acknowledged before it was ever notified (seen on the board while `new`): the deadline its
+    // notification would have set, counted from its creation, is recorded as its yardstick for "in time".
+    const yardstick = to === 'acknowledged' && locked.notifiedAt === null ? await deadlineIfNotified(tx, deps, locked) : null;
     const changed = await transitionAlert(
       tx,
       alert.id,
       to,
-      { type: args.action === 'acknowledge' ? 'acknowledged' : to, actor, data },
+      { type: args.action === 'acknowledge' ? 'acknowledged' : to, actor, data: yardstick ? { ...data, deadline: yardstick.toISOString() } : data },
       {
         // Responding or resolving straight from `notified` also counts as the acknowledgement.
         ...(locked.acknowledgedAt === null ? { acknowledgedAt: now, acknowledgedBy: officer.id } : {}),
@@ -123,4 +129,11 @@ async function escalateNow(deps: WorkflowDeps, alert: AlertRow, actor: string): 
   await recordEvent(deps.db, alert.id, { type: 'escalation_requested', actor, data: { level: alert.escalationLevel } });
   if (!(await deps.queues.promote('escalate', { alertId: alert.id, seq: alert.timerSeq }))) return { outcome: 'no_further_level', alert };
   return { outcome: 'done', alert, from: alert.status };
+}
+
+/** The first acknowledge deadline an alert would have had, notified when it was created (its office's policy, its severity). */
+async function deadlineIfNotified(tx: Tx, deps: WorkflowDeps, alert: AlertRow): Promise<Date | null> {
+  const office = alert.officeId ? await officeFor(tx, deps.deployment, alert.officeId) : null;
+  if (!office) return null;
+  return escalationDeadline(policyFor(deps.deployment, office), (alert.severity ?? 'medium') as Severity, alert.createdAt);
 }
