@@ -20,6 +20,9 @@ export function statusesLeadingTo(to: AlertStatus): AlertStatus[] {
 export const unacknowledgedStatuses: readonly AlertStatus[] = ['new', 'notified'];
 export const openStatuses: readonly AlertStatus[] = ['new', 'notified', 'acknowledged', 'responding'];
 
+/** Whether an alert is still open (not resolved or dismissed). */
+export const isOpen = (alert: { status: string }) => openStatuses.includes(alert.status as AlertStatus);
+
 /** No 0/O, 1/I/L: references are read aloud and typed on keypads. */
 const referenceAlphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 

@@ -2,8 +2,7 @@ import { lockAlert, type AlertRow } from '../../db/alerts.js';
 import type { FocalPointRow } from '../../db/focal-points.js';
 import type { InboundRow } from '../../db/inbound.js';
 import { corroborationOf } from '../../db/incidents.js';
-import { openStatuses } from '../../domain/lifecycle.js';
-import type { AlertStatus } from '../../domain/taxonomy.js';
+import { isOpen } from '../../domain/lifecycle.js';
 import type { WorkflowDeps } from '../deps.js';
 import { forwardToHolders } from '../reporters/conversation.js';
 import { reporterLanguage } from '../reporters/language.js';
@@ -30,7 +29,7 @@ export async function addFollowUp(deps: WorkflowDeps, message: InboundRow, repor
       : null,
     async (tx) => {
       const locked = await lockAlert(tx, followed.id);
-      if (!locked || !openStatuses.includes(locked.status as AlertStatus)) throw closedMeanwhile;
+      if (!locked || !isOpen(locked)) throw closedMeanwhile;
       return forwardToHolders(tx, deps, { alert: locked, reporter, text: message.text, inboundId: message.id });
     },
   ).then(

@@ -3,8 +3,8 @@ import type { Tx } from '../../db/index.js';
 import { lockIncidentOffices, recentIncidentsIn, reportsOf, type Corroboration } from '../../db/incidents.js';
 import { insertOutbound, type OutboundInput, type QueuedOutbound } from '../../db/outbox.js';
 import { corroborates, defaultIncidentSettings, placeKnown, type IncidentFacts } from '../../domain/incidents.js';
-import { openStatuses } from '../../domain/lifecycle.js';
-import type { AlertStatus, ThreatType } from '../../domain/taxonomy.js';
+import { isOpen } from '../../domain/lifecycle.js';
+import type { ThreatType } from '../../domain/taxonomy.js';
 import type { WorkflowDeps } from '../deps.js';
 import { messagesToHolders } from '../reporters/conversation.js';
 import { classification, type ClassifiedStage } from './classify.js';
@@ -73,7 +73,7 @@ export async function groupByIncident<W extends Warning>(tx: Tx, deps: WorkflowD
   const lockedOpen = async (alert: AlertRow) => {
     if (!stillOpen.has(alert.id)) {
       const locked = await lockAlert(tx, alert.id);
-      stillOpen.set(alert.id, locked && openStatuses.includes(locked.status as AlertStatus) ? locked : null);
+      stillOpen.set(alert.id, locked && isOpen(locked) ? locked : null);
     }
     return stillOpen.get(alert.id) ?? null;
   };

@@ -4,8 +4,7 @@ import type { DbOrTx, Tx } from '../../db/index.js';
 import { findOfficers, getOffice, getOfficer } from '../../db/offices.js';
 import { cardEdits, lastOfficerEvent, lockAlertCards, sentCardCopies } from '../../db/cards.js';
 import { outcomeEventType, recordedOutcomeOf } from '../../db/outcomes.js';
-import { openStatuses } from '../../domain/lifecycle.js';
-import type { AlertStatus } from '../../domain/taxonomy.js';
+import { isOpen } from '../../domain/lifecycle.js';
 import { renderAlertCard } from './card-text.js';
 import type { WorkflowDeps } from '../deps.js';
 import { cardActions, cardContextOf, outcomeActions } from './cards.js';
@@ -85,7 +84,7 @@ async function cardUpdatesOf(
     .filter((r) => r.startsWith('officer:'))
     .map((r) => r.slice(8));
   const officers = new Map((officerIds.length ? await findOfficers(tx, { ids: officerIds }) : []).map((o) => [`officer:${o.id}`, o]));
-  const open = openStatuses.includes(alert.status as AlertStatus);
+  const open = isOpen(alert);
   // Buttons only for whoever may still use them: not on closed alerts, nor for an office the alert left.
   const mayAct = (recipient: string) => {
     const officer = officers.get(recipient);

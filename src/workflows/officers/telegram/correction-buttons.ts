@@ -2,8 +2,8 @@ import { getAlertByRef, type AlertRow } from '../../../db/alerts.js';
 import { activeOffices } from '../../../db/offices.js';
 import { recordedOutcomeOf } from '../../../db/outcomes.js';
 import { getPlace, unitsWithin, type PlaceRow } from '../../../db/places.js';
-import { openStatuses } from '../../../domain/lifecycle.js';
-import { severities, threatTypes, type AlertStatus, type Severity } from '../../../domain/taxonomy.js';
+import { isOpen } from '../../../domain/lifecycle.js';
+import { severities, threatTypes, type Severity } from '../../../domain/taxonomy.js';
 import { registeredPlace } from '../../../domain/place.js';
 import { cardActions, outcomeActions } from '../../sending/cards.js';
 import type { WorkflowDeps } from '../../deps.js';
@@ -113,7 +113,7 @@ async function screen(turn: OfficerTurn, alert: AlertRow, name: string): Promise
 async function cardButtons(turn: OfficerTurn, alert: AlertRow): Promise<Button[]> {
   const { deps, officer } = turn;
   if (!mayActOn(officer, alert)) return [];
-  if (openStatuses.includes(alert.status as AlertStatus)) return cardActions(deps.t, officer.language, alert.ref);
+  if (isOpen(alert)) return cardActions(deps.t, officer.language, alert.ref);
   if (alert.status !== 'resolved') return [];
   return outcomeActions(deps.t, officer.language, alert.ref, (await recordedOutcomeOf(deps.db, alert.id))?.outcomes ?? []);
 }
