@@ -71,18 +71,17 @@ export async function replacePlaces(
       from matched_places m join incoming_places i on i.n = m.n
       where p.id = m.id`);
     // Places no longer in the file: alerts lose them, each with its event.
-    await tx.execute(sql`with removed as (
-        select id, name from places where source = ${source} and id not in (select id from matched_places)
-      ), detached as (
-        update alerts a set place_id = null, updated_at = now() from removed r where a.place_id = r.id
+    await tx.execute(sql`create temp table removed_places on commit drop as
+      select id, name from places where source = ${source} and id not in (select id from matched_places)`);
+    await tx.execute(sql`with detached as (
+        update alerts a set place_id = null, updated_at = now() from removed_places r where a.place_id = r.id
         returning a.id as alert_id, r.id as place_id, r.name as place_name
       )
       insert into alert_events (alert_id, type, actor, data)
       select alert_id, 'place_removed', 'system', jsonb_build_object('place', jsonb_build_object('id', place_id, 'name', place_name), 'source', ${source}::text)
         from detached`);
-    await tx.execute(sql`update focal_points set place_id = null
-      where place_id in (select id from places where source = ${source} and id not in (select id from matched_places))`);
-    await tx.execute(sql`delete from places where source = ${source} and id not in (select id from matched_places)`);
+    await tx.execute(sql`update focal_points set place_id = null where place_id in (select id from removed_places)`);
+    await tx.execute(sql`delete from places where id in (select id from removed_places)`);
     await tx.execute(sql`insert into places (source, name, alt_names, admin1, admin2, admin3, code, admin_codes, level, lat, lon)
       select ${source}, name, alt_names, admin1, admin2, admin3, code, admin_codes, level, lat, lon
         from incoming_places where n not in (select n from matched_places) order by n`);
