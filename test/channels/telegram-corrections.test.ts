@@ -1,10 +1,10 @@
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeProviderEnv } from '../fakes/env.js';
-import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
+import type { FakeTelegram } from '../fakes/telegram-api.js';
+import { startWithFakeTelegram } from '../helpers/providers.js';
 import { telegramCallbackUpdate, telegramTextUpdate } from '../fakes/sign.js';
 import { alertRows, eventsOf } from '../helpers/alerts.js';
-import { eventually, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
+import { eventually, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
 
 const secret = 'telegram-webhook-secret-2';
 const diallo = 111111;
@@ -46,14 +46,11 @@ describe('correcting an alert with the card’s buttons (fake Bot API over HTTP)
     });
   const cardIn = (chatId: number, ref: string) => telegram.messagesIn(chatId).find((m) => 'text' in m && m.text?.includes(ref));
 
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    telegram = await startFakeTelegram();
-    app = await startTestTamtam({ backend: 'redis', deployment, env: fakeProviderEnv({ telegram, webhookSecret: secret }) });
+    ({ app, telegram, stop } = await startWithFakeTelegram({ deployment, secret }));
   });
-  afterAll(async () => {
-    await app?.stop();
-    await telegram?.close();
-  });
+  afterAll(() => stop?.());
 
   /** A reporter writes to the bot; resolves with the alert once the Mopti officers and group have their cards. */
   async function report(text: string, from: number) {

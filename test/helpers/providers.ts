@@ -37,3 +37,36 @@ export async function startWithFakeProviders({ secret = 'telegram-webhook-secret
     },
   };
 }
+
+/** Tamtam with Telegram on (a fake Bot API) and Twilio off, on the Redis backend unless told. */
+export interface WithTelegram {
+  app: TestTamtam;
+  telegram: FakeTelegram;
+  stop(): Promise<void>;
+}
+
+export async function startWithFakeTelegram({
+  deployment,
+  secret,
+  backend = 'redis',
+}: {
+  deployment: string;
+  secret: string;
+  backend?: 'redis' | 'postgres';
+}): Promise<WithTelegram> {
+  const telegram = await startFakeTelegram();
+  try {
+    const app = await startTestTamtam({ backend, deployment, env: fakeProviderEnv({ telegram, webhookSecret: secret }) });
+    return {
+      app,
+      telegram,
+      async stop() {
+        await app.stop();
+        await telegram.close();
+      },
+    };
+  } catch (error) {
+    await telegram.close(); // else its keep-alive connections hold vitest open
+    throw error;
+  }
+}

@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeProviderEnv } from '../fakes/env.js';
 import { postTelegramUpdate, telegramTextUpdate } from '../fakes/sign.js';
-import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
+import type { FakeTelegram } from '../fakes/telegram-api.js';
+import { startWithFakeTelegram } from '../helpers/providers.js';
 import { alertRows, eventsOf } from '../helpers/alerts.js';
-import { eventually, startTestTamtam, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
+import { eventually, testDeployment, type TestTamtam } from '../helpers/tamtam.js';
 
 const secret = 'telegram-webhook-secret-unreachable';
 const diallo = 515151;
@@ -22,14 +22,11 @@ const deployment = testDeployment({ ackTimeout: '2s' }).replace(
 describe('officers who cannot be reached, with Telegram on', () => {
   let telegram: FakeTelegram;
   let app: TestTamtam;
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    telegram = await startFakeTelegram();
-    app = await startTestTamtam({ backend: 'redis', deployment, env: fakeProviderEnv({ telegram, webhookSecret: secret }) });
+    ({ app, telegram, stop } = await startWithFakeTelegram({ deployment, secret }));
   });
-  afterAll(async () => {
-    await app?.stop();
-    await telegram?.close();
-  });
+  afterAll(() => stop?.());
 
   it('records who could not be reached, says when nobody at a level could, and sends nothing to the simulator', async () => {
     await postTelegramUpdate(app.url!, secret, telegramTextUpdate({ text: 'Hommes armés près de Mopti, ils tirent', fromId: 700000901 }));
